@@ -1,0 +1,265 @@
+import { z } from 'zod';
+import { loadModes, resolvedLoadStepSchema, resolvedScenarioSchema } from './scenario-types.js';
+
+/**
+ * The result file: plain, self-describing data (fortio copies its options into the result; so do we).
+ * Reports are pure functions of this; `bench report` validates a file against this schema before rendering.
+ * Bump RESULT_SCHEMA_VERSION on any incompatible change.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** Latency histograms: microseconds, 1 µs … 60 s, 3 significant digits (HdrHistogram). */
+export const HISTOGRAM_LOWEST_US = 1;
+export const HISTOGRAM_HIGHEST_US = 60_000_000;
+export const HISTOGRAM_SIGNIFICANT_DIGITS = 3;
+
+export const encodedHistogramSchema = z
+  .object({
+    /** HdrHistogram compressed V2 encoding, base64 (hdr-histogram-js encodeIntoCompressedBase64). */
+    encoding: z.literal('hdr-compressed-base64'),
+    unit: z.literal('us'),
+    data: z.string(),
+  })
+  .strict();
+export type EncodedHistogram = z.infer<typeof encodedHistogramSchema>;
+
+export const latencySummarySchema = z
+  .object({
+    count: z.number().int().nonnegative(),
+    minUs: z.number().nonnegative(),
+    meanUs: z.number().nonnegative(),
+    stdevUs: z.number().nonnegative(),
+    p50Us: z.number().nonnegative(),
+    p90Us: z.number().nonnegative(),
+    p99Us: z.number().nonnegative(),
+    p999Us: z.number().nonnegative(),
+    maxUs: z.number().nonnegative(),
+  })
+  .strict();
+export type LatencySummary = z.infer<typeof latencySummarySchema>;
+
+export const latencyRecordSchema = z
+  .object({ summary: latencySummarySchema, histogram: encodedHistogramSchema })
+  .strict();
+export type LatencyRecord = z.infer<typeof latencyRecordSchema>;
+
+export const requestCountsSchema = z
+  .object({
+    /** Requests written in the measured window. */
+    sent: z.number().int().nonnegative(),
+    /** Responses received (any status) for requests of the measured window. */
+    completed: z.number().int().nonnegative(),
+    /** 2xx responses. */
+    ok: z.number().int().nonnegative(),
+    /** Responses with a status outside 2xx. */
+    non2xx: z.number().int().nonnegative(),
+    /** Connection errors (refused, reset, …). */
+    socketErrors: z.number().int().nonnegative(),
+    /** Requests with no response within the timeout. */
+    timeouts: z.number().int().nonnegative(),
+    /** Requests never answered because the step ended (the drain after the window timed out). */
+    unanswered: z.number().int().nonnegative(),
+    /** New connections opened after the first ones (server closes, errors, timeouts, pool growth). */
+    reconnects: z.number().int().nonnegative(),
+    /** Requests re-sent on a new connection because the server closed the one they were written on. */
+    resent: z.number().int().nonnegative(),
+    /** Count per HTTP status code. */
+    statusCodes: z.record(z.string(), z.number().int().nonnegative()),
+  })
+  .strict();
+export type RequestCounts = z.infer<typeof requestCountsSchema>;
+
+export const littlesLawCheckSchema = z
+  .object({
+    /** Connections ÷ throughput, µs: what the mean latency must be if every connection always had a request out. */
+    expectedMeanUs: z.number().nonnegative(),
+    measuredMeanUs: z.number().nonnegative(),
+    /** measured ÷ expected. */
+    ratio: z.number().nonnegative(),
+    withinTolerance: z.boolean(),
+  })
+  .strict();
+export type LittlesLawCheck = z.infer<typeof littlesLawCheckSchema>;
+
+/** The engine's own output for one step run once: also what `bench load --json` prints. */
+export const loadRunSchema = z
+  .object({
+    url: z.string(),
+    mode: z.enum(loadModes),
+    step: resolvedLoadStepSchema,
+    startedAt: z.string(),
+    /** Measured window actually achieved, seconds. */
+    durationS: z.number().nonnegative(),
+    targetRate: z.number().positive().nullable(),
+    /** Requests sent per second in the measured window. */
+    achievedRate: z.number().nonnegative(),
+    /** Responses per second in the measured window. */
+    throughput: z.number().nonnegative(),
+    /** (non2xx + socketErrors + timeouts + unanswered) ÷ sent. */
+    errorRate: z.number().nonnegative(),
+    connections: z.object({ initial: z.number().int(), peak: z.number().int() }).strict(),
+    counts: requestCountsSchema,
+    latency: z
+      .object({
+        /** From the intended send instant (rate mode only): includes queueing behind stalls. */
+        intended: latencyRecordSchema.nullable(),
+        /** From the actual write to the socket. */
+        sent: latencyRecordSchema,
+      })
+      .strict(),
+    /** Rate mode: how late requests left relative to their intended instant. */
+    sendLag: latencySummarySchema.nullable(),
+    /** Closed-loop modes only. */
+    littlesLaw: littlesLawCheckSchema.nullable(),
+    status: z.enum(['valid', 'invalid']),
+    invalidReasons: z.array(z.string()),
+    /** Observations that do not invalidate the step (e.g. Little's law drift). */
+    warnings: z.array(z.string()),
+  })
+  .strict();
+export type LoadRun = z.infer<typeof loadRunSchema>;
+
+export const repetitionResultSchema = loadRunSchema.extend({ repetition: z.number().int().positive() }).strict();
+export type RepetitionResult = z.infer<typeof repetitionResultSchema>;
+
+export const estimateSchema = z
+  .object({ value: z.number(), ci95: z.tuple([z.number(), z.number()]) })
+  .strict();
+export type Estimate = z.infer<typeof estimateSchema>;
+
+export const stepAggregateSchema = z
+  .object({
+    /** Which latency the statistics use: 'intended' for rate steps, 'sent' for closed-loop steps. */
+    latencyBasis: z.enum(['intended', 'sent']),
+    validRepetitions: z.number().int().nonnegative(),
+    /** Percentiles of all valid repetitions' histograms merged. */
+    merged: latencySummarySchema.nullable(),
+    mergedHistogram: encodedHistogramSchema.nullable(),
+    /** Median over valid repetitions, with a seeded bootstrap 95% interval. */
+    median: z
+      .object({
+        p50Us: estimateSchema,
+        p90Us: estimateSchema,
+        p99Us: estimateSchema,
+        p999Us: estimateSchema,
+        throughput: estimateSchema,
+      })
+      .strict()
+      .nullable(),
+    /** Coefficient of variation over valid repetitions (null with fewer than 2). */
+    cv: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), throughput: z.number().nullable() }).strict(),
+    noisy: z.boolean(),
+    notes: z.array(z.string()),
+  })
+  .strict();
+export type StepAggregate = z.infer<typeof stepAggregateSchema>;
+
+export const stepResultSchema = z
+  .object({
+    name: z.string(),
+    config: resolvedLoadStepSchema,
+    repetitions: z.array(repetitionResultSchema),
+    aggregate: stepAggregateSchema,
+  })
+  .strict();
+export type StepResult = z.infer<typeof stepResultSchema>;
+
+export const failureSchema = z
+  .object({
+    /** Pipeline step that failed, e.g. `installMesh`. */
+    step: z.string(),
+    message: z.string(),
+    /** argv of the failing command, when a command failed. */
+    command: z.array(z.string()).optional(),
+    /** Its captured output (tail). */
+    output: z.string().optional(),
+  })
+  .strict();
+export type Failure = z.infer<typeof failureSchema>;
+
+export const resourceStatsSchema = z
+  .object({
+    memoryMeanBytes: z.number().nonnegative(),
+    memoryMaxBytes: z.number().nonnegative(),
+    cpuMeanCores: z.number().nonnegative(),
+    cpuMaxCores: z.number().nonnegative(),
+    samples: z.number().int().nonnegative(),
+  })
+  .strict();
+export type ResourceStats = z.infer<typeof resourceStatsSchema>;
+
+export const containerRoles = ['workload', 'load-client', 'sidecar-proxy', 'node-agent', 'control-plane', 'waypoint', 'other'] as const;
+export type ContainerRole = (typeof containerRoles)[number];
+
+export const systemResultSchema = z
+  .object({
+    /** System id as the user typed it (`baseline`, `istio-ambient`, …). */
+    id: z.string(),
+    target: z.enum(['local', 'kind', 'existing']),
+    status: z.enum(['completed', 'failed', 'interrupted']),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    failure: failureSchema.nullable(),
+    /** Versions as reported by the tools and the cluster, not the pins. */
+    versions: z.record(z.string(), z.string()),
+    steps: z.array(stepResultSchema),
+  })
+  .strict();
+export type SystemResult = z.infer<typeof systemResultSchema>;
+
+export const comparisonSchema = z
+  .object({
+    step: z.string(),
+    reference: z.string(),
+    system: z.string(),
+    latencyBasis: z.enum(['intended', 'sent']),
+    /** system − reference, over per-repetition values, bootstrap 95% interval. */
+    deltaP50Us: estimateSchema,
+    deltaP99Us: estimateSchema,
+    /** Two-sided permutation test on per-repetition p50 (p99): probability of a difference this large by chance. */
+    pValueP50: z.number().min(0).max(1),
+    pValueP99: z.number().min(0).max(1),
+    repetitions: z.object({ reference: z.number().int(), system: z.number().int() }).strict(),
+  })
+  .strict();
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+export const environmentSchema = z
+  .object({
+    hostname: z.string(),
+    platform: z.string(),
+    arch: z.string(),
+    kernel: z.string(),
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    memoryBytes: z.number().int().positive(),
+    node: z.string(),
+    harnessVersion: z.string(),
+    /** git commit of the harness checkout, or null outside a checkout. */
+    harnessCommit: z.string().nullable(),
+    harnessDirty: z.boolean().nullable(),
+    /** Versions of the libraries and tools that measured (autocannon, hdr-histogram-js, …). */
+    tools: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type Environment = z.infer<typeof environmentSchema>;
+
+export const runResultSchema = z
+  .object({
+    schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+    kind: z.literal('mesh-bench/run'),
+    runId: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string(),
+    status: z.enum(['completed', 'failed', 'interrupted']),
+    /** The command line that produced the run. */
+    command: z.array(z.string()),
+    scenario: resolvedScenarioSchema,
+    environment: environmentSchema,
+    /** Name of the reference system comparisons are made against. */
+    reference: z.string().nullable(),
+    systems: z.array(systemResultSchema),
+    comparisons: z.array(comparisonSchema),
+  })
+  .strict();
+export type RunResult = z.infer<typeof runResultSchema>;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * The resolved scenario: every default applied, every duration in seconds, every size in bytes.
+ * This is what a run executes and what the result file embeds, so a saved result says exactly what it measured.
+ * The user-facing YAML shape (durations as "10s", defaults) lives in src/scenario/ and resolves into this.
+ */
+export const loadModes = ['rate', 'connections', 'max'] as const;
+export type LoadMode = (typeof loadModes)[number];
+
+export const resolvedLoadStepSchema = z
+  .object({
+    name: z.string().min(1),
+    /** rate: open loop at a fixed arrival rate; connections: closed loop; max: closed loop, throughput ceiling. */
+    mode: z.enum(loadModes),
+    /** Requests per second (rate mode only, else null). */
+    rate: z.number().positive().nullable(),
+    /** Connections opened at start. In rate mode more are opened, up to maxConnections, when all are busy. */
+    connections: z.number().int().positive(),
+    /** Upper bound on connections in rate mode (equals `connections` in closed-loop modes). */
+    maxConnections: z.number().int().positive(),
+    /** Measured window, seconds. */
+    durationS: z.number().positive(),
+    /** Warm-up before the measured window, seconds; traffic flows but nothing is recorded. */
+    warmupS: z.number().nonnegative(),
+    /** Spacing of intended send instants in rate mode. */
+    arrival: z.enum(['uniform', 'poisson']),
+    /** Engine threads; 1 runs in the calling thread. */
+    workers: z.number().int().positive(),
+    /** Per-request timeout, milliseconds. */
+    timeoutMs: z.number().int().positive(),
+  })
+  .strict();
+export type ResolvedLoadStep = z.infer<typeof resolvedLoadStepSchema>;
+
+export const resolvedWorkloadSchema = z
+  .object({
+    /** Response body size, bytes. */
+    responseBytes: z.number().int().nonnegative(),
+    /** Service time the server adds to each request, microseconds (0 = none). */
+    serviceDelayUs: z.number().int().nonnegative(),
+    /** Number of server hops: 1 = client → server; 2 = client → server → server; … */
+    hops: z.number().int().min(1).max(8),
+    /** Server replicas per hop (clusters only; the local target always runs one). */
+    replicas: z.number().int().positive(),
+    /** Request path. */
+    path: z.string().startsWith('/'),
+  })
+  .strict();
+export type ResolvedWorkload = z.infer<typeof resolvedWorkloadSchema>;
+
+export const thresholdsSchema = z
+  .object({
+    /** A rate step is invalid when achieved rate < minRateFraction × target. */
+    minRateFraction: z.number().gt(0).max(1),
+    /** A step is flagged noisy when the coefficient of variation of p50 over repetitions exceeds this. */
+    maxCv: z.number().positive(),
+    /** Closed-loop steps: |mean latency ÷ (connections ÷ throughput) − 1| above this is flagged. */
+    littlesLawTolerance: z.number().positive(),
+  })
+  .strict();
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const resolvedScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string(),
+    /** Where the scenario came from (path as given). */
+    source: z.string(),
+    repetitions: z.number().int().positive(),
+    /** Seed for Poisson arrivals, bootstrap and permutation tests: same seed, same statistics. */
+    seed: z.number().int().nonnegative(),
+    /** Allowed fraction of failed requests (non-2xx + socket errors + timeouts) before a step is invalid. */
+    errorBudget: z.number().min(0).max(1),
+    workload: resolvedWorkloadSchema,
+    thresholds: thresholdsSchema,
+    steps: z.array(resolvedLoadStepSchema).min(1),
+  })
+  .strict();
+export type ResolvedScenario = z.infer<typeof resolvedScenarioSchema>;
