@@ -59,7 +59,7 @@ export const requestCountsSchema = z
     timeouts: z.number().int().nonnegative(),
     /** Requests never answered because the step ended (the drain after the window timed out). */
     unanswered: z.number().int().nonnegative(),
-    /** New connections opened after the first ones (server closes, errors, timeouts, pool growth). */
+    /** Connections re-opened (server closes, errors, timeouts); pool growth shows in `connections.peak`. */
     reconnects: z.number().int().nonnegative(),
     /** Requests re-sent on a new connection because the server closed the one they were written on. */
     resent: z.number().int().nonnegative(),

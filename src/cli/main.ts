@@ -1,0 +1,153 @@
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, type ExitCodeValue } from '../core/errors.js';
+import type { Deps } from '../core/deps.js';
+import { ConsoleLogger } from '../core/console-logger.js';
+import { NodeFileSystem } from '../core/node-fs.js';
+import { SystemClock } from '../core/system-clock.js';
+import { packageRoot, harnessVersion } from '../core/package-root.js';
+import { ExecaRunner } from '../exec/execa-runner.js';
+import { readRunResult, REPORT_FILE_NAME } from '../report/result-file.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { runBenchmark } from '../pipeline/run-benchmark.js';
+import { LocalPlatform } from '../platform/local-platform.js';
+import { reportError } from './exit.js';
+import { processIo, type CliIo } from './io.js';
+import { loadCommand } from './commands/load-command.js';
+import { agentCommand } from './commands/agent-command.js';
+import { calibrateCommand } from './commands/calibrate-command.js';
+
+/**
+ * The `bench` program. Each command is a typed async function returning an exit code; errors thrown anywhere become
+ * exit codes in reportError (src/cli/exit.ts) and nowhere else.
+ */
+export interface MainContext {
+  io: CliIo;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGINT/SIGTERM by the real entry point; tests abort it themselves. */
+  signal: AbortSignal;
+}
+
+function realDeps(ctx: MainContext, verbose: boolean): Deps {
+  return {
+    runner: new ExecaRunner(),
+    clock: new SystemClock(),
+    fs: new NodeFileSystem(),
+    logger: new ConsoleLogger((t) => ctx.io.err(t), verbose),
+    cwd: ctx.cwd,
+    env: ctx.env,
+  };
+}
+
+const splitList = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) => void): Command {
+  const program = new Command('bench')
+    .description('Reproducible latency and resource benchmarks for service meshes')
+    .version(harnessVersion())
+    .option('-v, --verbose', 'stack traces and debug output')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose);
+  const cores = Math.max(1, os.availableParallelism());
+
+  program
+    .command('run')
+    .description('run a scenario against one or more systems and write results/<run>/results.json and report.md')
+    .requiredOption('--mesh <systems>', 'comma-separated system ids, e.g. baseline')
+    .addOption(new Option('--target <target>', 'where the systems run').choices(['local']).default('local'))
+    .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
+    .option('--out <dir>', 'parent directory for the run directory', 'results')
+    .action(async (o: { mesh: string; target: string; scenario: string; out: string }) => {
+      const deps = realDeps(ctx, verbose());
+      const outcome = await runBenchmark(
+        { scenarioPath: o.scenario, systems: splitList(o.mesh), outDir: o.out, command: ['bench', ...process.argv.slice(2)] },
+        { ...deps, platform: new LocalPlatform(), availableCores: cores, signal: ctx.signal, repoDir: packageRoot() },
+      );
+      ctx.io.out(`${join(outcome.dir, 'results.json')}\n${join(outcome.dir, REPORT_FILE_NAME)}\n`);
+      setExit(outcome.exitCode);
+    });
+
+  program
+    .command('load')
+    .description('drive HTTP load at one URL, like wrk/wrk2 (open loop with --rate, closed loop with --connections)')
+    .argument('<url>', 'target URL (http:// or https://)')
+    .option('--rate <req/s>', 'open loop: requests per second, latency measured from the intended send time')
+    .option('--connections <n>', 'closed loop: connections (with --rate: connections opened at start)')
+    .option('--max', 'closed loop, reported as the throughput ceiling at --connections')
+    .option('--max-connections <n>', 'open loop: most connections to open when all are busy')
+    .option('--duration <d>', 'measured window', '10s')
+    .option('--warmup <d>', 'warm-up before the window (not recorded)', '1s')
+    .option('--timeout <d>', 'per-request timeout', '10s')
+    .addOption(new Option('--arrival <kind>', 'open loop spacing').choices(['uniform', 'poisson']).default('uniform'))
+    .option('--workers <n|auto>', 'engine threads', '1')
+    .option('--error-budget <fraction|%>', 'allowed failed fraction before the step is invalid', '0.1%')
+    .option('--seed <n>', 'seed for Poisson arrivals', '1')
+    .option('--json', 'print the step result (results schema) as JSON')
+    .action(async (url: string, flags: Parameters<typeof loadCommand>[0]['flags']) => {
+      setExit(await loadCommand({ url, flags, availableCores: cores, io: ctx.io, signal: ctx.signal }));
+    });
+
+  program
+    .command('report')
+    .description('re-render report.md from a results.json (byte for byte what the run wrote)')
+    .argument('<results.json>')
+    .option('--stdout', 'print the report instead of writing report.md beside the results')
+    .action(async (path: string, o: { stdout?: boolean }) => {
+      const deps = realDeps(ctx, verbose());
+      const result = await readRunResult(path, { fs: deps.fs });
+      const md = renderMarkdown(result);
+      if (o.stdout) ctx.io.out(md);
+      else {
+        const target = join(dirname(path), REPORT_FILE_NAME);
+        await deps.fs.writeFileAtomic(target, md);
+        ctx.io.out(`${target}\n`);
+      }
+      setExit(ExitCode.ok);
+    });
+
+  program
+    .command('calibrate')
+    .description("measure this machine's engine ceiling, timing accuracy, pacing and stall handling on loopback")
+    .option('--out <dir>', 'directory for calibration.json and calibration.md', 'results/calibration')
+    .option('--quick', 'shorter runs (a smoke check of the procedure, not a calibration)')
+    .action(async (o: { out: string; quick?: boolean }) => {
+      const deps = realDeps(ctx, verbose());
+      setExit(await calibrateCommand({ outDir: o.out, quick: Boolean(o.quick), deps, io: ctx.io, signal: ctx.signal, cores }));
+    });
+
+  program
+    .command('agent')
+    .description('idle process of the in-cluster load-client pod (steps are exec\'d into it)')
+    .action(async () => {
+      await agentCommand(ctx.signal);
+      setExit(ExitCode.ok);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[], ctx: MainContext): Promise<ExitCodeValue> {
+  let exitCode: ExitCodeValue = ExitCode.ok;
+  const program = buildProgram(ctx, (c) => (exitCode = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; commander already printed its message for usage errors.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      return ExitCode.invalidInput;
+    }
+    return reportError(error, ctx.io, Boolean(program.opts<{ verbose?: boolean }>().verbose));
+  }
+}

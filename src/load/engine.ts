@@ -1,0 +1,222 @@
+import { Worker } from 'node:worker_threads';
+import { urlToHttpOptions } from 'node:url';
+import type { LoadRun, RequestCounts } from '../core/result-schema.js';
+import type { ResolvedLoadStep, Thresholds } from '../core/scenario-types.js';
+import { InputError } from '../core/errors.js';
+import { compiledSibling } from '../core/compiled-path.js';
+import { decodeHistogram, mergeHistograms, summarize, toLatencyRecord } from '../analysis/histogram.js';
+import type { ConnectionTarget } from './paced-connection.js';
+import { createShare, type ShareHandle, type ShareOutcome, type ShareSpec } from './run-share.js';
+import { judgeStep, littlesLaw } from './validity.js';
+
+/**
+ * The load engine: runs one step against one URL and returns a LoadRun (the results schema's unit).
+ * With `workers` > 1 the step is split into interleaved shares on worker threads, started at one common instant.
+ */
+export interface LoadOptions {
+  url: string;
+  step: ResolvedLoadStep;
+  errorBudget: number;
+  thresholds: Thresholds;
+  seed: number;
+  headers?: Record<string, string>;
+  /** Aborting ends the step early; the result is marked invalid ("stopped early"). */
+  signal?: AbortSignal;
+}
+
+/** Lead time between "all connections open" and the first request, so every worker starts on the same instant. */
+const START_LEAD_MS = 50;
+
+export function connectionTarget(url: string, headers: Record<string, string> = {}): ConnectionTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw InputError.single('<url>', '', `not a valid URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw InputError.single('<url>', '', `only http:// and https:// URLs are supported, got ${u.protocol}`);
+  }
+  const o = urlToHttpOptions(u);
+  return {
+    hostname: o.hostname ?? u.hostname,
+    host: u.host,
+    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+    protocol: u.protocol,
+    path: `${u.pathname}${u.search}`,
+    method: 'GET',
+    headers,
+  };
+}
+
+/** Splits n into `parts` integers that differ by at most one. */
+export function splitEvenly(n: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
+}
+
+export function shareSpecs(o: LoadOptions, target: ConnectionTarget): ShareSpec[] {
+  const s = o.step;
+  const workers = Math.max(1, Math.min(s.workers, s.connections));
+  const conns = splitEvenly(s.connections, workers);
+  const maxConns = splitEvenly(Math.max(s.maxConnections, s.connections), workers);
+  return conns.map((connections, workerIndex) => ({
+    target,
+    mode: s.mode,
+    rate: s.rate,
+    arrival: s.arrival,
+    seed: o.seed,
+    workerIndex,
+    workerCount: workers,
+    connections,
+    maxConnections: Math.max(connections, maxConns[workerIndex]!),
+    warmupMs: s.warmupS * 1000,
+    durationMs: s.durationS * 1000,
+    timeoutMs: s.timeoutMs,
+  }));
+}
+
+interface RunningShare {
+  ready: Promise<void>;
+  start(startAtEpochMs: number): Promise<ShareOutcome>;
+  stop(): void;
+}
+
+function inlineShare(spec: ShareSpec): RunningShare {
+  const h: ShareHandle = createShare(spec);
+  return {
+    ready: h.ready,
+    start: (epoch) => h.start(epoch - performance.timeOrigin),
+    stop: () => h.stop(),
+  };
+}
+
+function workerShare(spec: ShareSpec): RunningShare {
+  const worker = new Worker(compiledSibling(import.meta.url, './share-worker.js'), { workerData: spec });
+  let resolveOutcome: (o: ShareOutcome) => void = () => {};
+  let rejectAll: (e: Error) => void = () => {};
+  const outcome = new Promise<ShareOutcome>((res, rej) => {
+    resolveOutcome = res;
+    rejectAll = rej;
+  });
+  const ready = new Promise<void>((res, rej) => {
+    worker.on('message', (m: unknown) => {
+      if (m === 'ready') return res();
+      resolveOutcome((m as { outcome: ShareOutcome }).outcome);
+    });
+    worker.on('error', (e) => {
+      rej(e);
+      rejectAll(e);
+    });
+    worker.on('exit', (code) => {
+      const e = new Error(`load worker ${spec.workerIndex} exited with code ${code} before reporting`);
+      rej(e);
+      rejectAll(e);
+    });
+  });
+  return {
+    ready,
+    start(epoch) {
+      worker.postMessage({ startAtEpochMs: epoch });
+      return outcome;
+    },
+    stop: () => worker.postMessage('stop'),
+  };
+}
+
+export async function runLoad(o: LoadOptions): Promise<LoadRun> {
+  const target = connectionTarget(o.url, o.headers);
+  const specs = shareSpecs(o, target);
+  const shares = specs.map((spec) => (specs.length === 1 ? inlineShare(spec) : workerShare(spec)));
+  const onAbort = (): void => shares.forEach((s) => s.stop());
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.all(shares.map((s) => s.ready));
+    const startAtEpochMs = performance.timeOrigin + performance.now() + START_LEAD_MS;
+    const startedAt = new Date(startAtEpochMs + o.step.warmupS * 1000).toISOString();
+    const outcomes = await Promise.all(shares.map((s) => s.start(startAtEpochMs)));
+    return buildLoadRun(o, startedAt, outcomes);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Merges the shares' outcomes into one LoadRun and judges it. Pure. */
+export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readonly ShareOutcome[]): LoadRun {
+  const step = o.step;
+  const sum = (f: (x: ShareOutcome) => number): number => outcomes.reduce((a, x) => a + f(x), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const x of outcomes) {
+    for (const [code, n] of Object.entries(x.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  }
+  const counts: RequestCounts = {
+    sent: sum((x) => x.counts.sent),
+    completed: sum((x) => x.counts.completed),
+    ok: sum((x) => x.counts.ok),
+    non2xx: sum((x) => x.counts.non2xx),
+    socketErrors: sum((x) => x.counts.socketErrors),
+    timeouts: sum((x) => x.counts.timeouts),
+    unanswered: sum((x) => x.counts.unanswered),
+    reconnects: sum((x) => x.counts.reconnects),
+    resent: sum((x) => x.counts.resent),
+    statusCodes,
+  };
+  const notSent = sum((x) => x.counts.notSent);
+  const stoppedEarly = outcomes.some((x) => x.stoppedEarly);
+  const windowS = Math.max(...outcomes.map((x) => x.windowMs)) / 1000;
+  const perSecond = (n: number): number => (windowS > 0 ? round(n / windowS, 3) : 0);
+  const achievedRate = perSecond(sum((x) => x.counts.sentInWindow));
+  const throughput = perSecond(counts.completed);
+  const failed = counts.non2xx + counts.socketErrors + counts.timeouts + counts.unanswered;
+  const errorRate = counts.sent > 0 ? round(failed / counts.sent, 6) : failed > 0 ? 1 : 0;
+
+  const merge = (pick: (x: ShareOutcome) => ShareOutcome['sent'] | null) => {
+    const parts = outcomes.map(pick).filter((e): e is NonNullable<typeof e> => e !== null);
+    return parts.length ? mergeHistograms(parts.map(decodeHistogram)) : null;
+  };
+  const sentHist = merge((x) => x.sent)!;
+  const intendedHist = step.mode === 'rate' ? merge((x) => x.intended) : null;
+  const lagHist = step.mode === 'rate' ? merge((x) => x.sendLag) : null;
+  const sentRecord = toLatencyRecord(sentHist);
+  const ll =
+    step.mode === 'rate'
+      ? null
+      : littlesLaw(step.connections, throughput, sentRecord.summary.meanUs, o.thresholds.littlesLawTolerance);
+  const verdict = judgeStep({
+    mode: step.mode,
+    targetRate: step.rate,
+    achievedRate,
+    errorRate,
+    errorBudget: o.errorBudget,
+    counts,
+    notSent,
+    stoppedEarly,
+    littlesLaw: ll,
+    thresholds: o.thresholds,
+  });
+  return {
+    url: o.url,
+    mode: step.mode,
+    step,
+    startedAt,
+    durationS: round(windowS, 3),
+    targetRate: step.rate,
+    achievedRate,
+    throughput,
+    errorRate,
+    connections: {
+      initial: sum((x) => x.connections.initial),
+      peak: sum((x) => x.connections.peak),
+    },
+    counts,
+    latency: { intended: intendedHist ? toLatencyRecord(intendedHist) : null, sent: sentRecord },
+    sendLag: lagHist ? summarize(lagHist) : null,
+    littlesLaw: ll,
+    ...verdict,
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,69 @@
+import type { LittlesLawCheck, RequestCounts } from '../core/result-schema.js';
+import type { Thresholds } from '../core/scenario-types.js';
+
+/** Pure judgements on a finished step: invalid (excluded from comparisons) or valid with warnings. */
+export interface ValidityInput {
+  mode: 'rate' | 'connections' | 'max';
+  targetRate: number | null;
+  achievedRate: number;
+  errorRate: number;
+  errorBudget: number;
+  counts: RequestCounts;
+  notSent: number;
+  stoppedEarly: boolean;
+  littlesLaw: LittlesLawCheck | null;
+  thresholds: Thresholds;
+}
+
+export interface Validity {
+  status: 'valid' | 'invalid';
+  invalidReasons: string[];
+  warnings: string[];
+}
+
+const pct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
+
+export function judgeStep(v: ValidityInput): Validity {
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  if (v.stoppedEarly) reasons.push('stopped early (interrupted before the measured window ended)');
+  if (v.counts.completed === 0) reasons.push('no responses in the measured window');
+  if (v.mode === 'rate' && v.targetRate !== null) {
+    const fraction = v.achievedRate / v.targetRate;
+    if (fraction < v.thresholds.minRateFraction) {
+      reasons.push(
+        `achieved rate ${v.achievedRate.toFixed(1)}/${v.targetRate} req/s (${pct(fraction, 1)}) is below ` +
+          `${pct(v.thresholds.minRateFraction, 0)} of target` +
+          (v.notSent > 0 ? `; ${v.notSent} requests never left (every connection busy or the engine saturated)` : ''),
+      );
+    }
+  }
+  if (v.errorRate > v.errorBudget) {
+    const c = v.counts;
+    reasons.push(
+      `error rate ${pct(v.errorRate)} exceeds budget ${pct(v.errorBudget)} ` +
+        `(non-2xx ${c.non2xx}, socket errors ${c.socketErrors}, timeouts ${c.timeouts}, unanswered ${c.unanswered} of ${c.sent} sent)`,
+    );
+  }
+  if (v.littlesLaw && !v.littlesLaw.withinTolerance) {
+    warnings.push(
+      `mean latency ${v.littlesLaw.measuredMeanUs.toFixed(0)} µs is ${v.littlesLaw.ratio.toFixed(2)}× what Little's law gives ` +
+        `(connections ÷ throughput = ${v.littlesLaw.expectedMeanUs.toFixed(0)} µs; tolerance ±${pct(v.thresholds.littlesLawTolerance, 0)}): ` +
+        'time outside measured requests (reconnects, client stalls) or a measuring fault',
+    );
+  }
+  if (v.counts.resent > 0) warnings.push(`${v.counts.resent} requests re-sent after the server closed their connection`);
+  return { status: reasons.length ? 'invalid' : 'valid', invalidReasons: reasons, warnings };
+}
+
+/** Little's law for a closed loop: with N connections always holding one request, mean latency = N ÷ throughput. */
+export function littlesLaw(connections: number, throughput: number, measuredMeanUs: number, tolerance: number): LittlesLawCheck {
+  const expectedMeanUs = throughput > 0 ? (connections / throughput) * 1e6 : 0;
+  const ratio = expectedMeanUs > 0 ? measuredMeanUs / expectedMeanUs : 0;
+  return {
+    expectedMeanUs: Math.round(expectedMeanUs * 1000) / 1000,
+    measuredMeanUs,
+    ratio: Math.round(ratio * 10000) / 10000,
+    withinTolerance: expectedMeanUs > 0 && Math.abs(ratio - 1) <= tolerance,
+  };
+}

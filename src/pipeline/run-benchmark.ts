@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import type { Deps } from '../core/deps.js';
+import { CommandError, ExitCode, InputError, type ExitCodeValue } from '../core/errors.js';
+import type { Failure, RepetitionResult, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
+import { RESULT_SCHEMA_VERSION } from '../core/result-schema.js';
+import type { ResolvedScenario } from '../core/scenario-types.js';
+import { collectEnvironment } from '../core/environment.js';
+import { aggregateStep } from '../analysis/aggregate-step.js';
+import { compareRun } from '../analysis/compare.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { resultDirName, writeRunResult } from '../report/result-file.js';
+import type { Platform, PreparedSystem } from '../platform/platform.js';
+
+/**
+ * `bench run`: flags → resolved scenario (an invalid file stops here, exit 2, nothing created) → for each system:
+ * prepare → repetitions × steps → teardown → results written after every system (so a later failure or SIGINT keeps
+ * the earlier systems) → comparisons against the reference → final results and report.
+ */
+export interface RunRequest {
+  scenarioPath: string;
+  systems: readonly string[];
+  /** Parent directory; the run writes into `<outDir>/<timestamp>-<scenario>/`. */
+  outDir: string;
+  /** The command line, recorded in the result. */
+  command: readonly string[];
+}
+
+export interface RunDeps extends Deps {
+  platform: Platform;
+  availableCores: number;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** The harness checkout (for its git commit). */
+  repoDir: string;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  dir: string;
+  exitCode: ExitCodeValue;
+}
+
+export const REFERENCE_SYSTEM = 'baseline';
+
+export function validateSystems(systems: readonly string[], platform: Platform): void {
+  const problems = [];
+  if (systems.length === 0) problems.push({ source: '--mesh', field: '', message: 'at least one system is required' });
+  const seen = new Set<string>();
+  for (const id of systems) {
+    if (seen.has(id)) problems.push({ source: '--mesh', field: '', message: `${id} is listed twice` });
+    seen.add(id);
+    if (!platform.supports(id)) problems.push({ source: '--mesh', field: '', message: platform.unsupportedReason(id) });
+  }
+  if (problems.length) throw new InputError(problems);
+}
+
+export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+  const scenario = await loadScenario(req.scenarioPath, { fs: deps.fs, availableCores: deps.availableCores });
+  validateSystems(req.systems, deps.platform);
+  const environment = await collectEnvironment(deps.runner, deps.repoDir);
+  const createdAt = new Date(deps.clock.now());
+  const dir = await freshDir(join(req.outDir, resultDirName(createdAt, scenario.name)), deps);
+  const result: RunResult = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    kind: 'mesh-bench/run',
+    runId: `${resultDirName(createdAt, scenario.name)}`,
+    createdAt: createdAt.toISOString(),
+    finishedAt: createdAt.toISOString(),
+    status: 'completed',
+    command: [...req.command],
+    scenario,
+    environment,
+    reference: req.systems.includes(REFERENCE_SYSTEM) ? REFERENCE_SYSTEM : null,
+    systems: [],
+    comparisons: [],
+  };
+  for (const id of req.systems) {
+    if (deps.signal.aborted) break;
+    result.systems.push(await runSystem(id, scenario, deps));
+    finalize(result, deps);
+    await writeRunResult(dir, result, { fs: deps.fs });
+  }
+  if (deps.signal.aborted) result.status = 'interrupted';
+  finalize(result, deps);
+  await writeRunResult(dir, result, { fs: deps.fs });
+  const exitCode =
+    result.status === 'interrupted' ? ExitCode.interrupted : result.status === 'failed' ? ExitCode.runFailed : ExitCode.ok;
+  return { result, dir, exitCode };
+}
+
+function finalize(result: RunResult, deps: RunDeps): void {
+  result.finishedAt = new Date(deps.clock.now()).toISOString();
+  if (result.systems.some((s) => s.status === 'interrupted') || deps.signal.aborted) result.status = 'interrupted';
+  else if (result.systems.some((s) => s.status === 'failed')) result.status = 'failed';
+  result.comparisons = result.reference ? compareRun(result.systems, result.reference, result.scenario.seed) : [];
+}
+
+async function freshDir(base: string, deps: RunDeps): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!(await deps.fs.exists(candidate))) return candidate;
+  }
+}
+
+async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps): Promise<SystemResult> {
+  const startedAt = new Date(deps.clock.now()).toISOString();
+  const reps = new Map<string, RepetitionResult[]>(scenario.steps.map((s) => [s.name, []]));
+  let failure: Failure | null = null;
+  let interrupted = false;
+  let prepared: PreparedSystem | null = null;
+  let phase = 'prepare';
+  const log = deps.logger;
+  try {
+    log.stepStart(`Preparing ${id}`);
+    prepared = await deps.platform.prepare(id, scenario, deps.signal);
+    log.stepEnd(`Preparing ${id}`, true);
+    // Repetitions outermost: each repetition walks every step, so slow drift (thermal, noisy neighbours) spreads
+    // over all steps instead of landing on one.
+    outer: for (let rep = 1; rep <= scenario.repetitions; rep++) {
+      for (const step of scenario.steps) {
+        if (deps.signal.aborted) {
+          interrupted = true;
+          break outer;
+        }
+        phase = `measure ${step.name} (repetition ${rep})`;
+        const title = `${id}: ${step.name}, repetition ${rep}/${scenario.repetitions}`;
+        log.stepStart(title);
+        const run = await prepared.measure(step, {
+          errorBudget: scenario.errorBudget,
+          thresholds: scenario.thresholds,
+          seed: scenario.seed + rep,
+          signal: deps.signal,
+        });
+        if (deps.signal.aborted) {
+          // A repetition cut short measured less than it says: it is not kept.
+          log.stepEnd(`${title}: interrupted, discarded`, false);
+          interrupted = true;
+          break outer;
+        }
+        reps.get(step.name)!.push({ ...run, repetition: rep });
+        log.stepEnd(`${title}: ${run.status}${run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : ''}`, run.status === 'valid');
+      }
+    }
+  } catch (error) {
+    if (deps.signal.aborted) interrupted = true;
+    else {
+      failure = toFailure(phase, error);
+      log.stepEnd(`${id}: ${phase} failed: ${failure.message}`, false);
+    }
+  } finally {
+    try {
+      await prepared?.teardown();
+    } catch (error) {
+      log.warn(`teardown of ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      failure ??= toFailure('teardown', error);
+    }
+  }
+  const steps: StepResult[] = scenario.steps.map((s) => {
+    const repetitions = reps.get(s.name)!;
+    return {
+      name: s.name,
+      config: s,
+      repetitions,
+      aggregate: aggregateStep(repetitions, { seed: scenario.seed, maxCv: scenario.thresholds.maxCv, mode: s.mode }),
+    };
+  });
+  return {
+    id,
+    target: deps.platform.target,
+    status: interrupted ? 'interrupted' : failure ? 'failed' : 'completed',
+    startedAt,
+    finishedAt: new Date(deps.clock.now()).toISOString(),
+    failure,
+    versions: prepared?.versions() ?? {},
+    steps,
+  };
+}
+
+export function toFailure(step: string, error: unknown): Failure {
+  if (error instanceof CommandError) {
+    return { step, message: error.message, command: [...error.argv], output: error.output };
+  }
+  return { step, message: error instanceof Error ? error.message : String(error) };
+}

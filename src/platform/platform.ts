@@ -1,0 +1,30 @@
+import type { LoadRun } from '../core/result-schema.js';
+import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
+
+/** What a measurement of one step needs besides the step itself. */
+export interface MeasureOptions {
+  errorBudget: number;
+  thresholds: Thresholds;
+  seed: number;
+  signal: AbortSignal;
+}
+
+/** One system, ready to be measured (servers running, cluster created and meshed, …). */
+export interface PreparedSystem {
+  /** Runs one load step against the system's workload and returns the engine's result. */
+  measure(step: ResolvedLoadStep, options: MeasureOptions): Promise<LoadRun>;
+  /** Versions as the tools and the cluster report them (not the pins). */
+  versions(): Record<string, string>;
+  /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */
+  teardown(): Promise<void>;
+}
+
+/** Where workloads run: local processes, a kind cluster per system, or an existing cluster. */
+export interface Platform {
+  readonly target: 'local' | 'kind' | 'existing';
+  /** Systems this platform can run; anything else is refused before anything is created. */
+  supports(systemId: string): boolean;
+  /** Describes why a system is not supported (for the one-line error). */
+  unsupportedReason(systemId: string): string;
+  prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal): Promise<PreparedSystem>;
+}
