@@ -1,0 +1,118 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { FileSystem } from '../core/deps.js';
+import { InputError, type InputProblem } from '../core/errors.js';
+import { resolvedScenarioSchema, type ResolvedScenario } from '../core/scenario-types.js';
+import { resolveScenario } from './resolve-scenario.js';
+import { scenarioFileSchema } from './schema.js';
+
+export interface LoadScenarioDeps {
+  fs: FileSystem;
+  /** Cores the load client may use (os.availableParallelism() in the CLI); resolves `workers: auto`. */
+  availableCores: number;
+}
+
+/**
+ * Reads, validates and resolves a scenario file. Every problem in the file is reported at once, as one InputError
+ * (exit 2) with one `file: field: message` line per problem.
+ */
+export async function loadScenario(path: string, deps: LoadScenarioDeps): Promise<ResolvedScenario> {
+  let text: string;
+  try {
+    text = await deps.fs.readFile(path);
+  } catch (error) {
+    throw InputError.single(path, '', `cannot read file (${readErrorReason(error)})`);
+  }
+  return parseScenario(text, path, deps.availableCores);
+}
+
+/** The pure part of loadScenario: `source` names the file in problems and in the resolved scenario. */
+export function parseScenario(text: string, source: string, availableCores: number): ResolvedScenario {
+  const doc = parseYaml(text, source);
+  const parsed = scenarioFileSchema.safeParse(toData(doc, source));
+  if (!parsed.success) throw new InputError(problemsFromIssues(parsed.error.issues, source, (path) => positionOf(doc, path)));
+  // A schema violation here is a bug in resolution, not bad input: let it surface as an internal error.
+  return resolvedScenarioSchema.parse(resolveScenario(parsed.data, source, availableCores));
+}
+
+function parseYaml(text: string, source: string): Document {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { source, field: '', message: `invalid YAML at line ${line}, column ${col}: ${firstLine(error.message)}` };
+      }),
+    );
+  }
+  return doc;
+}
+
+function toData(doc: Document, source: string): unknown {
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // Unresolved aliases and alias bombs only show up when the document is turned into values.
+    throw InputError.single(source, '', `invalid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+  }
+  if (data === null || data === undefined) {
+    throw InputError.single(source, '', 'is empty: a scenario needs at least "name" and "steps"');
+  }
+  return data;
+}
+
+/**
+ * One problem per issue, and per unknown key (zod reports a mapping's unknown keys as one issue).
+ * Sorted by where the field is in the file, so they read top to bottom (zod reports in schema order).
+ */
+function problemsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  source: string,
+  positionOf: (path: readonly PropertyKey[]) => number,
+): InputProblem[] {
+  const located: { problem: InputProblem; position: number }[] = [];
+  const add = (path: readonly PropertyKey[], message: string): void => {
+    located.push({ problem: { source, field: fieldPath(path), message }, position: positionOf(path) });
+  };
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // schema.ts writes one message line per unknown key, in the issue's key order.
+      const lines = issue.message.split('\n');
+      issue.keys.forEach((key, i) => add([...issue.path, key], lines[i] ?? issue.message));
+    } else {
+      add(issue.path, issue.message);
+    }
+  }
+  return located.sort((a, b) => a.position - b.position).map((l) => l.problem);
+}
+
+/** Offset of the field in the file, or of its closest existing parent when it is missing. */
+function positionOf(doc: Document, path: readonly PropertyKey[]): number {
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return node.range[0];
+  }
+  return 0;
+}
+
+/** ['steps', 1, 'rate'] → "steps[1].rate". */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$-]*$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+function readErrorReason(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}
