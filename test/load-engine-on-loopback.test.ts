@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalChain } from '../src/workload/local-servers.js';
+import { loadRunSchema } from '../src/core/result-schema.js';
+import { decodeHistogram } from '../src/analysis/histogram.js';
+import { load, server, step } from './helpers/loopback.js';
+
+// The real engine against the real workload server (a child process) on loopback. Assertions are about structure
+// and sanity, never tight timing: this machine is shared.
+describe('load engine against the workload server on loopback', () => {
+  let delayed: LocalChain;
+  beforeAll(async () => {
+    delayed = await server({ serviceDelayUs: 2000 });
+  });
+  afterAll(async () => {
+    await delayed.stop();
+  });
+
+  it('reads a 2 ms service delay as between 2 and 4 ms at p50, in microseconds', async () => {
+    const run = await load(delayed.url, step({ mode: 'rate', rate: 200, connections: 8, maxConnections: 64 }));
+    expect(() => loadRunSchema.parse(run)).not.toThrow();
+    const p50 = run.latency.intended!.summary.p50Us;
+    expect(p50).toBeGreaterThanOrEqual(2000);
+    expect(p50).toBeLessThan(4000);
+    // Microsecond resolution: not a whole number of milliseconds.
+    expect(p50 % 1000).not.toBe(0);
+  });
+
+  it('sends the scheduled number of requests in the window and none of the warm-up', async () => {
+    const run = await load(delayed.url, step({ mode: 'rate', rate: 300, durationS: 1, warmupS: 0.5, connections: 8, maxConnections: 64 }));
+    expect(run.counts.sent).toBe(300);
+    expect(run.counts.completed).toBe(300);
+    expect(run.latency.intended!.summary.count).toBe(300);
+    expect(run.latency.sent.summary.count).toBe(300);
+    expect(run.achievedRate).toBeCloseTo(300, 0);
+    expect(run.status).toBe('valid');
+  });
+
+  it('splits the rate across worker threads instead of applying it per worker', async () => {
+    const run = await load(delayed.url, step({ mode: 'rate', rate: 400, workers: 2, connections: 8, maxConnections: 64 }));
+    expect(run.counts.sent).toBe(400);
+    expect(run.achievedRate).toBeGreaterThan(396);
+    expect(run.achievedRate).toBeLessThan(404);
+    expect(run.connections.initial).toBe(8);
+  });
+
+  it("keeps closed-loop mean latency within 10% of Little's law", async () => {
+    const run = await load(delayed.url, step({ mode: 'connections', connections: 8 }));
+    expect(run.littlesLaw).not.toBeNull();
+    expect(run.littlesLaw!.withinTolerance).toBe(true);
+    expect(run.latency.intended).toBeNull();
+    expect(run.sendLag).toBeNull();
+  });
+
+  it('stores histograms that decode to the summary it reports', async () => {
+    const run = await load(delayed.url, step({ mode: 'connections', connections: 2 }));
+    const h = decodeHistogram(run.latency.sent.histogram);
+    expect(h.totalCount).toBe(run.latency.sent.summary.count);
+    expect(h.getValueAtPercentile(50)).toBe(run.latency.sent.summary.p50Us);
+  });
+
+  it('measures from the intended instant, so latency from intended is never below latency from send', async () => {
+    const run = await load(delayed.url, step({ mode: 'rate', rate: 500, connections: 2, maxConnections: 2 }));
+    expect(run.latency.intended!.summary.p50Us).toBeGreaterThanOrEqual(run.latency.sent.summary.p50Us);
+    expect(run.connections.peak).toBe(2);
+  });
+
+  it('opens more connections when every one is busy, up to the maximum', async () => {
+    const run = await load(delayed.url, step({ mode: 'rate', rate: 2000, connections: 1, maxConnections: 32 }));
+    expect(run.connections.initial).toBe(1);
+    expect(run.connections.peak).toBeGreaterThan(1);
+    expect(run.connections.peak).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('errors are counted, never dropped', () => {
+  it('counts non-2xx responses and marks the step invalid beyond the budget', async () => {
+    const chain = await server({ flags: ['--next-hop', 'http://127.0.0.1:1/'] }); // upstream refused → 502
+    try {
+      const run = await load(chain.url, step({ mode: 'connections', connections: 2, durationS: 0.5 }));
+      expect(run.counts.non2xx).toBe(run.counts.completed);
+      expect(run.counts.statusCodes['502']).toBe(run.counts.completed);
+      expect(run.status).toBe('invalid');
+      expect(run.invalidReasons.join()).toMatch(/error rate 100\.00% exceeds budget/);
+    } finally {
+      await chain.stop();
+    }
+  });
+
+  it('counts connection failures against a closed port as socket errors and marks the step invalid', async () => {
+    const run = await load('http://127.0.0.1:1/', step({ mode: 'rate', rate: 50, durationS: 0.5, warmupS: 0, connections: 2, maxConnections: 2 }));
+    expect(run.counts.socketErrors).toBeGreaterThan(0);
+    expect(run.counts.completed).toBe(0);
+    expect(run.status).toBe('invalid');
+  });
+
+  it('counts a request with no answer within the timeout as a timeout', async () => {
+    const chain = await server({ flags: ['--stall-every-ms', '100000', '--stall-for-ms', '99000', '--stall-phase-ms', '0'] });
+    try {
+      const run = await load(chain.url, step({ mode: 'connections', connections: 1, durationS: 0.5, warmupS: 0, timeoutMs: 200 }));
+      expect(run.counts.timeouts).toBeGreaterThan(0);
+      expect(run.status).toBe('invalid');
+    } finally {
+      await chain.stop();
+    }
+  });
+});

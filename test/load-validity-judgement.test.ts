@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { judgeStep, littlesLaw, type ValidityInput } from '../src/load/validity.js';
+
+const counts = { sent: 10_000, completed: 10_000, ok: 10_000, non2xx: 0, socketErrors: 0, timeouts: 0, unanswered: 0, reconnects: 0, resent: 0, statusCodes: { '200': 10_000 } };
+const base: ValidityInput = {
+  mode: 'rate',
+  targetRate: 1000,
+  achievedRate: 1000,
+  errorRate: 0,
+  errorBudget: 0.001,
+  counts,
+  notSent: 0,
+  stoppedEarly: false,
+  littlesLaw: null,
+  thresholds: { minRateFraction: 0.99, maxCv: 0.05, littlesLawTolerance: 0.1 },
+};
+
+describe('step validity', () => {
+  it('accepts a step that met its rate with no errors', () => {
+    expect(judgeStep(base)).toEqual({ status: 'valid', invalidReasons: [], warnings: [] });
+  });
+
+  it('marks a step invalid when the achieved rate is below 99% of target, saying by how much', () => {
+    const v = judgeStep({ ...base, achievedRate: 985, notSent: 150 });
+    expect(v.status).toBe('invalid');
+    expect(v.invalidReasons).toEqual([
+      'achieved rate 985.0/1000 req/s (98.5%) is below 99% of target; 150 requests never left (every connection busy or the engine saturated)',
+    ]);
+  });
+
+  it('accepts exactly 99% of the target rate', () => {
+    expect(judgeStep({ ...base, achievedRate: 990 }).status).toBe('valid');
+  });
+
+  it('marks a step invalid when errors exceed the budget, with the breakdown', () => {
+    const v = judgeStep({ ...base, errorRate: 0.0021, counts: { ...counts, non2xx: 20, timeouts: 1 } });
+    expect(v.invalidReasons).toEqual([
+      'error rate 0.21% exceeds budget 0.10% (non-2xx 20, socket errors 0, timeouts 1, unanswered 0 of 10000 sent)',
+    ]);
+  });
+
+  it('does not apply the rate rule to closed-loop steps', () => {
+    expect(judgeStep({ ...base, mode: 'connections', targetRate: null, achievedRate: 5 }).status).toBe('valid');
+  });
+
+  it('marks an interrupted step invalid', () => {
+    expect(judgeStep({ ...base, stoppedEarly: true }).invalidReasons[0]).toMatch(/^stopped early/);
+  });
+
+  it("flags a closed-loop step whose mean latency breaks Little's law, without invalidating it", () => {
+    const ll = littlesLaw(32, 10_000, 4960, 0.1); // expected 3200 µs
+    expect(ll.expectedMeanUs).toBe(3200);
+    expect(ll.ratio).toBe(1.55);
+    expect(ll.withinTolerance).toBe(false);
+    const v = judgeStep({ ...base, mode: 'connections', targetRate: null, littlesLaw: ll });
+    expect(v.status).toBe('valid');
+    expect(v.warnings[0]).toMatch(/1\.55× what Little's law gives/);
+  });
+
+  it("accepts Little's law within tolerance", () => {
+    expect(littlesLaw(32, 10_000, 3400, 0.1).withinTolerance).toBe(true);
+  });
+});
