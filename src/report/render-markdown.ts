@@ -1,0 +1,450 @@
+import { stringify } from 'yaml';
+import type { Comparison, Failure, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
+import type { ResolvedLoadStep } from '../core/scenario-types.js';
+import { renderChart } from './chart.js';
+import {
+  codeBlock,
+  formatBytes,
+  formatDeltaEstimate,
+  formatMicros,
+  formatMicrosEstimate,
+  formatPercent,
+  formatPValue,
+  formatRateEstimate,
+  formatSeconds,
+  inlineCode,
+  oneLine,
+  shellQuote,
+  stripAnsi,
+  table,
+  trimNumber,
+} from './format.js';
+
+/**
+ * The markdown report: a pure function of one RunResult (no clock, no environment, no randomness, no locale), so
+ * `bench report results.json` reproduces report.md byte for byte. Every number is read from the result; only
+ * formatting and the chart are computed here.
+ */
+export function renderMarkdown(result: RunResult): string {
+  const sections = [
+    title(result),
+    whatWasMeasured(result),
+    status(result),
+    stepResults(result),
+    comparisons(result),
+    chart(result),
+    environment(result),
+    scenario(result),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** Failure output beyond this many lines stays in results.json. */
+const OUTPUT_TAIL_LINES = 60;
+const SIGNIFICANCE = 0.05;
+
+function title(r: RunResult): string {
+  return `# mesh-bench: ${oneLine(r.scenario.name)} — run ${oneLine(r.runId)}`;
+}
+
+// ---- what was measured ------------------------------------------------------------------------------------------
+
+const targetWords: Record<SystemResult['target'], string> = {
+  local: 'as local processes on one machine',
+  kind: 'on a kind cluster',
+  existing: 'on an existing Kubernetes cluster',
+};
+
+function whatWasMeasured(r: RunResult): string {
+  const s = r.scenario;
+  const w = s.workload;
+  const targets = unique(r.systems.map((sys) => sys.target)).map((t) => targetWords[t]);
+  const where = targets.length > 0 ? ` ${targets.join(' and ')}` : '';
+  const systems = r.systems.map((sys) => (sys.id === r.reference ? `${sys.id} (reference)` : sys.id));
+  const hops = w.hops === 1 ? '1 hop' : `${w.hops} hops`;
+  const delay = w.serviceDelayUs === 0 ? 'no added service time' : `${formatMicros(w.serviceDelayUs)} service time`;
+  const workload =
+    `an HTTP workload (${hops}, ${w.replicas} ${plural(w.replicas, 'replica')} per hop, ` +
+    `${w.responseBytes}-byte responses, ${delay}, path ${inlineCode(w.path)})`;
+  const steps = s.steps.map((st) => `${st.name} (${describeStep(st)})`);
+  const hasRate = s.steps.some((st) => st.mode === 'rate');
+  const hasClosed = s.steps.some((st) => st.mode !== 'rate');
+  const basis = [
+    hasRate
+      ? 'For rate steps latency is measured from the intended send time, so a stall in the system under test ' +
+        'also delays the requests queued behind it and shows up in the numbers instead of being hidden.'
+      : '',
+    hasClosed ? 'For closed-loop steps latency is measured from the actual send.' : '',
+  ].filter((x) => x !== '');
+  const rateRule = hasRate
+    ? ` or a rate step achieved less than ${formatShare(s.thresholds.minRateFraction)} of its target rate`
+    : '';
+  const paragraph = [
+    systems.length === 0
+      ? 'No system was measured.'
+      : `Measured ${describeList(systems.length, 'system')}${where}: ${systems.join(', ')}.`,
+    `Each ran ${workload} through ${s.steps.length} load ${plural(s.steps.length, 'step')} — ` +
+      `${steps.join('; ')} — ${s.repetitions} ${plural(s.repetitions, 'repetition')} each.`,
+    ...basis,
+    `Reported values are medians over the valid repetitions with a 95% bootstrap interval (seed ${s.seed}). ` +
+      `A repetition is invalid when more than ${formatShare(s.errorBudget)} of requests failed${rateRule}.`,
+  ].join(' ');
+  return [
+    '## What was measured',
+    '',
+    paragraph,
+    ...(s.description.trim() === '' ? [] : ['', `> ${oneLine(s.description)}`]),
+    '',
+    `Started ${r.createdAt}, finished ${r.finishedAt}, by ${inlineCode(shellQuote(r.command))}.`,
+  ].join('\n');
+}
+
+function describeStep(st: ResolvedLoadStep): string {
+  const window = `${formatSeconds(st.durationS)} measured after ${formatSeconds(st.warmupS)} warm-up`;
+  switch (st.mode) {
+    case 'rate':
+      return (
+        `open loop at ${trimNumber(st.rate ?? 0)} req/s, ${st.arrival} arrivals, ` +
+        `${st.connections}–${st.maxConnections} connections, ${window}`
+      );
+    case 'connections':
+      return `closed loop, ${st.connections} ${plural(st.connections, 'connection')}, ${window}`;
+    case 'max':
+      return `closed loop as fast as possible, ${st.connections} ${plural(st.connections, 'connection')}, ${window}`;
+  }
+}
+
+// ---- status -----------------------------------------------------------------------------------------------------
+
+function status(r: RunResult): string {
+  const completed = r.systems.filter((s) => s.status === 'completed').length;
+  const lines = [
+    '## Status',
+    '',
+    `Run **${r.status}**: ${completed} of ${describeList(r.systems.length, 'system')} completed.`,
+    '',
+    table(
+      ['system', 'target', 'status', 'started', 'finished'],
+      r.systems.map((s) => [s.id, s.target, s.status, s.startedAt, s.finishedAt]),
+    ),
+  ];
+  for (const s of r.systems) {
+    if (s.failure) lines.push('', ...failure(s, s.failure));
+  }
+  return lines.join('\n');
+}
+
+function failure(s: SystemResult, f: Failure): string[] {
+  const what = s.status === 'interrupted' ? 'was interrupted' : 'failed';
+  const lines = [`### ${s.id} ${what} at ${inlineCode(f.step)}`, '', oneLine(f.message)];
+  if (f.command) lines.push('', 'Failing command:', '', codeBlock(shellQuote(f.command), 'sh'));
+  if (f.output !== undefined && f.output.trim() !== '') {
+    const all = stripAnsi(f.output).trimEnd().split(/\r?\n/);
+    const tail = all.slice(-OUTPUT_TAIL_LINES);
+    const cut = all.length - tail.length;
+    lines.push('', cut > 0 ? `Its output (last ${tail.length} lines; ${cut} more in results.json):` : 'Its output:');
+    lines.push('', codeBlock(tail.join('\n'), 'text'));
+  }
+  return lines;
+}
+
+// ---- per-step results ----------------------------------------------------------------------------------------------
+
+function stepNames(r: RunResult): string[] {
+  return unique([...r.scenario.steps.map((s) => s.name), ...r.systems.flatMap((sys) => sys.steps.map((s) => s.name))]);
+}
+
+function findStep(sys: SystemResult, name: string): StepResult | undefined {
+  return sys.steps.find((s) => s.name === name);
+}
+
+function stepConfig(r: RunResult, name: string): ResolvedLoadStep | undefined {
+  return (
+    r.scenario.steps.find((s) => s.name === name) ??
+    r.systems.flatMap((s) => s.steps).find((s) => s.name === name)?.config
+  );
+}
+
+function stepResults(r: RunResult): string {
+  const out = ['## Results by step'];
+  for (const name of stepNames(r)) {
+    const config = stepConfig(r, name);
+    const measured = r.systems.map((sys) => findStep(sys, name)).filter((s): s is StepResult => s !== undefined);
+    const basis = measured[0]?.aggregate.latencyBasis ?? (config?.mode === 'rate' ? 'intended' : 'sent');
+    out.push('', `### ${name}`, '');
+    const from = basis === 'intended' ? 'intended send time' : 'actual send';
+    out.push(
+      `${config ? `${capitalise(describeStep(config))}. ` : ''}Latency from the ${from}; ` +
+        'medians over valid repetitions with 95% intervals; max over all valid repetitions.',
+    );
+    const rows = r.systems.map((sys) => stepRow(sys, findStep(sys, name)));
+    out.push(
+      '',
+      table(
+        ['system', 'valid reps', 'p50', 'p90', 'p99', 'p99.9', 'max', 'throughput', 'CV p50', 'flags'],
+        rows,
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    );
+    const notes = r.systems.flatMap((sys) => stepNotes(sys, findStep(sys, name)));
+    if (notes.length > 0) out.push('', ...notes);
+    if (measured.some((s) => s.aggregate.noisy)) {
+      out.push(
+        '',
+        `*noisy*: the p50 varies across repetitions by more than the ${formatShare(r.scenario.thresholds.maxCv)} ` +
+          'coefficient of variation the scenario allows, so differences at this step deserve less trust.',
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+function stepRow(sys: SystemResult, step: StepResult | undefined): string[] {
+  if (!step) {
+    const why = sys.status === 'completed' ? 'not measured' : `not measured (system ${sys.status})`;
+    return [sys.id, '–', '–', '–', '–', '–', '–', '–', '–', why];
+  }
+  const a = step.aggregate;
+  const m = a.median;
+  const flags = [
+    ...(a.noisy ? ['noisy'] : []),
+    ...(a.validRepetitions === 0 ? ['no valid repetitions'] : []),
+    ...(invalidCount(step) > 0 && a.validRepetitions > 0 ? [`${invalidCount(step)} invalid`] : []),
+  ];
+  return [
+    sys.id,
+    `${a.validRepetitions}/${step.repetitions.length}`,
+    m ? formatMicrosEstimate(m.p50Us) : '–',
+    m ? formatMicrosEstimate(m.p90Us) : '–',
+    m ? formatMicrosEstimate(m.p99Us) : '–',
+    m ? formatMicrosEstimate(m.p999Us) : '–',
+    a.merged ? formatMicros(a.merged.maxUs) : '–',
+    m ? formatRateEstimate(m.throughput) : '–',
+    a.cv.p50 === null ? '–' : formatPercent(a.cv.p50),
+    flags.join(', '),
+  ];
+}
+
+function invalidCount(step: StepResult): number {
+  return step.repetitions.filter((rep) => rep.status === 'invalid').length;
+}
+
+function stepNotes(sys: SystemResult, step: StepResult | undefined): string[] {
+  if (!step) return [];
+  const notes: string[] = [];
+  for (const rep of step.repetitions) {
+    if (rep.status === 'invalid') {
+      const reasons = rep.invalidReasons.length > 0 ? rep.invalidReasons.map(oneLine).join('; ') : 'no reason recorded';
+      notes.push(`- ${sys.id}, repetition ${rep.repetition}: **invalid** — ${reasons}`);
+    }
+    for (const warning of rep.warnings) {
+      notes.push(`- ${sys.id}, repetition ${rep.repetition}: warning — ${oneLine(warning)}`);
+    }
+  }
+  for (const note of step.aggregate.notes) notes.push(`- ${sys.id}: ${oneLine(note)}`);
+  return notes;
+}
+
+// ---- comparisons ------------------------------------------------------------------------------------------------
+
+function comparisons(r: RunResult): string {
+  const out = ['## Added latency', ''];
+  if (r.reference === null) {
+    out.push('No reference system was set, so nothing is compared.');
+    return out.join('\n');
+  }
+  if (r.comparisons.length === 0) {
+    out.push(`Nothing is compared with ${r.reference}: it or every other system lacks valid repetitions.`);
+    return out.join('\n');
+  }
+  out.push(
+    'Each system minus the reference, per step: the difference of the per-repetition medians with a 95% bootstrap ' +
+      'interval, and a two-sided permutation test (p). A difference counts as significant when its interval ' +
+      `excludes 0 and p < ${SIGNIFICANCE}.`,
+    '',
+    table(
+      ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict'],
+      r.comparisons.map((c) => [
+        c.step,
+        `${c.system} − ${c.reference}`,
+        formatDeltaEstimate(c.deltaP50Us),
+        formatPValue(c.pValueP50),
+        formatDeltaEstimate(c.deltaP99Us),
+        formatPValue(c.pValueP99),
+        verdict(c),
+      ]),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+    ),
+  );
+  const underpowered = unique(
+    r.comparisons
+      .filter((c) => smallestPValue(c.repetitions.reference, c.repetitions.system) >= SIGNIFICANCE)
+      .map((c) => `${c.repetitions.reference} vs ${c.repetitions.system}`),
+  );
+  if (underpowered.length > 0) {
+    out.push(
+      '',
+      `With this few valid repetitions (${underpowered.join(', ')}) a permutation test cannot reach ` +
+        `p < ${SIGNIFICANCE} whatever the data, so no difference here can be called significant: run 5 or more ` +
+        'repetitions per system.',
+    );
+  }
+  return out.join('\n');
+}
+
+/**
+ * The smallest two-sided p an exact permutation test can give for these sample sizes: the observed split is the
+ * most extreme of C(n1 + n2, n1), and with equal sizes so is its mirror. A property of the test, not of the data.
+ */
+export function smallestPValue(n1: number, n2: number): number {
+  if (n1 <= 0 || n2 <= 0) return 1;
+  let splits = 1;
+  for (let i = 1; i <= Math.min(n1, n2); i++) splits = (splits * (n1 + n2 - Math.min(n1, n2) + i)) / i;
+  return (n1 === n2 ? 2 : 1) / splits;
+}
+
+/** Plain words for one comparison: what is significant, and at how many repetitions nothing was found. */
+export function verdict(c: Comparison): string {
+  const { reference, system } = c.repetitions;
+  const n = reference === system ? `n=${reference}` : `n=${reference} vs ${system}`;
+  const p50 = significant(c.deltaP50Us.ci95, c.pValueP50);
+  const p99 = significant(c.deltaP99Us.ci95, c.pValueP99);
+  if (!p50 && !p99) return `no significant difference at ${n}`;
+  const parts = [
+    p50 ? `${change(c.deltaP50Us.value)} at p50 (significant)` : `p50: no significant difference at ${n}`,
+    p99 ? `${change(c.deltaP99Us.value)} at p99 (significant)` : `p99: no significant difference at ${n}`,
+  ];
+  return parts.join('; ');
+}
+
+function significant(ci: readonly [number, number], p: number): boolean {
+  return (ci[0] > 0 || ci[1] < 0) && p < SIGNIFICANCE;
+}
+
+function change(deltaUs: number): string {
+  return deltaUs >= 0 ? `adds ${formatMicros(deltaUs)}` : `saves ${formatMicros(-deltaUs)}`;
+}
+
+// ---- chart ------------------------------------------------------------------------------------------------------
+
+function chart(r: RunResult): string {
+  const names = stepNames(r);
+  const systems = r.systems.filter((sys) => sys.steps.some((s) => s.aggregate.median !== null));
+  const series = systems.flatMap((sys, i) => {
+    const median = (name: string) => findStep(sys, name)?.aggregate.median ?? null;
+    return [
+      { marker: marker(i, 'p50'), label: `${sys.id} p50`, values: names.map((n) => median(n)?.p50Us.value ?? null) },
+      { marker: marker(i, 'p99'), label: `${sys.id} p99`, values: names.map((n) => median(n)?.p99Us.value ?? null) },
+    ];
+  });
+  const out = ['## Latency by step', ''];
+  const xLabels = names.map((n) => {
+    const c = stepConfig(r, n);
+    if (!c) return n;
+    return c.mode === 'rate' ? `${trimNumber(c.rate ?? 0)} rps` : `${c.connections} conn`;
+  });
+  // A line between a rate step and a closed-loop step would suggest a trend between unlike loads: only like steps join.
+  const modes = names.map((n) => stepConfig(r, n)?.mode);
+  const joined = modes.slice(1).map((mode, i) => mode !== undefined && mode === modes[i]);
+  const drawn = renderChart({ xLabels, series, joined });
+  if (!drawn) {
+    out.push('No step has valid repetitions, so there is nothing to chart.');
+    return out.join('\n');
+  }
+  const legend = series.map((s) => `${inlineCode(s.marker)} ${s.label}`).join(' · ');
+  const xs = names.map((n, i) => `${n} (${xLabels[i] ?? n})`).join(', ');
+  out.push(
+    `Median p50 and p99 per step. ${legend}; ${inlineCode('*')} where lines overlap. ` +
+      `x: steps in scenario order, evenly spaced — ${xs}; rate steps are labelled by their rate (rps), ` +
+      `closed-loop steps by their connections, and lines join only steps of the same mode. ` +
+      (drawn.logScale
+        ? 'y: log10 scale, because the values span more than two decades.'
+        : 'y: linear scale.'),
+    '',
+    codeBlock(drawn.text, 'text'),
+  );
+  return out.join('\n');
+}
+
+function marker(systemIndex: number, which: 'p50' | 'p99'): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const ch = letters[systemIndex] ?? '#';
+  return which === 'p50' ? ch : ch.toUpperCase();
+}
+
+// ---- environment and scenario -----------------------------------------------------------------------------------
+
+function environment(r: RunResult): string {
+  const e = r.environment;
+  const dirty = e.harnessDirty ? ' (with uncommitted changes)' : '';
+  const commit = e.harnessCommit === null ? 'not a git checkout' : `${e.harnessCommit}${dirty}`;
+  const out = [
+    '## Environment',
+    '',
+    `- CPU: ${e.cpuModel}, ${e.cores} ${plural(e.cores, 'core')}`,
+    `- memory: ${formatBytes(e.memoryBytes)}`,
+    `- OS: ${e.platform} ${e.arch}, kernel ${e.kernel}`,
+    `- host: ${e.hostname}`,
+    `- Node.js: ${e.node}`,
+    `- harness: mesh-bench ${e.harnessVersion}, commit ${commit}`,
+  ];
+  const tools = sortedKeys(e.tools);
+  if (tools.length > 0) {
+    out.push('', 'Measuring tools:', '', table(['tool', 'version'], tools.map((k) => [k, e.tools[k] ?? ''])));
+  }
+  const components = unique(r.systems.flatMap((s) => sortedKeys(s.versions))).sort(byCodeUnits);
+  if (components.length > 0) {
+    out.push(
+      '',
+      'Versions reported by each system (tools and cluster, not the pins):',
+      '',
+      table(
+        ['component', ...r.systems.map((s) => s.id)],
+        components.map((k) => [k, ...r.systems.map((s) => s.versions[k] ?? '–')]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+function scenario(r: RunResult): string {
+  return [
+    '## Scenario',
+    '',
+    `The resolved scenario (every default applied; durations in seconds), from ${inlineCode(r.scenario.source)}:`,
+    '',
+    codeBlock(stringify(r.scenario), 'yaml'),
+  ].join('\n');
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** Sorting by UTF-16 code units: localeCompare would make the output depend on the machine's locale. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortedKeys(record: Record<string, string>): string[] {
+  return Object.keys(record).sort(byCodeUnits);
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+function describeList(n: number, word: string): string {
+  return `${n} ${plural(n, word)}`;
+}
+
+/** A threshold from the scenario as a percentage, without needless decimals: 0.95 → `95%`, 0.005 → `0.5%`. */
+function formatShare(fraction: number): string {
+  return `${trimNumber(Number((fraction * 100).toFixed(6)))}%`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { FileSystem } from '../core/deps.js';
+import { InputError, type InputProblem } from '../core/errors.js';
+import { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from '../core/result-schema.js';
+import { renderMarkdown } from './render-markdown.js';
+
+export const RESULT_FILE_NAME = 'results.json';
+export const REPORT_FILE_NAME = 'report.md';
+const RUN_KIND = 'mesh-bench/run';
+
+/**
+ * The directory name of one run: UTC creation time to the second, then the scenario name, e.g.
+ * `2026-11-21T05-49-00Z-smoke`. Colons are replaced (Windows and some tools reject them); names sort by time.
+ */
+export function resultDirName(createdAt: Date, scenarioName: string): string {
+  const stamp = createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-');
+  const name = scenarioName
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return name === '' ? stamp : `${stamp}-${name}`;
+}
+
+/**
+ * Writes `results.json` then `report.md` into `dir`, each atomically. The report is rendered from the JSON text
+ * parsed back, so it is provably a function of what is on disk. A result that fails the schema is a bug in the
+ * harness: nothing is written and the error is thrown as is (an internal error, not bad input).
+ */
+export async function writeRunResult(
+  dir: string,
+  result: RunResult,
+  deps: { fs: FileSystem },
+): Promise<{ jsonPath: string; reportPath: string }> {
+  const checked = runResultSchema.safeParse(result, { reportInput: true });
+  if (!checked.success) {
+    const problems = checked.error.issues.map((i) => `${fieldPath(i.path) || '(root)'}: ${describeIssue(i)}`);
+    throw new Error(`refusing to write an invalid run result (a harness bug):\n${problems.join('\n')}`, {
+      cause: checked.error,
+    });
+  }
+  const json = `${JSON.stringify(checked.data, null, 2)}\n`;
+  const report = renderMarkdown(runResultSchema.parse(JSON.parse(json)));
+  const jsonPath = join(dir, RESULT_FILE_NAME);
+  const reportPath = join(dir, REPORT_FILE_NAME);
+  await deps.fs.mkdir(dir);
+  await deps.fs.writeFileAtomic(jsonPath, json);
+  await deps.fs.writeFileAtomic(reportPath, report);
+  return { jsonPath, reportPath };
+}
+
+/** Reads and validates a results file. Every problem is an InputError naming the file and the field. */
+export async function readRunResult(path: string, deps: { fs: FileSystem }): Promise<RunResult> {
+  let text: string;
+  try {
+    text = await deps.fs.readFile(path);
+  } catch (err) {
+    throw InputError.single(path, '', `cannot read file (${errorCode(err)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw InputError.single(path, '', `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw InputError.single(path, '', `not a mesh-bench run result (expected a JSON object, got ${typeName(data)})`);
+  }
+  // Checked before the schema so another file, or another version's result, gets one clear line, not fifty.
+  const record = data as Record<string, unknown>;
+  if (record['kind'] !== RUN_KIND) {
+    const got = 'kind' in record ? `kind is ${JSON.stringify(record['kind'])}` : 'no kind field';
+    throw InputError.single(path, 'kind', `not a mesh-bench run result (${got}, expected "${RUN_KIND}")`);
+  }
+  if (record['schemaVersion'] !== RESULT_SCHEMA_VERSION) {
+    const v = record['schemaVersion'];
+    const message =
+      v === undefined
+        ? `missing (this harness reads schema version ${RESULT_SCHEMA_VERSION})`
+        : `unsupported schema version ${typeof v === 'number' ? v : JSON.stringify(v)} ` +
+          `(this harness reads ${RESULT_SCHEMA_VERSION})`;
+    throw InputError.single(path, 'schemaVersion', message);
+  }
+  const parsed = runResultSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues.map(
+        (issue): InputProblem => ({ source: path, field: fieldPath(issue.path), message: describeIssue(issue) }),
+      ),
+    );
+  }
+  return parsed.data;
+}
+
+/** `systems[0].steps[1].repetitions[0].counts.sent`; keys that are not identifiers go in brackets: `codes["200"]`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** A short message for one schema issue (zod's own messages lead with `Invalid input:` and name JS types). */
+export function describeIssue(issue: Issue): string {
+  const missing = !('input' in issue) || issue.input === undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (missing) return `missing (expected ${expectedType(issue.expected)})`;
+      return `expected ${expectedType(issue.expected)}, got ${describeValue(issue.input)}`;
+    case 'invalid_value': {
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      if (missing) return `missing (expected ${expected})`;
+      return `expected ${issue.values.length > 1 ? 'one of ' : ''}${expected}, got ${describeValue(issue.input)}`;
+    }
+    case 'too_small':
+      return bound(issue.origin, issue.inclusive ?? true, Number(issue.minimum), 'small');
+    case 'too_big':
+      return bound(issue.origin, issue.inclusive ?? true, Number(issue.maximum), 'big');
+    case 'unrecognized_keys':
+      return `unknown ${plural(issue.keys.length, 'field')} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_format':
+      return issue.message.replace(/^Invalid string: /, '');
+    default:
+      return issue.message.replace(/^Invalid input: /, '');
+  }
+}
+
+function bound(origin: string, inclusive: boolean, limit: number, side: 'small' | 'big'): string {
+  switch (origin) {
+    case 'array':
+    case 'set':
+      return `must have at ${side === 'small' ? 'least' : 'most'} ${limit} ${plural(limit, 'item')}`;
+    case 'string':
+      if (side === 'small') return limit === 1 ? 'must not be empty' : `must be at least ${limit} characters`;
+      return `must be at most ${limit} characters`;
+    default:
+      return `must be ${side === 'small' ? '>' : '<'}${inclusive ? '=' : ''} ${limit}`;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+function expectedType(expected: string): string {
+  return expected === 'int' ? 'an integer' : expected;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)})`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return typeof v;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+function errorCode(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.message : String(err);
+}
