@@ -177,19 +177,7 @@ export const failureSchema = z
   .strict();
 export type Failure = z.infer<typeof failureSchema>;
 
-export const resourceStatsSchema = z
-  .object({
-    memoryMeanBytes: z.number().nonnegative(),
-    memoryMaxBytes: z.number().nonnegative(),
-    cpuMeanCores: z.number().nonnegative(),
-    cpuMaxCores: z.number().nonnegative(),
-    samples: z.number().int().nonnegative(),
-  })
-  .strict();
-export type ResourceStats = z.infer<typeof resourceStatsSchema>;
-
-export const containerRoles = ['workload', 'load-client', 'sidecar-proxy', 'node-agent', 'control-plane', 'waypoint', 'other'] as const;
-export type ContainerRole = (typeof containerRoles)[number];
+export { resourceStatsSchema, containerRoles, type ResourceStats, type ContainerRole } from './resource-schema.js';
 
 export const systemResultSchema = z
   .object({

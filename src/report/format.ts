@@ -126,23 +126,7 @@ function signed(s: string): string {
 
 // ---- shell -------------------------------------------------------------------------------------------------------
 
-/** Characters that never need quoting in a POSIX shell word. */
-const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/**
- * An argv as one line to paste into a POSIX shell: plain words stay bare, anything else is single-quoted.
- * (src/exec may grow its own; the lead dedupes.)
- */
-export function shellQuote(argv: readonly string[]): string {
-  return argv.map((arg, i) => quoteWord(arg, i === 0)).join(' ');
-}
-
-function quoteWord(arg: string, isCommandWord: boolean): string {
-  if (arg === '') return "''";
-  // A first word with `=` would be read as a variable assignment; `~` or `#` at the start would expand or comment.
-  const safe = SHELL_SAFE.test(arg) && !(isCommandWord && arg.includes('='));
-  return safe ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
+export { shellQuote } from '../exec/shell-quote.js';
 
 // ---- markdown ----------------------------------------------------------------------------------------------------
 
