@@ -1,5 +1,6 @@
 import type { LoadMode } from '../core/scenario-types.js';
-import type { Estimate, RepetitionResult, StepAggregate } from '../core/result-schema.js';
+import { containerRoles, type Estimate, type RepetitionResult, type StepAggregate } from '../core/result-schema.js';
+import { median } from 'simple-statistics';
 import { bootstrapMedianInterval } from './bootstrap.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.js';
 import { deriveSeed } from './random.js';
@@ -56,6 +57,7 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
       median: null,
       cv: { p50: null, p99: null, throughput: null },
       noisy: false,
+      resources: null,
       notes,
     };
   }
@@ -100,8 +102,28 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
     },
     cv,
     noisy,
+    resources: aggregateResources(usable.map((u) => u.repetition)),
     notes,
   };
+}
+
+/** Median of the repetitions' per-role means, highest of their maxima (repetitions without resource data skipped). */
+export function aggregateResources(repetitions: readonly RepetitionResult[]): StepAggregate['resources'] {
+  const withData = repetitions.flatMap((r) => (r.resources ? [r.resources] : []));
+  if (withData.length === 0) return null;
+  const out = {} as NonNullable<StepAggregate['resources']>;
+  for (const role of containerRoles) {
+    const rows = withData.map((s) => s.roles[role]);
+    out[role] = {
+      memoryMeanBytes: median(rows.map((r) => r.memoryMeanBytes)),
+      memoryMaxBytes: Math.max(...rows.map((r) => r.memoryMaxBytes)),
+      cpuMeanCores: median(rows.map((r) => r.cpuMeanCores)),
+      cpuMaxCores: Math.max(...rows.map((r) => r.cpuMaxCores)),
+      samples: rows.reduce((a, r) => a + r.samples, 0),
+      containers: Math.max(...rows.map((r) => r.containers)),
+    };
+  }
+  return out;
 }
 
 function stepMode(repetitions: readonly RepetitionResult[], given: LoadMode | undefined): LoadMode {

@@ -119,7 +119,13 @@ export const loadRunSchema = z
   .strict();
 export type LoadRun = z.infer<typeof loadRunSchema>;
 
-export const repetitionResultSchema = loadRunSchema.extend({ repetition: z.number().int().positive() }).strict();
+export const repetitionResultSchema = loadRunSchema
+  .extend({
+    repetition: z.number().int().positive(),
+    /** Kubelet-scraped memory and CPU during the measured window (clusters only; null for the local target). */
+    resources: resourceSummarySchema.nullable(),
+  })
+  .strict();
 export type RepetitionResult = z.infer<typeof repetitionResultSchema>;
 
 export const estimateSchema = z
@@ -149,6 +155,11 @@ export const stepAggregateSchema = z
     /** Coefficient of variation over valid repetitions (null with fewer than 2). */
     cv: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), throughput: z.number().nullable() }).strict(),
     noisy: z.boolean(),
+    /**
+     * Per role, over valid repetitions that have resource data: the median of each repetition's means and the
+     * highest of their maxima. Null when no repetition has resource data (the local target).
+     */
+    resources: z.record(z.enum(containerRoles), roleResourceSummarySchema).nullable(),
     notes: z.array(z.string()),
   })
   .strict();
@@ -177,6 +188,7 @@ export const failureSchema = z
   .strict();
 export type Failure = z.infer<typeof failureSchema>;
 
+import { containerRoles, resourceSummarySchema, roleResourceSummarySchema } from './resource-schema.js';
 export { resourceStatsSchema, containerRoles, type ResourceStats, type ContainerRole } from './resource-schema.js';
 
 export const systemResultSchema = z

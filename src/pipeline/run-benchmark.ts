@@ -125,7 +125,7 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
         phase = `measure ${step.name} (repetition ${rep})`;
         const title = `${id}: ${step.name}, repetition ${rep}/${scenario.repetitions}`;
         log.stepStart(title);
-        const run = await prepared.measure(step, {
+        const { run, resources } = await prepared.measure(step, {
           errorBudget: scenario.errorBudget,
           thresholds: scenario.thresholds,
           seed: scenario.seed + rep,
@@ -137,7 +137,7 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
           interrupted = true;
           break outer;
         }
-        reps.get(step.name)!.push({ ...run, repetition: rep });
+        reps.get(step.name)!.push({ ...run, step, repetition: rep, resources });
         log.stepEnd(`${title}: ${run.status}${run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : ''}`, run.status === 'valid');
       }
     }

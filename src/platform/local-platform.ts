@@ -29,7 +29,10 @@ export class LocalPlatform implements Platform {
     });
     const url = new URL(w.path, chain.url).toString();
     return {
-      measure: (step, o) => runLoad({ url, step, errorBudget: o.errorBudget, thresholds: o.thresholds, seed: o.seed, signal: o.signal }),
+      measure: async (step, o) => ({
+        run: await runLoad({ url, step, errorBudget: o.errorBudget, thresholds: o.thresholds, seed: o.seed, signal: o.signal }),
+        resources: null,
+      }),
       versions: () => ({ node: process.version }),
       teardown: () => chain.stop(),
     };

@@ -1,4 +1,5 @@
 import type { LoadRun } from '../core/result-schema.js';
+import type { ResourceSummary } from '../core/resource-schema.js';
 import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
 
 /** What a measurement of one step needs besides the step itself. */
@@ -9,10 +10,16 @@ export interface MeasureOptions {
   signal: AbortSignal;
 }
 
+/** One measured repetition of a step: the engine's result and, on clusters, what the kubelets saw meanwhile. */
+export interface Measurement {
+  run: LoadRun;
+  resources: ResourceSummary | null;
+}
+
 /** One system, ready to be measured (servers running, cluster created and meshed, …). */
 export interface PreparedSystem {
   /** Runs one load step against the system's workload and returns the engine's result. */
-  measure(step: ResolvedLoadStep, options: MeasureOptions): Promise<LoadRun>;
+  measure(step: ResolvedLoadStep, options: MeasureOptions): Promise<Measurement>;
   /** Versions as the tools and the cluster report them (not the pins). */
   versions(): Record<string, string>;
   /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */

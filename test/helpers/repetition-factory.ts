@@ -98,6 +98,7 @@ export function makeRepetition(spec: RepetitionSpec = {}): RepetitionResult {
     invalidReasons: spec.invalidReasons ?? (status === 'invalid' ? ['achieved rate 900/1000 req/s (90.0%)'] : []),
     warnings: [],
     repetition: spec.repetition ?? 1,
+    resources: null,
   });
 }
 

@@ -153,6 +153,7 @@ export function makeRepetition(step: ResolvedLoadStep, spec: RepetitionSpec, thr
     invalidReasons,
     warnings: spec.warnings ?? [],
     repetition: spec.repetition,
+    resources: null,
   };
 }
 
@@ -198,6 +199,7 @@ export function makeStepResult(
     validRepetitions: valid.length,
     merged: mergedRecord ? mergedRecord.summary : null,
     mergedHistogram: mergedRecord ? mergedRecord.histogram : null,
+    resources: null,
     median:
       valid.length === 0
         ? null

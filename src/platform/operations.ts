@@ -1,0 +1,22 @@
+import type { KubeObject } from '../core/kube.js';
+
+/**
+ * What a cluster run does, as data. Every effect of `bench run` on a cluster is one of these, built by pure
+ * functions (platform and mesh adapters), then executed in order by execute-operations.ts. `bench plan` prints the
+ * same list without executing it, so the plan is the run by construction.
+ */
+export type Operation =
+  /** Run a program (argv, never a shell string). `stdin` feeds it text, e.g. a manifest. */
+  | { op: 'run'; title: string; argv: string[]; stdin?: string; timeoutMs: number }
+  /** Write a run-private file (a kind config, values for helm). */
+  | { op: 'write-file'; title: string; path: string; content: string }
+  /** Server-side apply of objects through the API (in order). */
+  | { op: 'apply'; title: string; objects: KubeObject[] }
+  /** Run a program that prints manifests (`linkerd install`) and server-side apply what it printed. */
+  | { op: 'run-apply'; title: string; argv: string[]; timeoutMs: number }
+  /** Wait until a Deployment or DaemonSet has every replica updated and available. */
+  | { op: 'wait-rollout'; title: string; kind: 'Deployment' | 'DaemonSet'; namespace: string; name: string; timeoutMs: number }
+  /** A named check implemented in code (e.g. "the workload pods carry a ready proxy"); described, not a command. */
+  | { op: 'check'; title: string; check: string; description: string };
+
+export type RunOperation = Extract<Operation, { op: 'run' }>;
