@@ -3,12 +3,19 @@ import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue } from '../core/errors.js';
 import type { Deps } from '../core/deps.js';
+import type { KubeClientFactory } from '../core/kube.js';
 import { ConsoleLogger } from '../core/console-logger.js';
 import { NodeFileSystem } from '../core/node-fs.js';
 import { SystemClock } from '../core/system-clock.js';
 import { packageRoot, harnessVersion } from '../core/package-root.js';
 import { ExecaRunner } from '../exec/execa-runner.js';
-import { readRunResult, REPORT_FILE_NAME } from '../report/result-file.js';
+import { mkdtemp } from 'node:fs/promises';
+import { readRunResult, REPORT_FILE_NAME, RESULT_FILE_NAME } from '../report/result-file.js';
+import { ClusterPlatform } from '../platform/cluster-platform.js';
+import { MESH_ADAPTERS } from '../mesh/registry.js';
+import { clusterPlatformOptions, type ClusterFlags } from './cluster-setup.js';
+import { planCommand } from './commands/plan-command.js';
+import { downCommand } from './commands/down-command.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import { LocalPlatform } from '../platform/local-platform.js';
@@ -41,6 +48,34 @@ function realDeps(ctx: MainContext, verbose: boolean): Deps {
   };
 }
 
+/** @kubernetes/client-node is heavy: loaded only by commands that talk to a cluster (not `bench load` in the pod). */
+async function kubeFactory(): Promise<KubeClientFactory> {
+  return (await import('../kube/client-node-kube.js')).clientNodeKubeFactory;
+}
+
+interface RunFlags {
+  mesh: string;
+  target: 'local' | 'kind' | 'existing';
+  scenario: string;
+  out: string;
+  keepCluster?: boolean;
+  context?: string;
+  kubeconfig?: string;
+  image?: string;
+  clusterPrefix: string;
+}
+
+function clusterFlags(o: RunFlags): ClusterFlags {
+  return {
+    target: o.target === 'existing' ? 'existing' : 'kind',
+    clusterPrefix: o.clusterPrefix,
+    ...(o.context ? { context: o.context } : {}),
+    ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+    ...(o.image ? { image: o.image } : {}),
+    ...(o.keepCluster ? { keepCluster: true } : {}),
+  };
+}
+
 const splitList = (v: string): string[] =>
   v
     .split(',')
@@ -58,21 +93,69 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
   const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose);
   const cores = Math.max(1, os.availableParallelism());
 
-  program
-    .command('run')
-    .description('run a scenario against one or more systems and write results/<run>/results.json and report.md')
-    .requiredOption('--mesh <systems>', 'comma-separated system ids, e.g. baseline')
-    .addOption(new Option('--target <target>', 'where the systems run').choices(['local']).default('local'))
-    .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
-    .option('--out <dir>', 'parent directory for the run directory', 'results')
-    .action(async (o: { mesh: string; target: string; scenario: string; out: string }) => {
-      const deps = realDeps(ctx, verbose());
+  const clusterOptions = (c: Command): Command =>
+    c
+      .option('--context <name>', 'kubeconfig context of an existing cluster (with --target existing)')
+      .option('--kubeconfig <file>', 'kubeconfig to read for --target existing (never written; default $KUBECONFIG or ~/.kube/config)')
+      .option('--image <ref>', 'workload image for --target existing (built from this repo, pushed where the cluster can pull it)')
+      .option('--cluster-prefix <prefix>', 'kind clusters are named <prefix>-<system>', 'bench');
+
+  clusterOptions(
+    program
+      .command('run')
+      .description('run a scenario against one or more systems and write results/<run>/results.json and report.md')
+      .requiredOption('--mesh <systems>', `comma-separated system ids: ${MESH_ADAPTERS.map((a) => a.id).join(', ')}`)
+      .addOption(new Option('--target <target>', 'where the systems run').choices(['local', 'kind', 'existing']).default('kind'))
+      .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
+      .option('--out <dir>', 'parent directory for the run directory', 'results')
+      .option('--keep-cluster', 'do not delete kind clusters at the end or on failure (delete later with bench down)'),
+  ).action(async (o: RunFlags) => {
+    const deps = realDeps(ctx, verbose());
+    const workRoot = await mkdtemp(join(os.tmpdir(), 'mesh-bench-'));
+    const platform =
+      o.target === 'local'
+        ? new LocalPlatform()
+        : new ClusterPlatform(
+            await clusterPlatformOptions(clusterFlags(o), deps, { repoDir: packageRoot(), workRoot, kubeFactory: await kubeFactory() }),
+          );
+    try {
       const outcome = await runBenchmark(
         { scenarioPath: o.scenario, systems: splitList(o.mesh), outDir: o.out, command: ['bench', ...process.argv.slice(2)] },
-        { ...deps, platform: new LocalPlatform(), availableCores: cores, signal: ctx.signal, repoDir: packageRoot() },
+        { ...deps, platform, availableCores: cores, signal: ctx.signal, repoDir: packageRoot() },
       );
-      ctx.io.out(`${join(outcome.dir, 'results.json')}\n${join(outcome.dir, REPORT_FILE_NAME)}\n`);
+      ctx.io.out(`${join(outcome.dir, RESULT_FILE_NAME)}\n${join(outcome.dir, REPORT_FILE_NAME)}\n`);
       setExit(outcome.exitCode);
+    } finally {
+      // Run-private files (kubeconfigs, configs, image archives) go; a kept cluster keeps its kubeconfig.
+      if (!o.keepCluster) await deps.fs.remove(workRoot);
+    }
+  });
+
+  clusterOptions(
+    program
+      .command('plan')
+      .description('print every command and manifest `bench run` would execute, in order, executing nothing')
+      .requiredOption('--mesh <systems>', 'comma-separated system ids')
+      .addOption(new Option('--target <target>', 'where the systems would run').choices(['kind', 'existing']).default('kind'))
+      .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
+      .option('--work-dir <dir>', 'run-private directory to show in paths', join(os.tmpdir(), 'mesh-bench-plan')),
+  ).action(async (o: RunFlags & { workDir: string }) => {
+    const deps = realDeps(ctx, verbose());
+    const options = await clusterPlatformOptions(clusterFlags(o), deps, {
+      repoDir: packageRoot(),
+      workRoot: o.workDir,
+      kubeFactory: await kubeFactory(),
+    });
+    setExit(await planCommand({ systems: splitList(o.mesh), scenarioPath: o.scenario, options, deps, availableCores: cores, io: ctx.io }));
+  });
+
+  program
+    .command('down')
+    .description('delete every kind cluster the harness created (<prefix>-<system>), and only those')
+    .option('--cluster-prefix <prefix>', 'prefix the clusters were created with', 'bench')
+    .action(async (o: { clusterPrefix: string }) => {
+      const deps = realDeps(ctx, verbose());
+      setExit(await downCommand({ prefix: o.clusterPrefix, systemIds: MESH_ADAPTERS.map((a) => a.id), runner: deps.runner, io: ctx.io }));
     });
 
   program

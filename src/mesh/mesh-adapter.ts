@@ -46,6 +46,8 @@ export interface MeshAdapter {
   installOperations(ctx: MeshContext): Operation[];
   /** Labels that enrol the benchmark namespace (set when it is created, before any workload pod). */
   namespaceLabels(ctx: MeshContext): Record<string, string>;
+  /** Annotations that enrol the benchmark namespace (Linkerd's `linkerd.io/inject: enabled`). */
+  namespaceAnnotations?(ctx: MeshContext): Record<string, string>;
   /** Objects the mesh needs beside the workload (PeerAuthentication, waypoint, L7 policy…), applied before it. */
   workloadObjects(ctx: MeshContext): KubeObject[];
   /** Operations after the workload is ready and before measuring (e.g. wait for a waypoint). */

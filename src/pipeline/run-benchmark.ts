@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Deps } from '../core/deps.js';
-import { CommandError, ExitCode, InputError, type ExitCodeValue } from '../core/errors.js';
+import { CommandError, ExitCode, InputError, PreflightError, type ExitCodeValue } from '../core/errors.js';
 import type { Failure, RepetitionResult, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
 import { RESULT_SCHEMA_VERSION } from '../core/result-schema.js';
 import type { ResolvedScenario } from '../core/scenario-types.js';
@@ -10,6 +10,7 @@ import { compareRun } from '../analysis/compare.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resultDirName, writeRunResult } from '../report/result-file.js';
 import type { Platform, PreparedSystem } from '../platform/platform.js';
+import { UNMESHED_SUFFIX } from '../platform/variants.js';
 
 /**
  * `bench run`: flags → resolved scenario (an invalid file stops here, exit 2, nothing created) → for each system:
@@ -76,7 +77,7 @@ export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunO
   };
   for (const id of req.systems) {
     if (deps.signal.aborted) break;
-    result.systems.push(await runSystem(id, scenario, deps));
+    result.systems.push(...(await runSystem(id, scenario, deps)));
     finalize(result, deps);
     await writeRunResult(dir, result, { fs: deps.fs });
   }
@@ -92,7 +93,20 @@ function finalize(result: RunResult, deps: RunDeps): void {
   result.finishedAt = new Date(deps.clock.now()).toISOString();
   if (result.systems.some((s) => s.status === 'interrupted') || deps.signal.aborted) result.status = 'interrupted';
   else if (result.systems.some((s) => s.status === 'failed')) result.status = 'failed';
-  result.comparisons = result.reference ? compareRun(result.systems, result.reference, result.scenario.seed) : [];
+  result.comparisons = comparisons(result);
+}
+
+/**
+ * Every system against the reference (baseline), and every mesh against its own unmeshed namespace in the same
+ * cluster: two overheads per mesh, one including the cluster set-up it needs (CNI, node agents), one not.
+ */
+export function comparisons(result: RunResult): RunResult['comparisons'] {
+  const out = result.reference ? compareRun(result.systems, result.reference, result.scenario.seed) : [];
+  for (const unmeshed of result.systems.filter((s) => s.id.endsWith(UNMESHED_SUFFIX))) {
+    const meshed = result.systems.find((s) => s.id === unmeshed.id.slice(0, -UNMESHED_SUFFIX.length));
+    if (meshed) out.push(...compareRun([unmeshed, meshed], unmeshed.id, result.scenario.seed));
+  }
+  return out;
 }
 
 async function freshDir(base: string, deps: RunDeps): Promise<string> {
@@ -102,9 +116,9 @@ async function freshDir(base: string, deps: RunDeps): Promise<string> {
   }
 }
 
-async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps): Promise<SystemResult> {
+async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps): Promise<SystemResult[]> {
   const startedAt = new Date(deps.clock.now()).toISOString();
-  const reps = new Map<string, RepetitionResult[]>(scenario.steps.map((s) => [s.name, []]));
+  const reps = new Map<string, Map<string, RepetitionResult[]>>();
   let failure: Failure | null = null;
   let interrupted = false;
   let prepared: PreparedSystem | null = null;
@@ -114,34 +128,40 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
     log.stepStart(`Preparing ${id}`);
     prepared = await deps.platform.prepare(id, scenario, deps.signal);
     log.stepEnd(`Preparing ${id}`, true);
-    // Repetitions outermost: each repetition walks every step, so slow drift (thermal, noisy neighbours) spreads
-    // over all steps instead of landing on one.
+    for (const v of prepared.variants) reps.set(v, new Map(scenario.steps.map((s) => [s.name, []])));
+    // Repetitions outermost, then steps, then variants: slow drift (thermal, noisy neighbours) spreads over every
+    // step and both namespaces instead of landing on one.
     outer: for (let rep = 1; rep <= scenario.repetitions; rep++) {
       for (const step of scenario.steps) {
-        if (deps.signal.aborted) {
-          interrupted = true;
-          break outer;
+        for (const variant of prepared.variants) {
+          if (deps.signal.aborted) {
+            interrupted = true;
+            break outer;
+          }
+          phase = `measure ${variant} ${step.name} (repetition ${rep})`;
+          const title = `${variant}: ${step.name}, repetition ${rep}/${scenario.repetitions}`;
+          log.stepStart(title);
+          const { run, resources } = await prepared.measure(variant, step, {
+            errorBudget: scenario.errorBudget,
+            thresholds: scenario.thresholds,
+            seed: scenario.seed + rep,
+            signal: deps.signal,
+          });
+          if (deps.signal.aborted) {
+            // A repetition cut short measured less than it says: it is not kept.
+            log.stepEnd(`${title}: interrupted, discarded`, false);
+            interrupted = true;
+            break outer;
+          }
+          reps.get(variant)!.get(step.name)!.push({ ...run, step, repetition: rep, resources });
+          const why = run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : '';
+          log.stepEnd(`${title}: ${run.status}${why}`, run.status === 'valid');
         }
-        phase = `measure ${step.name} (repetition ${rep})`;
-        const title = `${id}: ${step.name}, repetition ${rep}/${scenario.repetitions}`;
-        log.stepStart(title);
-        const { run, resources } = await prepared.measure(step, {
-          errorBudget: scenario.errorBudget,
-          thresholds: scenario.thresholds,
-          seed: scenario.seed + rep,
-          signal: deps.signal,
-        });
-        if (deps.signal.aborted) {
-          // A repetition cut short measured less than it says: it is not kept.
-          log.stepEnd(`${title}: interrupted, discarded`, false);
-          interrupted = true;
-          break outer;
-        }
-        reps.get(step.name)!.push({ ...run, step, repetition: rep, resources });
-        log.stepEnd(`${title}: ${run.status}${run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : ''}`, run.status === 'valid');
       }
     }
   } catch (error) {
+    // A refused precondition (e.g. a namespace that is not ours) created nothing: stop the run with exit 3.
+    if (error instanceof PreflightError) throw error;
     if (deps.signal.aborted) interrupted = true;
     else {
       failure = toFailure(phase, error);
@@ -155,25 +175,30 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
       failure ??= toFailure('teardown', error);
     }
   }
-  const steps: StepResult[] = scenario.steps.map((s) => {
-    const repetitions = reps.get(s.name)!;
+  const finishedAt = new Date(deps.clock.now()).toISOString();
+  const variants = prepared ? prepared.variants : [id];
+  return variants.map((variant) => {
+    const byStep = reps.get(variant);
+    const steps: StepResult[] = scenario.steps.map((s) => {
+      const repetitions = byStep?.get(s.name) ?? [];
+      return {
+        name: s.name,
+        config: s,
+        repetitions,
+        aggregate: aggregateStep(repetitions, { seed: scenario.seed, maxCv: scenario.thresholds.maxCv, mode: s.mode }),
+      };
+    });
     return {
-      name: s.name,
-      config: s,
-      repetitions,
-      aggregate: aggregateStep(repetitions, { seed: scenario.seed, maxCv: scenario.thresholds.maxCv, mode: s.mode }),
+      id: variant,
+      target: deps.platform.target,
+      status: interrupted ? 'interrupted' : failure ? 'failed' : 'completed',
+      startedAt,
+      finishedAt,
+      failure,
+      versions: prepared?.versions() ?? {},
+      steps,
     };
   });
-  return {
-    id,
-    target: deps.platform.target,
-    status: interrupted ? 'interrupted' : failure ? 'failed' : 'completed',
-    startedAt,
-    finishedAt: new Date(deps.clock.now()).toISOString(),
-    failure,
-    versions: prepared?.versions() ?? {},
-    steps,
-  };
 }
 
 export function toFailure(step: string, error: unknown): Failure {

@@ -29,7 +29,8 @@ export class LocalPlatform implements Platform {
     });
     const url = new URL(w.path, chain.url).toString();
     return {
-      measure: async (step, o) => ({
+      variants: ['baseline'],
+      measure: async (_variant, step, o) => ({
         run: await runLoad({ url, step, errorBudget: o.errorBudget, thresholds: o.thresholds, seed: o.seed, signal: o.signal }),
         resources: null,
       }),

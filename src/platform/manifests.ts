@@ -72,12 +72,16 @@ export type WorkloadObject = V1Namespace | V1Deployment | V1Service;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A namespace the harness owns: `labels` (e.g. a mesh's enrolment label) plus the managed-by label, which wins. */
-export function benchNamespace(name: string, labels: Record<string, string> = {}): V1Namespace {
+export function benchNamespace(name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): V1Namespace {
   assertDnsLabel(name, 'namespace name');
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
+    metadata: {
+      name,
+      labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
   };
 }
 

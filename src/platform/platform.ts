@@ -18,8 +18,13 @@ export interface Measurement {
 
 /** One system, ready to be measured (servers running, cluster created and meshed, …). */
 export interface PreparedSystem {
-  /** Runs one load step against the system's workload and returns the engine's result. */
-  measure(step: ResolvedLoadStep, options: MeasureOptions): Promise<Measurement>;
+  /**
+   * What is measured, each a result of its own: the system id, and for meshes `<id>/unmeshed` (the same workload in
+   * an unenrolled namespace of the same cluster).
+   */
+  variants: string[];
+  /** Runs one load step against one variant's workload. */
+  measure(variant: string, step: ResolvedLoadStep, options: MeasureOptions): Promise<Measurement>;
   /** Versions as the tools and the cluster report them (not the pins). */
   versions(): Record<string, string>;
   /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */

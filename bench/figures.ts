@@ -1,0 +1,195 @@
+/**
+ * The measurement core's targets, measured side by side in one run (this machine is shared and noisy: only ratios
+ * and differences measured together mean anything). `npm run bench:<name>`; `npm run bench:all` for the table.
+ *
+ *   engine     ceiling vs wrk, same target (nginx if installed, else the workload server), same connections
+ *   p50        p50 vs wrk's p50 against the workload server with a 2 ms service delay
+ *   pacing     arrivals per 10 ms window at 2000 req/s, counted at the server
+ *   stall      server stalls 200 ms every 2 s at 1000 req/s: p95/p99 vs truth, p50 vs an unstalled run
+ *   keepalive  Little's law in closed loop against a server closing every 1000 requests, next to plain autocannon
+ *   cv         run-to-run CV of p50 over 5 repetitions
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+import { median, sampleStandardDeviation, mean } from 'simple-statistics';
+import { load, measurePacingAt, measureStall, measureLittle, stepOf, withServer } from '../src/calibration/procedures.js';
+import { TARGETS } from '../src/calibration/targets.js';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+
+async function has(cmd: string): Promise<boolean> {
+  try {
+    await run('sh', ['-c', `command -v ${cmd}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx on loopback answering 1 KiB with one worker (the shape of the issue's anchor measurements). */
+async function startNginx(): Promise<{ url: string; stop: () => void } | null> {
+  const bin = ['/usr/sbin/nginx', 'nginx'];
+  if (!(await has('nginx')) && !(await has('/usr/sbin/nginx'))) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:${port}; location / { return 200 '${'x'.repeat(1024)}'; } } }\n`,
+  );
+  const child: ChildProcess = spawn(bin[0]!, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300));
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
+}
+
+interface WrkResult {
+  rps: number;
+  p50Us: number;
+}
+
+async function wrk(url: string, threads: number, connections: number, seconds: number): Promise<WrkResult> {
+  const { stdout } = await run('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const m = /\s50%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
+  const unit = { us: 1, ms: 1000, s: 1e6 } as const;
+  const p50Us = m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : NaN;
+  return { rps, p50Us };
+}
+
+const fmt = (x: number, d = 2): string => x.toFixed(d);
+const line = (s: string): void => void process.stdout.write(`${s}\n`);
+
+async function engine(): Promise<string[]> {
+  if (!(await has('wrk'))) return ['engine ceiling vs wrk: SKIPPED (wrk is not installed: apt-get install wrk)'];
+  const nginx = await startNginx();
+  const body = async (url: string, target: string): Promise<string[]> => {
+    const c = 32;
+    const rounds = 3;
+    const ratios1: number[] = [];
+    const ratios2: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const w = await wrk(url, 1, c, 5);
+      const ours1 = await load(url, stepOf({ mode: 'max', connections: c, workers: 1, durationS: 5 }));
+      const ours2 = await load(url, stepOf({ mode: 'max', connections: c, workers: 2, durationS: 5 }));
+      ratios1.push(ours1.throughput / w.rps);
+      ratios2.push(ours2.throughput / w.rps);
+      line(`  round ${i + 1}: wrk ${fmt(w.rps, 0)} req/s; engine 1 worker ${fmt(ours1.throughput, 0)}, 2 workers ${fmt(ours2.throughput, 0)}`);
+    }
+    const best = Math.max(median(ratios1), median(ratios2));
+    return [
+      `engine ceiling vs wrk (${target}, ${c} connections, median of ${rounds} interleaved rounds): ` +
+        `${fmt(median(ratios1))}× with 1 worker, ${fmt(median(ratios2))}× with 2 workers (target ≥ ${TARGETS.ceilingVsWrk}×: ${best >= TARGETS.ceilingVsWrk ? 'met' : 'NOT met'})`,
+    ];
+  };
+  if (nginx) {
+    try {
+      return await body(nginx.url, 'nginx, 1 worker process, 1 KiB');
+    } finally {
+      nginx.stop();
+    }
+  }
+  return withServer({}, (chain) => body(chain.url, 'workload server (nginx not installed)'));
+}
+
+async function p50(): Promise<string[]> {
+  if (!(await has('wrk'))) return ['p50 vs wrk: SKIPPED (wrk is not installed)'];
+  return withServer({ serviceDelayUs: 2000 }, async (chain) => {
+    const diffs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const w = await wrk(chain.url, 1, 4, 5);
+      const ours = await load(chain.url, stepOf({ mode: 'connections', connections: 4, durationS: 5 }));
+      diffs.push(ours.latency.sent.summary.p50Us - w.p50Us);
+      line(`  round ${i + 1}: wrk p50 ${fmt(w.p50Us, 0)} µs, engine p50 ${ours.latency.sent.summary.p50Us} µs`);
+    }
+    const d = median(diffs);
+    return [`p50 vs wrk (2 ms service delay, 4 connections): ${d >= 0 ? '+' : ''}${fmt(d, 0)} µs (target ±${TARGETS.p50VsWrkUs} µs: ${Math.abs(d) <= TARGETS.p50VsWrkUs ? 'met' : 'NOT met'})`];
+  });
+}
+
+async function pacing(): Promise<string[]> {
+  const p = await withServer({ flags: ['--record-arrivals'] }, (chain) => measurePacingAt(chain.url, 2000, { durationS: 10 }));
+  const ok =
+    p.p99Ratio <= TARGETS.pacingP99Ratio && p.maxRatio <= TARGETS.pacingMaxRatio && p.emptyFraction < TARGETS.pacingEmptyFraction && p.achievedRate >= 2000 * 0.99;
+  return [
+    `pacing at 2000 req/s (server-side 10 ms windows, expected ${p.expectedPerWindow}): p99 window ${fmt(p.p99Ratio)}×, busiest ${fmt(p.maxRatio)}×, ` +
+      `${fmt(p.emptyFraction * 100)}% empty, achieved ${fmt(p.achievedRate, 1)} req/s (targets ≤1.6×, ≤3×, <1%, ≥99%: ${ok ? 'met' : 'NOT met'})`,
+  ];
+}
+
+async function stall(): Promise<string[]> {
+  const s = await measureStall({ rate: 1000, everyMs: 2000, forMs: 200, connections: 16 }, { durationS: 20 });
+  const rel = (x: number, t: number): number => x / t;
+  const ok =
+    Math.abs(rel(s.p95Us, s.truthP95Us) - 1) <= TARGETS.stallRelativeError &&
+    Math.abs(rel(s.p99Us, s.truthP99Us) - 1) <= TARGETS.stallRelativeError &&
+    Math.abs(s.p50Us - s.unstalledP50Us) <= TARGETS.stallP50Us;
+  return [
+    `stall (200 ms every 2 s, 1000 req/s, 16 connections): p95 ${fmt(s.p95Us / 1000, 1)} ms = ${fmt(rel(s.p95Us, s.truthP95Us))}× truth, ` +
+      `p99 ${fmt(s.p99Us / 1000, 1)} ms = ${fmt(rel(s.p99Us, s.truthP99Us))}× truth, p50 ${s.p50Us} µs vs unstalled ${s.unstalledP50Us} µs ` +
+      `(${s.p50Us - s.unstalledP50Us >= 0 ? '+' : ''}${s.p50Us - s.unstalledP50Us} µs) (targets ±10%, ±200 µs: ${ok ? 'met' : 'NOT met'})`,
+  ];
+}
+
+async function keepalive(): Promise<string[]> {
+  const ours = await measureLittle(1000, 32, { durationS: 10 });
+  const ours1 = await measureLittle(1000, 1, { durationS: 10 });
+  // Plain autocannon against the same kind of server, for contrast (its queue defect on server closes).
+  const autocannon = require('autocannon') as (o: object) => Promise<{ latency: { mean: number }; requests: { average: number } }>;
+  const plain = await withServer({ flags: ['--close-every', '1000'] }, (chain) => autocannon({ url: chain.url, connections: 32, duration: 10 }));
+  const plainExpectedMs = (32 / plain.requests.average) * 1000;
+  return [
+    `Little's law, closed loop, server closes every 1000 requests: engine ×${fmt(ours.ratio, 3)} at 32 connections (${ours.reconnects} reconnects), ` +
+      `×${fmt(ours1.ratio, 3)} at 1 connection; plain autocannon 9 ×${fmt(plain.latency.mean / plainExpectedMs, 2)} (target within 10%: ` +
+      `${Math.abs(ours.ratio - 1) <= 0.1 && Math.abs(ours1.ratio - 1) <= 0.1 ? 'met' : 'NOT met'})`,
+  ];
+}
+
+async function cv(): Promise<string[]> {
+  return withServer({}, async (chain) => {
+    const p50s: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await load(chain.url, stepOf({ mode: 'rate', rate: 1000, connections: 8, maxConnections: 64, durationS: 5 }));
+      p50s.push(r.latency.intended!.summary.p50Us);
+    }
+    const c = sampleStandardDeviation(p50s) / mean(p50s);
+    return [`run-to-run CV of p50 over 5 repetitions (1000 req/s, 5 s): ${fmt(c * 100, 1)}% (p50s ${p50s.join(', ')} µs) (target ≤ 5%: ${c <= 0.05 ? 'met' : 'NOT met'})`];
+  });
+}
+
+const all = { engine, p50, pacing, stall, keepalive, cv } as const;
+const which = process.argv[2] ?? 'all';
+const names = which === 'all' ? (Object.keys(all) as (keyof typeof all)[]) : [which as keyof typeof all];
+if (!names.every((n) => n in all)) {
+  process.stderr.write(`usage: figures.js ${Object.keys(all).join('|')}|all\n`);
+  process.exit(2);
+}
+const summary: string[] = [];
+for (const n of names) {
+  line(`== ${n}`);
+  const lines = await all[n]();
+  lines.forEach(line);
+  summary.push(...lines);
+}
+if (names.length > 1) {
+  line('\n== summary');
+  summary.forEach((s) => line(`- ${s}`));
+}
+process.exit(0);

@@ -1,0 +1,79 @@
+import os from 'node:os';
+import { join } from 'node:path';
+import type { Deps } from '../core/deps.js';
+import { InputError } from '../core/errors.js';
+import type { KubeClientFactory } from '../core/kube.js';
+import { MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
+import { loadKindConfig } from '../platform/kind-config.js';
+import { loadVersions } from '../platform/versions.js';
+import { computeImageTag } from '../platform/image-build.js';
+import type { ClusterPlatformOptions } from '../platform/cluster-platform.js';
+
+/** Flags shared by `bench run`, `bench plan` and `bench down` for cluster targets. */
+export interface ClusterFlags {
+  target: 'kind' | 'existing';
+  context?: string;
+  kubeconfig?: string;
+  keepCluster?: boolean;
+  clusterPrefix: string;
+  /** Existing clusters cannot be `kind load`ed into: an image they can pull, built from this repo's Dockerfile. */
+  image?: string;
+}
+
+export function validateClusterFlags(f: ClusterFlags): void {
+  const problems = [];
+  if (f.target === 'existing' && !f.context) {
+    problems.push({ source: '--context', field: '', message: 'required with --target existing (the kubeconfig context of the cluster to use)' });
+  }
+  if (f.target === 'existing' && !f.image) {
+    problems.push({
+      source: '--image',
+      field: '',
+      message: "required with --target existing: an image the cluster can pull, built from this repo's Dockerfile and pushed to your registry",
+    });
+  }
+  if (f.target === 'kind' && (f.context || f.kubeconfig)) {
+    problems.push({ source: f.context ? '--context' : '--kubeconfig', field: '', message: 'only with --target existing (kind clusters get a run-private kubeconfig)' });
+  }
+  if (f.image && (/:latest$/.test(f.image) || !/[:@]/.test(f.image.split('/').pop() ?? ''))) {
+    problems.push({ source: '--image', field: '', message: `must be pinned by tag or digest, never :latest (got ${f.image})` });
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(f.clusterPrefix)) {
+    problems.push({ source: '--cluster-prefix', field: '', message: `must be a short DNS label (a-z, 0-9, -), got ${f.clusterPrefix}` });
+  }
+  if (problems.length) throw new InputError(problems);
+}
+
+/** The user's kubeconfig for an existing cluster: read (never written) from --kubeconfig, $KUBECONFIG or ~/.kube/config. */
+export function existingKubeconfig(f: ClusterFlags, env: Deps['env']): string {
+  return f.kubeconfig ?? env.KUBECONFIG?.split(':')[0] ?? join(os.homedir(), '.kube', 'config');
+}
+
+export async function clusterPlatformOptions(
+  f: ClusterFlags,
+  deps: Deps,
+  p: { repoDir: string; workRoot: string; kubeFactory: KubeClientFactory },
+): Promise<ClusterPlatformOptions> {
+  validateClusterFlags(f);
+  const clusters = join(p.repoDir, 'clusters');
+  const [versions, defaultConfig, noCni] = await Promise.all([
+    loadVersions(join(clusters, 'versions.yaml'), deps),
+    loadKindConfig(join(clusters, 'kind', 'default.yaml'), deps),
+    loadKindConfig(join(clusters, 'kind', 'no-cni.yaml'), deps),
+  ]);
+  const image = f.image ?? (await computeImageTag(p.repoDir, deps));
+  return {
+    target: f.target,
+    deps,
+    kubeFactory: p.kubeFactory,
+    versions,
+    adapters: MESH_ADAPTERS_BY_ID,
+    repoDir: p.repoDir,
+    workRoot: p.workRoot,
+    clusterPrefix: f.clusterPrefix,
+    keepCluster: Boolean(f.keepCluster),
+    image,
+    kindConfigs: { default: defaultConfig, 'no-cni': noCni },
+    ...(f.target === 'existing' ? { existing: { kubeconfig: existingKubeconfig(f, deps.env), context: f.context! } } : {}),
+  };
+}

@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import type { ResolvedScenario } from '../core/scenario-types.js';
+import type { KubeObject } from '../core/kube.js';
+import type { MeshAdapter, MeshContext } from '../mesh/mesh-adapter.js';
+import type { Operation } from './operations.js';
+import type { PlanSection } from './render-plan.js';
+import type { KindConfig } from './kind-config.js';
+import { renderKindConfig } from './kind-config.js';
+import type { Versions } from './versions.js';
+import { benchNamespace, loadClient, LOAD_CLIENT_CONTAINER, LOAD_CLIENT_NAME, serverChain, serverName, serverUrl } from './manifests.js';
+import { execTimeoutMs, loadArgv } from './in-cluster-load.js';
+import { KUBELET_RESOURCE_PATH, SCRAPE_INTERVAL_MS } from '../metrics/kubelet-sampler.js';
+import { imageOperations } from './image-build.js';
+import { UNMESHED_SUFFIX } from './variants.js';
+
+/**
+ * The whole life of one system on a cluster as operations, in order: a pure function of its inputs, shared by
+ * `bench run` (which executes it) and `bench plan` (which prints it).
+ */
+export const BENCH_NAMESPACE = 'mesh-bench';
+/** The same workload without enrolment, in the same cluster: each mesh's second reference. */
+export const PLAIN_NAMESPACE = 'mesh-bench-plain';
+
+export const CREATE_TIMEOUT_MS = 10 * 60_000;
+export const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+export const NAMESPACE_DELETE_TIMEOUT_MS = 3 * 60_000;
+
+export interface ClusterPlanInput {
+  target: 'kind' | 'existing';
+  adapter: MeshAdapter;
+  scenario: ResolvedScenario;
+  versions: Versions;
+  /** Run-private directory of this system (kind config, kubeconfig, image archive). */
+  workDir: string;
+  repoDir: string;
+  /** kind: `<prefix>-<system>`; existing: the context name. */
+  clusterName: string;
+  kubeconfig: string;
+  context?: string;
+  image: string;
+  kindConfigs: Record<MeshAdapter['kindConfig'], KindConfig>;
+}
+
+/** Where one variant of a system is measured. */
+export interface Variant {
+  /** Result id: the system id, or `<id>/unmeshed`. */
+  id: string;
+  namespace: string;
+  meshed: boolean;
+}
+
+export function variantsOf(adapter: MeshAdapter): Variant[] {
+  const meshed: Variant = { id: adapter.id, namespace: BENCH_NAMESPACE, meshed: adapter.id !== 'baseline' };
+  if (adapter.id === 'baseline') return [meshed];
+  return [meshed, { id: `${adapter.id}${UNMESHED_SUFFIX}`, namespace: PLAIN_NAMESPACE, meshed: false }];
+}
+
+export function meshContext(p: ClusterPlanInput): MeshContext {
+  return {
+    clusterName: p.clusterName,
+    kubeconfig: p.kubeconfig,
+    ...(p.context ? { context: p.context } : {}),
+    workDir: p.workDir,
+    versions: p.versions,
+    namespace: BENCH_NAMESPACE,
+  };
+}
+
+export function kubectlBase(p: Pick<ClusterPlanInput, 'kubeconfig' | 'context'>): string[] {
+  return ['kubectl', '--kubeconfig', p.kubeconfig, ...(p.context ? ['--context', p.context] : [])];
+}
+
+export function createClusterSection(p: ClusterPlanInput): PlanSection {
+  const configPath = join(p.workDir, 'kind-config.yaml');
+  return {
+    title: `Create kind cluster ${p.clusterName}`,
+    operations: [
+      {
+        op: 'write-file',
+        title: `Write kind config (${p.adapter.kindConfig})`,
+        path: configPath,
+        content: renderKindConfig(p.kindConfigs[p.adapter.kindConfig], { nodeImage: p.versions.kind.nodeImage }),
+      },
+      {
+        op: 'run',
+        title: `Create cluster ${p.clusterName}`,
+        // --kubeconfig: kind writes the cluster's credentials to this run-private file, never ~/.kube/config.
+        argv: ['kind', 'create', 'cluster', '--name', p.clusterName, '--config', configPath, '--kubeconfig', p.kubeconfig, '--wait', '5m'],
+        timeoutMs: CREATE_TIMEOUT_MS,
+      },
+    ],
+  };
+}
+
+function workloadObjects(p: ClusterPlanInput, v: Variant, ctx: MeshContext): KubeObject[] {
+  const a = p.adapter;
+  const w = p.scenario.workload;
+  const ns = benchNamespace(
+    v.namespace,
+    v.meshed ? a.namespaceLabels(ctx) : {},
+    v.meshed ? (a.namespaceAnnotations?.(ctx) ?? {}) : {},
+  );
+  return [
+    ns,
+    ...(v.meshed ? a.workloadObjects({ ...ctx, namespace: v.namespace }) : []),
+    ...serverChain({
+      namespace: v.namespace,
+      image: p.image,
+      hops: w.hops,
+      replicas: w.replicas,
+      responseBytes: w.responseBytes,
+      serviceDelayUs: w.serviceDelayUs,
+    }),
+    loadClient({ namespace: v.namespace, image: p.image }),
+  ] as unknown as KubeObject[];
+}
+
+export function deploySection(p: ClusterPlanInput): PlanSection {
+  const ctx = meshContext(p);
+  const ops: Operation[] = [];
+  for (const v of variantsOf(p.adapter)) {
+    ops.push({
+      op: 'apply',
+      title: `Apply ${v.meshed ? 'enrolled' : 'unenrolled'} namespace ${v.namespace} and its workload`,
+      objects: workloadObjects(p, v, ctx),
+    });
+    for (let hop = 1; hop <= p.scenario.workload.hops; hop++) {
+      ops.push({ op: 'wait-rollout', title: `Wait for ${v.namespace}/${serverName(hop)}`, kind: 'Deployment', namespace: v.namespace, name: serverName(hop), timeoutMs: ROLLOUT_TIMEOUT_MS });
+    }
+    ops.push({ op: 'wait-rollout', title: `Wait for ${v.namespace}/${LOAD_CLIENT_NAME}`, kind: 'Deployment', namespace: v.namespace, name: LOAD_CLIENT_NAME, timeoutMs: ROLLOUT_TIMEOUT_MS });
+  }
+  ops.push(...p.adapter.postDeployOperations(ctx));
+  ops.push({
+    op: 'check',
+    title: `Verify the workload is meshed by ${p.adapter.id}`,
+    check: 'verify-meshed',
+    description: `${p.adapter.id}: proof that ${BENCH_NAMESPACE} pods are in the data path (${p.adapter.description}); a failure stops the run`,
+  });
+  return { title: 'Deploy the workload', operations: ops };
+}
+
+export function versionsSection(p: ClusterPlanInput): PlanSection {
+  const ops: Operation[] = [
+    { op: 'run', title: 'Record the kubectl version', argv: ['kubectl', 'version', '--client', '-o', 'json'], timeoutMs: 30_000, capture: 'kubectl' },
+  ];
+  if (p.target === 'kind') ops.unshift({ op: 'run', title: 'Record the kind version', argv: ['kind', 'version'], timeoutMs: 30_000, capture: 'kind' });
+  return { title: 'Record versions (the API server is asked through the API)', operations: ops };
+}
+
+/** One exec per step and repetition and variant, in the order the run measures them. */
+export function measureSection(p: ClusterPlanInput): PlanSection {
+  const ops: Operation[] = [
+    {
+      op: 'note',
+      title: 'Sample resources during every step',
+      text: `every ${SCRAPE_INTERVAL_MS / 1000} s on every node: GET /api/v1/nodes/<node>/proxy/${KUBELET_RESOURCE_PATH} (container_memory_working_set_bytes, container_cpu_usage_seconds_total)`,
+    },
+  ];
+  const s = p.scenario;
+  for (let rep = 1; rep <= s.repetitions; rep++) {
+    for (const step of s.steps) {
+      for (const v of variantsOf(p.adapter)) ops.push(measureOperation(v, step, { errorBudget: s.errorBudget, seed: s.seed + rep }, rep));
+    }
+  }
+  return { title: 'Measure', operations: ops };
+}
+
+export function measureOperation(
+  v: Variant,
+  step: ResolvedScenario['steps'][number],
+  o: { errorBudget: number; seed: number },
+  rep: number,
+): Extract<Operation, { op: 'exec' }> {
+  return {
+    op: 'exec',
+    title: `${v.id}: ${step.name}, repetition ${rep}`,
+    namespace: v.namespace,
+    deployment: LOAD_CLIENT_NAME,
+    container: LOAD_CLIENT_CONTAINER,
+    argv: loadArgv(serverUrl(v.namespace), step, o),
+    timeoutMs: execTimeoutMs(step),
+  };
+}
+
+export function teardownSection(p: ClusterPlanInput): PlanSection {
+  if (p.target === 'kind') {
+    return {
+      title: 'Tear down',
+      operations: [
+        {
+          op: 'run',
+          title: `Delete cluster ${p.clusterName}`,
+          argv: ['kind', 'delete', 'cluster', '--name', p.clusterName, '--kubeconfig', p.kubeconfig],
+          timeoutMs: 5 * 60_000,
+        },
+      ],
+    };
+  }
+  return {
+    title: 'Tear down (only the harness namespaces)',
+    operations: variantsOf(p.adapter).map((v) => ({
+      op: 'run' as const,
+      title: `Delete namespace ${v.namespace}`,
+      argv: [...kubectlBase(p), 'delete', 'namespace', v.namespace, '--ignore-not-found', '--wait=true', '--timeout=180s'],
+      timeoutMs: NAMESPACE_DELETE_TIMEOUT_MS,
+    })),
+  };
+}
+
+export function preparationSections(p: ClusterPlanInput): PlanSection[] {
+  const ctx = meshContext(p);
+  const sections: PlanSection[] = [];
+  if (p.target === 'kind') {
+    sections.push(createClusterSection(p));
+    sections.push({
+      title: 'Build and load the workload image',
+      operations: imageOperations({ repoDir: p.repoDir, workDir: p.workDir, tag: p.image, clusterName: p.clusterName }),
+    });
+    const install = p.adapter.installOperations(ctx);
+    if (install.length) sections.push({ title: `Install ${p.adapter.id}`, operations: install });
+  }
+  sections.push(deploySection(p));
+  sections.push(versionsSection(p));
+  return sections;
+}
+
+export function systemPlan(p: ClusterPlanInput): PlanSection[] {
+  return [...preparationSections(p), measureSection(p), teardownSection(p)];
+}

@@ -1,0 +1,201 @@
+import { join } from 'node:path';
+import type { Deps } from '../core/deps.js';
+import type { KubeClient, KubeClientFactory } from '../core/kube.js';
+import { BenchError, ExitCode, PreflightError } from '../core/errors.js';
+import type { ResolvedScenario } from '../core/scenario-types.js';
+import type { MeshAdapter } from '../mesh/mesh-adapter.js';
+import { composeClassifiers, type ContainerClassifier } from '../metrics/roles.js';
+import { startKubeletSampler } from '../metrics/kubelet-sampler.js';
+import { summarizeResources } from '../metrics/summarize-resources.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SERVER_CONTAINER, LOAD_CLIENT_CONTAINER } from './manifests.js';
+import { executeOperations, execInDeployment, type OperationDeps } from './execute-operations.js';
+import { parseInPodResult } from './in-cluster-load.js';
+import type { KindConfig } from './kind-config.js';
+import type { Versions } from './versions.js';
+import type { Measurement, Platform, PreparedSystem } from './platform.js';
+import {
+  BENCH_NAMESPACE,
+  measureOperation,
+  meshContext,
+  preparationSections,
+  teardownSection,
+  variantsOf,
+  type ClusterPlanInput,
+  type Variant,
+} from './cluster-plan.js';
+import { parseToolVersions } from './tool-versions.js';
+
+/**
+ * `--target kind` (one kind cluster per system, created and deleted by the run) and `--target existing` (a cluster
+ * the user gives by kubeconfig context: never created, deleted or given a CNI; only the harness's own namespaces are
+ * created and removed). Both execute the operations of cluster-plan.ts, the same list `bench plan` prints.
+ */
+export interface ClusterPlatformOptions {
+  target: 'kind' | 'existing';
+  deps: Deps;
+  kubeFactory: KubeClientFactory;
+  versions: Versions;
+  adapters: ReadonlyMap<string, MeshAdapter>;
+  repoDir: string;
+  /** Run-private directory; each system gets a subdirectory (kubeconfig, kind config, image archive). */
+  workRoot: string;
+  clusterPrefix: string;
+  keepCluster: boolean;
+  image: string;
+  kindConfigs: Record<MeshAdapter['kindConfig'], KindConfig>;
+  /** Existing target: the user's kubeconfig file (read, never written) and context. */
+  existing?: { kubeconfig: string; context: string };
+}
+
+export class ClusterPlatform implements Platform {
+  constructor(private readonly o: ClusterPlatformOptions) {}
+
+  get target(): 'kind' | 'existing' {
+    return this.o.target;
+  }
+
+  supports(systemId: string): boolean {
+    return this.o.adapters.has(systemId);
+  }
+
+  unsupportedReason(systemId: string): string {
+    return `unknown system ${systemId}; known: ${[...this.o.adapters.keys()].join(', ')}`;
+  }
+
+  planInput(systemId: string, scenario: ResolvedScenario): ClusterPlanInput {
+    const adapter = this.o.adapters.get(systemId);
+    if (!adapter) throw new Error(this.unsupportedReason(systemId));
+    const workDir = join(this.o.workRoot, systemId);
+    const existing = this.o.existing;
+    return {
+      target: this.o.target,
+      adapter,
+      scenario,
+      versions: this.o.versions,
+      workDir,
+      repoDir: this.o.repoDir,
+      clusterName: existing ? existing.context : `${this.o.clusterPrefix}-${systemId}`,
+      kubeconfig: existing ? existing.kubeconfig : join(workDir, 'kubeconfig'),
+      ...(existing ? { context: existing.context } : {}),
+      image: this.o.image,
+      kindConfigs: this.o.kindConfigs,
+    };
+  }
+
+  async prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal): Promise<PreparedSystem> {
+    const p = this.planInput(systemId, scenario);
+    const d = this.o.deps;
+    let kube: KubeClient | null = null;
+    const kubeOf = (): KubeClient => (kube ??= this.o.kubeFactory({ kubeconfig: p.kubeconfig, ...(p.context ? { context: p.context } : {}) }));
+    const captured = new Map<string, string>();
+    const ctx = meshContext(p);
+    const opDeps: OperationDeps = {
+      runner: d.runner,
+      fs: d.fs,
+      clock: d.clock,
+      logger: d.logger,
+      signal,
+      kube: kubeOf,
+      captured,
+      checks: {
+        'verify-meshed': async () => {
+          const v = await p.adapter.verify(ctx, kubeOf(), d.runner);
+          for (const line of v.evidence) d.logger.debug(`verify ${systemId}: ${line}`);
+          if (!v.ok) throw new BenchError(`${systemId}: the workload is not meshed: ${v.problem ?? 'verification failed'}`, ExitCode.runFailed);
+        },
+      },
+    };
+    let created = false;
+    const teardown = async (): Promise<void> => {
+      if (!created) return;
+      created = false;
+      if (this.o.target === 'kind' && this.o.keepCluster) {
+        d.logger.info(`keeping cluster ${p.clusterName} (--keep-cluster); kubeconfig: ${p.kubeconfig}; delete with: bench down`);
+        return;
+      }
+      // Teardown must run even after SIGINT: it gets its own, never-aborted signal.
+      await executeOperations(teardownSection(p).operations, { ...opDeps, signal: new AbortController().signal });
+    };
+    try {
+      if (this.o.target === 'existing') await this.claimNamespaces(kubeOf(), p);
+      // From here on something may exist that the teardown must remove (a half-created kind cluster included).
+      created = true;
+      await executeOperations(preparationSections(p).flatMap((s) => s.operations), opDeps);
+    } catch (error) {
+      await teardown().catch((e: unknown) => d.logger.warn(`teardown after failure: ${e instanceof Error ? e.message : String(e)}`));
+      throw error;
+    }
+    const versions: Record<string, string> = {
+      ...parseToolVersions(captured),
+      kubernetes: await kubeOf().serverVersion(),
+      ...(await p.adapter.installedVersions(ctx, kubeOf(), d.runner)),
+    };
+    const nodes = (await kubeOf().listNodes()).map((n) => n.metadata?.name ?? '').filter(Boolean);
+    return {
+      variants: variantsOf(p.adapter).map((v) => v.id),
+      versions: () => versions,
+      measure: (variantId, step, o) => this.measure(kubeOf(), p, variantId, nodes, step, o),
+      teardown,
+    };
+  }
+
+  private async measure(
+    kube: KubeClient,
+    p: ClusterPlanInput,
+    variantId: string,
+    nodes: string[],
+    step: ResolvedScenario['steps'][number],
+    o: Parameters<PreparedSystem['measure']>[2],
+  ): Promise<Measurement> {
+    const variant = variantsOf(p.adapter).find((v) => v.id === variantId);
+    if (!variant) throw new Error(`no variant ${variantId} of ${p.adapter.id}`);
+    const op = measureOperation(variant, step, { errorBudget: o.errorBudget, seed: o.seed }, 0);
+    const sampler = startKubeletSampler(kube, nodes);
+    const startedMs = this.o.deps.clock.now();
+    const exec = await execInDeployment(kube, op).then(
+      (out) => ({ out, error: null }),
+      (error: unknown) => ({ out: null, error }),
+    );
+    const sampled = await sampler.stop();
+    if (!exec.out) throw exec.error;
+    const out = exec.out;
+    if (out.exitCode !== 0 && out.exitCode !== 1) {
+      throw new BenchError(`load client in ${op.namespace}/${out.pod} exited ${out.exitCode}: ${out.stderr.trim().slice(-2000)}`, ExitCode.runFailed);
+    }
+    const run = parseInPodResult(out.stdout, step);
+    const resources = summarizeResources(sampled.scrapes, classifierFor(p.adapter, variant), {
+      window: { startMs: startedMs, endMs: this.o.deps.clock.now() },
+    });
+    for (const f of sampled.failures) resources.notes.push(`scrape failed: ${f}`);
+    return { run, resources };
+  }
+
+  /** Existing clusters: refuse namespaces that exist and are not ours; remove leftovers of an earlier run of ours. */
+  private async claimNamespaces(kube: KubeClient, p: ClusterPlanInput): Promise<void> {
+    const foreign: string[] = [];
+    for (const v of variantsOf(p.adapter)) {
+      const labels = await kube.namespaceLabels(v.namespace);
+      if (labels === null) continue;
+      if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) foreign.push(v.namespace);
+      else await kube.deleteNamespace(v.namespace, 180_000);
+    }
+    if (foreign.length) {
+      throw new PreflightError(
+        foreign.map((ns) => `namespace ${ns} already exists in context ${p.context} and is not mesh-bench's (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label): refusing to touch it`),
+      );
+    }
+  }
+}
+
+/** The mesh's containers first (sidecars in workload pods), then the variant's workload; the other variant is `other`. */
+export function classifierFor(adapter: MeshAdapter, variant: Variant): ContainerClassifier {
+  const workload: ContainerClassifier = (c) => {
+    if (c.namespace !== variant.namespace) return undefined;
+    if (c.container === SERVER_CONTAINER) return 'workload';
+    if (c.container === LOAD_CLIENT_CONTAINER) return 'load-client';
+    return undefined;
+  };
+  const otherVariant: ContainerClassifier = (c) =>
+    c.namespace !== variant.namespace && (c.namespace === BENCH_NAMESPACE || c.namespace.startsWith(`${BENCH_NAMESPACE}-`)) ? 'other' : undefined;
+  return composeClassifiers(otherVariant, adapter.classify, workload);
+}

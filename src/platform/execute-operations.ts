@@ -1,0 +1,195 @@
+import { dirname } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Clock, FileSystem, Logger, ProcessRunner } from '../core/deps.js';
+import type { KubeClient, KubeObject } from '../core/kube.js';
+import { BenchError, ExitCode } from '../core/errors.js';
+import type { Operation } from './operations.js';
+
+/**
+ * Runs operations in order, one status line each. A failure throws (a CommandError keeps the argv and output);
+ * what was created is the caller's to tear down.
+ */
+export interface OperationDeps {
+  runner: ProcessRunner;
+  fs: FileSystem;
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+  /** The cluster's API client; a function because it exists only once the cluster does. */
+  kube: () => KubeClient;
+  /** Implementations of `check` operations, by name. */
+  checks: Record<string, () => Promise<void>>;
+  /** stdout of `run` operations with a `capture` key. */
+  captured?: Map<string, string>;
+}
+
+export class RolloutTimeoutError extends BenchError {
+  constructor(message: string) {
+    super(message, ExitCode.runFailed);
+  }
+}
+
+const POLL_MS = 2000;
+
+export async function executeOperations(ops: readonly Operation[], deps: OperationDeps): Promise<void> {
+  for (const op of ops) {
+    deps.signal.throwIfAborted();
+    deps.logger.stepStart(op.title);
+    try {
+      await executeOne(op, deps);
+    } catch (error) {
+      deps.logger.stepEnd(op.title, false);
+      throw error;
+    }
+    deps.logger.stepEnd(op.title, true);
+  }
+}
+
+async function executeOne(op: Operation, deps: OperationDeps): Promise<void> {
+  switch (op.op) {
+    case 'run': {
+      try {
+        const out = await deps.runner.run(op.argv, {
+          timeoutMs: op.timeoutMs,
+          signal: deps.signal,
+          ...(op.stdin !== undefined ? { input: op.stdin } : {}),
+        });
+        if (op.capture) deps.captured?.set(op.capture, out.stdout);
+      } catch (error) {
+        if (!op.optional || deps.signal.aborted) throw error;
+        deps.logger.warn(`${op.title}: ${error instanceof Error ? error.message : String(error)} (ignored)`);
+      }
+      return;
+    }
+    case 'exec':
+      await execInDeployment(deps.kube(), op);
+      return;
+    case 'note':
+      deps.logger.debug(op.text);
+      return;
+    case 'write-file':
+      await deps.fs.mkdir(dirname(op.path));
+      await deps.fs.writeFileAtomic(op.path, op.content);
+      return;
+    case 'apply':
+      for (const o of op.objects) await deps.kube().apply(o);
+      return;
+    case 'run-apply': {
+      const out = await deps.runner.run(op.argv, { timeoutMs: op.timeoutMs, signal: deps.signal });
+      for (const o of manifestObjects(out.stdout)) await deps.kube().apply(o);
+      return;
+    }
+    case 'wait-rollout':
+      await waitRollout(op, deps);
+      return;
+    case 'check': {
+      const check = deps.checks[op.check];
+      if (!check) throw new Error(`no implementation for check ${op.check}`);
+      await check();
+      return;
+    }
+  }
+}
+
+type ExecOp = Extract<Operation, { op: 'exec' }>;
+
+/** Runs an exec operation in the first ready pod of its Deployment; returns what the command printed. */
+export async function execInDeployment(kube: KubeClient, op: ExecOp): Promise<{ stdout: string; stderr: string; exitCode: number; pod: string }> {
+  const dep = await kube.readDeployment(op.namespace, op.deployment);
+  const labels = dep?.spec?.selector?.matchLabels;
+  if (!labels) throw new Error(`Deployment ${op.namespace}/${op.deployment} not found`);
+  const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const pod = (await kube.listPods(op.namespace, selector)).find(podReady);
+  if (!pod?.metadata?.name) throw new Error(`no ready pod of Deployment ${op.namespace}/${op.deployment}`);
+  const r = await kube.exec(op.namespace, pod.metadata.name, op.container, op.argv, op.timeoutMs);
+  return { ...r, pod: pod.metadata.name };
+}
+
+/** The objects of a multi-document YAML stream (what `linkerd install` prints), skipping empty documents. */
+export function manifestObjects(text: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length) throw new Error(`manifest is not valid YAML: ${doc.errors[0]!.message}`);
+    const o = doc.toJS() as KubeObject | null;
+    if (!o) continue;
+    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata?.name) {
+      throw new Error('manifest document without apiVersion, kind or metadata.name');
+    }
+    // A `List` (kubectl's wrapper) holds the real objects in items.
+    if (o.kind === 'List' && Array.isArray(o.items)) out.push(...(o.items as KubeObject[]));
+    else out.push(o);
+  }
+  return out;
+}
+
+type WaitOp = Extract<Operation, { op: 'wait-rollout' }>;
+
+/** Readiness through the API, polled (no sleeps standing in for readiness): every replica updated and available. */
+export async function waitRollout(op: WaitOp, deps: OperationDeps): Promise<void> {
+  const kube = deps.kube();
+  const deadline = deps.clock.monotonic() + op.timeoutMs;
+  let state = 'not found';
+  for (;;) {
+    const s = await rolloutState(kube, op);
+    if (s.ready) return;
+    state = s.state;
+    if (deps.clock.monotonic() >= deadline) break;
+    await deps.clock.sleep(POLL_MS, deps.signal);
+  }
+  const pods = await describeUnreadyPods(kube, op.namespace, op.selector ?? (await selectorOf(kube, op)));
+  throw new RolloutTimeoutError(
+    `${op.kind} ${op.namespace}/${op.name} not ready after ${Math.round(op.timeoutMs / 1000)} s (${state})` +
+      (pods.length ? `\n${pods.join('\n')}` : ''),
+  );
+}
+
+async function rolloutState(kube: KubeClient, op: WaitOp): Promise<{ ready: boolean; state: string }> {
+  if (op.kind === 'Deployment') {
+    const d = await kube.readDeployment(op.namespace, op.name);
+    if (!d) return { ready: false, state: 'not found' };
+    const want = d.spec?.replicas ?? 1;
+    const st = d.status ?? {};
+    const observed = (st.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+    const ready = observed && (st.updatedReplicas ?? 0) === want && (st.availableReplicas ?? 0) === want && (st.readyReplicas ?? 0) === want;
+    return { ready, state: `${st.readyReplicas ?? 0}/${want} ready, ${st.updatedReplicas ?? 0} updated` };
+  }
+  const ds = await kube.readDaemonSet(op.namespace, op.name);
+  if (!ds) return { ready: false, state: 'not found' };
+  const st = ds.status;
+  const want = st?.desiredNumberScheduled ?? 0;
+  const observed = (st?.observedGeneration ?? 0) >= (ds.metadata?.generation ?? 0);
+  const ready =
+    observed && want > 0 && (st?.numberReady ?? 0) === want && (st?.updatedNumberScheduled ?? 0) === want && (st?.numberAvailable ?? 0) === want;
+  return { ready, state: `${st?.numberReady ?? 0}/${want} ready, ${st?.updatedNumberScheduled ?? 0} updated` };
+}
+
+async function selectorOf(kube: KubeClient, op: WaitOp): Promise<string | undefined> {
+  const obj = op.kind === 'Deployment' ? await kube.readDeployment(op.namespace, op.name) : await kube.readDaemonSet(op.namespace, op.name);
+  const labels = obj?.spec?.selector?.matchLabels;
+  return labels ? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+}
+
+/** One line per pod that is not ready: name, phase, what its containers wait on, and its last events. */
+export async function describeUnreadyPods(kube: KubeClient, namespace: string, selector: string | undefined): Promise<string[]> {
+  if (!selector) return [];
+  const pods = await kube.listPods(namespace, selector);
+  const lines: string[] = [];
+  for (const pod of pods.filter((p) => !podReady(p))) {
+    const name = pod.metadata?.name ?? '?';
+    const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+      .filter((c) => !c.ready)
+      .map((c) => `${c.name}: ${c.state?.waiting?.reason ?? (c.state?.terminated ? `terminated ${c.state.terminated.reason ?? ''}`.trim() : 'not ready')}`);
+    const events = (await kube.events(namespace, name)).slice(-3);
+    lines.push(
+      `  pod ${name}: phase ${pod.status?.phase ?? 'unknown'}` +
+        (waiting.length ? `; ${waiting.join(', ')}` : '') +
+        (events.length ? `; last events: ${events.join(' | ')}` : ''),
+    );
+  }
+  return lines;
+}
+
+export function podReady(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parseVersions } from '../../src/platform/versions.js';
+import { parseKindConfig } from '../../src/platform/kind-config.js';
+import { ClusterPlatform, type ClusterPlatformOptions } from '../../src/platform/cluster-platform.js';
+import { MESH_ADAPTERS_BY_ID } from '../../src/mesh/registry.js';
+import { runBenchmark, type RunOutcome } from '../../src/pipeline/run-benchmark.js';
+import type { Deps } from '../../src/core/deps.js';
+import { FakeKube, FakeRunner, type Transcript } from './fake-cluster.js';
+import { FakeClock } from './fake-clock.js';
+import { MemoryFileSystem } from './memory-fs.js';
+import { RecordingLogger } from './recording-logger.js';
+
+/** A whole `bench run` on a cluster target with every seam faked: the real pipeline, operations and adapters. */
+const repo = (p: string): string => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+
+export const TWO_STEP_SCENARIO = `
+name: tiny
+repetitions: 2
+steps:
+  - mode: rate
+    rate: 100
+    duration: 1s
+    warmup: 0s
+  - mode: connections
+    connections: 4
+    duration: 1s
+    warmup: 0s
+`;
+
+export interface ClusterRunFixture {
+  transcript: Transcript;
+  runner: FakeRunner;
+  kube: FakeKube;
+  fs: MemoryFileSystem;
+  clock: FakeClock;
+  logger: RecordingLogger;
+  controller: AbortController;
+  options: ClusterPlatformOptions;
+  run(systems: string[], scenario?: string): Promise<RunOutcome>;
+}
+
+export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'target' | 'keepCluster' | 'existing'>> = {}): ClusterRunFixture {
+  const transcript: Transcript = [];
+  const runner = new FakeRunner(transcript);
+  const kube = new FakeKube(transcript);
+  const fs = new MemoryFileSystem();
+  const clock = new FakeClock();
+  const logger = new RecordingLogger();
+  const controller = new AbortController();
+  const deps: Deps = { runner, fs, clock, logger, cwd: '/repo', env: {} };
+  const options: ClusterPlatformOptions = {
+    target: o.target ?? 'kind',
+    deps,
+    kubeFactory: () => kube,
+    versions: parseVersions(repo('clusters/versions.yaml'), 'clusters/versions.yaml'),
+    adapters: MESH_ADAPTERS_BY_ID,
+    repoDir: '/repo',
+    workRoot: '/tmp/mesh-bench-test',
+    clusterPrefix: 'bench',
+    keepCluster: o.keepCluster ?? false,
+    image: 'mesh-bench:0123456789ab',
+    kindConfigs: {
+      default: parseKindConfig(repo('clusters/kind/default.yaml'), 'clusters/kind/default.yaml'),
+      'no-cni': parseKindConfig(repo('clusters/kind/no-cni.yaml'), 'clusters/kind/no-cni.yaml'),
+    },
+    ...(o.existing ? { existing: o.existing } : {}),
+  };
+  return {
+    transcript,
+    runner,
+    kube,
+    fs,
+    clock,
+    logger,
+    controller,
+    options,
+    async run(systems, scenario = TWO_STEP_SCENARIO) {
+      await fs.writeFileAtomic('/scenario.yaml', scenario);
+      return runBenchmark(
+        { scenarioPath: '/scenario.yaml', systems, outDir: '/results', command: ['bench', 'run', '--mesh', systems.join(',')] },
+        { ...deps, platform: new ClusterPlatform(options), availableCores: 2, signal: controller.signal, repoDir: '/repo' },
+      );
+    },
+  };
+}

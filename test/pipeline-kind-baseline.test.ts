@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { runResultSchema } from '../src/core/result-schema.js';
+import { ExitCode } from '../src/core/errors.js';
+import { clusterRunFixture } from './helpers/cluster-run.js';
+
+const results = (f: ReturnType<typeof clusterRunFixture>, dir: string) => runResultSchema.parse(JSON.parse(f.fs.read(`${dir}/results.json`)!));
+
+describe('bench run --target kind --mesh baseline (every seam faked)', () => {
+  it('runs the exact sequence of commands and API calls of the golden transcript', async () => {
+    const f = clusterRunFixture();
+    const outcome = await f.run(['baseline']);
+    expect(outcome.exitCode).toBe(ExitCode.ok);
+    await expect(f.transcript.join('\n') + '\n').toMatchFileSnapshot('fixtures/pipeline/kind-baseline.transcript.txt');
+  });
+
+  it('creates the cluster with a run-private kubeconfig, never the default one', async () => {
+    const f = clusterRunFixture();
+    await f.run(['baseline']);
+    const create = f.transcript.find((l) => l.startsWith('$ kind create cluster'))!;
+    expect(create).toContain('--kubeconfig /tmp/mesh-bench-test/baseline/kubeconfig');
+    expect(f.transcript.join('\n')).not.toMatch(/\.kube\/config/);
+  });
+
+  it('writes results with every repetition, resources from the kubelet samples, and the versions the tools reported', async () => {
+    const f = clusterRunFixture();
+    const outcome = await f.run(['baseline']);
+    const r = results(f, outcome.dir);
+    expect(r.systems.map((s) => s.id)).toEqual(['baseline']);
+    const sys = r.systems[0]!;
+    expect(sys.status).toBe('completed');
+    expect(sys.target).toBe('kind');
+    expect(sys.versions).toMatchObject({ kind: 'v0.32.0', kubectl: 'v1.36.1', kubernetes: 'v1.36.1' });
+    expect(sys.steps.map((s) => s.repetitions.length)).toEqual([2, 2]);
+    const rep = sys.steps[0]!.repetitions[0]!;
+    expect(rep.resources).not.toBeNull();
+    expect(rep.resources!.scrapes).toBeGreaterThan(0);
+    expect(sys.steps[0]!.aggregate.resources).not.toBeNull();
+    expect(f.fs.read(`${outcome.dir}/report.md`)).toContain('baseline');
+  });
+
+  it('deletes the cluster at the end', async () => {
+    const f = clusterRunFixture();
+    await f.run(['baseline']);
+    expect(f.transcript.at(-1)).toBe('$ kind delete cluster --name bench-baseline --kubeconfig /tmp/mesh-bench-test/baseline/kubeconfig');
+  });
+
+  it('keeps the cluster with --keep-cluster and says how to remove it', async () => {
+    const f = clusterRunFixture({ keepCluster: true });
+    await f.run(['baseline']);
+    expect(f.transcript.some((l) => l.startsWith('$ kind delete'))).toBe(false);
+    expect(f.logger.lines.some((l) => l.includes('bench down'))).toBe(true);
+  });
+});
+
+describe('faults during a kind run', () => {
+  const preparationCommands = [
+    ['kind', 'create', 'cluster'],
+    ['docker', 'build'],
+    ['docker', 'save'],
+    ['kind', 'load', 'image-archive'],
+  ];
+
+  for (const prefix of preparationCommands) {
+    it(`tears the cluster down, records the failing command and its output, and exits 4 when \`${prefix.join(' ')}\` fails`, async () => {
+      const f = clusterRunFixture();
+      f.runner.fail(prefix, `ERROR: ${prefix.join(' ')} went wrong\nline 2`);
+      const outcome = await f.run(['baseline']);
+      expect(outcome.exitCode).toBe(ExitCode.runFailed);
+      expect(f.transcript.at(-1)).toMatch(/^\$ kind delete cluster --name bench-baseline/);
+      const sys = results(f, outcome.dir).systems[0]!;
+      expect(sys.status).toBe('failed');
+      expect(sys.failure!.step).toBe('prepare');
+      expect(sys.failure!.command!.slice(0, prefix.length)).toEqual(prefix);
+      expect(sys.failure!.output).toContain('went wrong');
+      expect(f.transcript.some((l) => l.startsWith('api exec'))).toBe(false);
+    });
+  }
+
+  it('names the pod, its phase and its last events when a rollout never completes, and still tears down', async () => {
+    const f = clusterRunFixture();
+    f.kube.stuck.add('mesh-bench/server-1');
+    const outcome = await f.run(['baseline']);
+    const failure = results(f, outcome.dir).systems[0]!.failure!;
+    expect(failure.message).toMatch(/^Deployment mesh-bench\/server-1 not ready after 300 s \(0\/1 ready, 1 updated\)/);
+    expect(failure.message).toContain('pod server-1-7d9f-abcde: phase Pending; server: ImagePullBackOff');
+    expect(failure.message).toContain('Failed to pull image');
+    expect(f.transcript.at(-1)).toMatch(/^\$ kind delete cluster/);
+  });
+
+  it('on SIGINT during a step keeps the completed repetitions, discards the cut one, tears down and exits 130', async () => {
+    const f = clusterRunFixture();
+    let execs = 0;
+    const answer = f.kube.execAnswer;
+    f.kube.execAnswer = (argv) => {
+      if (++execs === 3) f.controller.abort('SIGINT');
+      return answer(argv);
+    };
+    const outcome = await f.run(['baseline']);
+    expect(outcome.exitCode).toBe(ExitCode.interrupted);
+    const r = results(f, outcome.dir);
+    expect(r.status).toBe('interrupted');
+    expect(r.systems[0]!.status).toBe('interrupted');
+    expect(r.systems[0]!.steps.map((s) => s.repetitions.length)).toEqual([1, 1]);
+    expect(f.transcript.at(-1)).toMatch(/^\$ kind delete cluster/);
+  });
+
+  it('fails a load client that cannot answer, naming its exit code and stderr', async () => {
+    const f = clusterRunFixture();
+    f.kube.execAnswer = () => ({ stdout: '', stderr: 'node: bad option: --frobnicate', exitCode: 9 });
+    const outcome = await f.run(['baseline']);
+    const failure = results(f, outcome.dir).systems[0]!.failure!;
+    expect(failure.step).toBe('measure baseline rate-100 (repetition 1)');
+    expect(failure.message).toContain('exited 9: node: bad option: --frobnicate');
+  });
+});
+
+describe('bench run --target existing', () => {
+  const existing = { kubeconfig: '/home/user/.kube/config', context: 'eks-prod' };
+
+  it('creates no cluster and removes only its own namespaces', async () => {
+    const f = clusterRunFixture({ target: 'existing', existing });
+    const outcome = await f.run(['baseline']);
+    expect(outcome.exitCode).toBe(ExitCode.ok);
+    expect(f.transcript.some((l) => l.startsWith('$ kind'))).toBe(false);
+    expect(f.transcript.some((l) => l.startsWith('$ docker'))).toBe(false);
+    expect(f.transcript.at(-1)).toBe(
+      '$ kubectl --kubeconfig /home/user/.kube/config --context eks-prod delete namespace mesh-bench --ignore-not-found --wait=true --timeout=180s',
+    );
+  });
+
+  it("refuses to start when a namespace it needs exists and is not its own, creating nothing", async () => {
+    const f = clusterRunFixture({ target: 'existing', existing });
+    f.kube.namespaces.set('mesh-bench', { team: 'payments' });
+    await expect(f.run(['baseline'])).rejects.toMatchObject({
+      exitCode: ExitCode.preflight,
+      message: expect.stringMatching(/namespace mesh-bench already exists in context eks-prod and is not mesh-bench's/),
+    });
+    expect(f.kube.applied).toEqual([]);
+    expect([...f.fs.files.keys()].filter((p) => p.startsWith('/results'))).toEqual([]);
+    expect(f.transcript.some((l) => l.includes('delete namespace'))).toBe(false);
+  });
+
+  it('removes a leftover namespace of its own before starting', async () => {
+    const f = clusterRunFixture({ target: 'existing', existing });
+    f.kube.namespaces.set('mesh-bench', { 'app.kubernetes.io/managed-by': 'mesh-bench' });
+    await f.run(['baseline']);
+    expect(f.transcript.indexOf('api delete Namespace mesh-bench')).toBeLessThan(f.transcript.indexOf('api apply Namespace mesh-bench'));
+  });
+});
