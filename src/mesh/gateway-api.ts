@@ -108,12 +108,15 @@ export function gatewayApiInstallOperations(ctx: MeshContext): Operation[] {
   const release = gatewayApiRelease(ctx.versions.gatewayApi.version);
   const kubectl = ['kubectl', '--kubeconfig', ctx.kubeconfig, ...(ctx.context ? ['--context', ctx.context] : [])];
   return [
-    {
-      op: 'run',
-      title: `Installing Gateway API ${release.version} CRDs (standard channel)`,
-      argv: [...kubectl, 'apply', '--server-side', ...release.files.flatMap((f) => ['-f', gatewayApiFileUrl(release, f)])],
-      timeoutMs: INSTALL_TIMEOUT_MS,
-    },
+    ...release.files.map(
+      (f): Operation => ({
+        op: 'apply-url',
+        title: `Installing Gateway API ${release.version} ${f.name}`,
+        url: gatewayApiFileUrl(release, f),
+        digest: { algorithm: 'git-blob-sha1', value: f.gitBlobSha1 },
+        timeoutMs: INSTALL_TIMEOUT_MS,
+      }),
+    ),
     {
       op: 'run',
       title: 'Waiting for the Gateway API CRDs to be established',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -80,6 +81,15 @@ async function executeOne(op: Operation, deps: OperationDeps): Promise<void> {
       for (const o of manifestObjects(out.stdout)) await deps.kube().apply(o);
       return;
     }
+    case 'apply-url': {
+      const out = await deps.runner.run(downloadArgv(op.url), { timeoutMs: op.timeoutMs, signal: deps.signal });
+      const actual = digestOf(op.digest.algorithm, out.stdout);
+      if (actual !== op.digest.value) {
+        throw new BenchError(`${op.url}: ${op.digest.algorithm} ${actual} does not match the pinned ${op.digest.value}; not applied`, ExitCode.runFailed);
+      }
+      for (const o of manifestObjects(out.stdout)) await deps.kube().apply(o);
+      return;
+    }
     case 'wait-rollout':
       await waitRollout(op, deps);
       return;
@@ -90,6 +100,17 @@ async function executeOne(op: Operation, deps: OperationDeps): Promise<void> {
       return;
     }
   }
+}
+
+/** curl: fail on HTTP errors, follow redirects (release assets redirect), retry transient failures. */
+export function downloadArgv(url: string): string[] {
+  return ['curl', '--fail', '--silent', '--show-error', '--location', '--retry', '3', url];
+}
+
+export function digestOf(algorithm: 'sha256' | 'git-blob-sha1', content: string): string {
+  const bytes = Buffer.from(content, 'utf8');
+  if (algorithm === 'sha256') return createHash('sha256').update(bytes).digest('hex');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 type ExecOp = Extract<Operation, { op: 'exec' }>;

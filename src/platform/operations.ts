@@ -15,6 +15,11 @@ export type Operation =
   | { op: 'write-file'; title: string; path: string; content: string }
   /** Server-side apply of objects through the API (in order). */
   | { op: 'apply'; title: string; objects: KubeObject[] }
+  /**
+   * Download a manifest, check it against a pinned digest (never apply an unverified download), and server-side
+   * apply its objects. `git-blob-sha1` is the id git gives the file at the pinned upstream tag.
+   */
+  | { op: 'apply-url'; title: string; url: string; digest: { algorithm: 'sha256' | 'git-blob-sha1'; value: string }; timeoutMs: number }
   /** Run a program that prints manifests (`linkerd install`) and server-side apply what it printed. */
   | { op: 'run-apply'; title: string; argv: string[]; timeoutMs: number }
   /** Wait until a Deployment or DaemonSet has every replica updated and available. */

@@ -287,7 +287,7 @@ function checkCores(available: number, needed: number): PreflightCheck {
     return {
       name: 'cores',
       status: 'problem',
-      detail: `${available} CPU cores available, the run needs ${needed}: use a machine with at least ${needed} cores`,
+      detail: `${available} CPU core${available === 1 ? '' : 's'} available, the run needs ${needed}: use a machine with at least ${needed} cores`,
     };
   }
   return { name: 'cores', status: 'ok', detail: `cores ${available} (needs ${needed})` };

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { shellQuote } from '../exec/shell-quote.js';
 import type { Operation } from './operations.js';
+import { downloadArgv } from './execute-operations.js';
 
 /**
  * `bench plan` output: every operation of a run, in order, as paste-able shell. API operations are shown as the
@@ -11,66 +12,53 @@ export interface PlanSection {
   operations: Operation[];
 }
 
-export function renderPlan(header: string, sections: readonly PlanSection[], kubeconfigOf: (section: PlanSection) => string): string {
+/** `kubectl` with the section's cluster: its kubeconfig and context. */
+export type KubectlBase = readonly string[];
+
+export function renderPlan(header: string, sections: ReadonlyArray<PlanSection & { kubectl: KubectlBase }>): string {
   const out: string[] = [header, ''];
   for (const section of sections) {
     out.push(`# ${section.title}`, '');
-    for (const op of section.operations) out.push(...renderOperation(op, kubeconfigOf(section)), '');
+    for (const op of section.operations) out.push(...renderOperation(op, section.kubectl), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function heredoc(argv: string[], content: string): string[] {
-  const body = content.endsWith('\n') ? content : `${content}\n`;
-  return [`${shellQuote(argv)} <<'EOF'`, ...body.slice(0, -1).split('\n'), 'EOF'];
+function heredoc(first: string, content: string): string[] {
+  const body = content.endsWith('\n') ? content.slice(0, -1) : content;
+  return [`${first} <<'EOF'`, ...body.split('\n'), 'EOF'];
 }
 
-export function renderOperation(op: Operation, kubeconfig: string): string[] {
+const SSA = ['apply', '--server-side', '--force-conflicts', '--field-manager=mesh-bench', '-f', '-'];
+
+export function renderOperation(op: Operation, kubectl: KubectlBase): string[] {
   const comment = `## ${op.title}`;
   switch (op.op) {
     case 'run': {
-      const line = op.optional ? `${shellQuote(op.argv)} || true` : shellQuote(op.argv);
-      return op.stdin !== undefined ? [comment, ...heredoc(op.argv, op.stdin)] : [comment, line];
+      if (op.stdin !== undefined) return [comment, ...heredoc(shellQuote(op.argv), op.stdin)];
+      return [comment, op.optional ? `${shellQuote(op.argv)} || true` : shellQuote(op.argv)];
     }
-    case 'write-file': {
-      const body = op.content.endsWith('\n') ? op.content.slice(0, -1) : op.content;
-      return [comment, `cat >${shellQuote([op.path])} <<'EOF'`, ...body.split('\n'), 'EOF'];
-    }
-    case 'exec':
-      return [
-        comment,
-        shellQuote(['kubectl', '--kubeconfig', kubeconfig, '-n', op.namespace, 'exec', `deploy/${op.deployment}`, '-c', op.container, '--', ...op.argv]),
-      ];
-    case 'note':
-      return [comment, ...op.text.split('\n').map((l) => `# ${l}`)];
+    case 'write-file':
+      return [comment, ...heredoc(`cat >${shellQuote([op.path])}`, op.content)];
     case 'apply':
+      return [comment, ...heredoc(shellQuote([...kubectl, ...SSA]), op.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'))];
+    case 'apply-url':
       return [
         comment,
-        ...heredoc(
-          ['kubectl', '--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '--field-manager=mesh-bench', '-f', '-'],
-          op.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'),
-        ),
+        `# applied only if its ${op.digest.algorithm} is ${op.digest.value}`,
+        `${shellQuote(downloadArgv(op.url))} | ${shellQuote([...kubectl, ...SSA])}`,
       ];
     case 'run-apply':
-      return [
-        comment,
-        `${shellQuote(op.argv)} | ${shellQuote(['kubectl', '--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '--field-manager=mesh-bench', '-f', '-'])}`,
-      ];
+      return [comment, `${shellQuote(op.argv)} | ${shellQuote([...kubectl, ...SSA])}`];
     case 'wait-rollout':
       return [
         comment,
-        shellQuote([
-          'kubectl',
-          '--kubeconfig',
-          kubeconfig,
-          '-n',
-          op.namespace,
-          'rollout',
-          'status',
-          `${op.kind.toLowerCase()}/${op.name}`,
-          `--timeout=${Math.round(op.timeoutMs / 1000)}s`,
-        ]),
+        shellQuote([...kubectl, '-n', op.namespace, 'rollout', 'status', `${op.kind.toLowerCase()}/${op.name}`, `--timeout=${Math.round(op.timeoutMs / 1000)}s`]),
       ];
+    case 'exec':
+      return [comment, shellQuote([...kubectl, '-n', op.namespace, 'exec', `deploy/${op.deployment}`, '-c', op.container, '--', ...op.argv])];
+    case 'note':
+      return [comment, ...op.text.split('\n').map((l) => `# ${l}`)];
     case 'check':
       return [comment, `# check ${op.check}: ${op.description}`];
   }

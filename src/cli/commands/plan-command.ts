@@ -2,7 +2,7 @@ import type { Deps } from '../../core/deps.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { ClusterPlatform, type ClusterPlatformOptions } from '../../platform/cluster-platform.js';
 import { renderPlan } from '../../platform/render-plan.js';
-import { systemPlan } from '../../platform/cluster-plan.js';
+import { kubectlBase, systemPlan } from '../../platform/cluster-plan.js';
 import { validateSystems } from '../../pipeline/run-benchmark.js';
 import { ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import type { CliIo } from '../io.js';
@@ -29,8 +29,8 @@ export async function planCommand(p: {
   ].join('\n');
   const sections = p.systems.flatMap((id) => {
     const input = platform.planInput(id, scenario);
-    return systemPlan(input).map((s) => ({ ...s, title: `${id}: ${s.title}`, kubeconfig: input.kubeconfig }));
+    return systemPlan(input).map((s) => ({ ...s, title: `${id}: ${s.title}`, kubectl: kubectlBase(input) }));
   });
-  p.io.out(renderPlan(header, sections, (s) => (s as (typeof sections)[number]).kubeconfig));
+  p.io.out(renderPlan(header, sections));
   return ExitCode.ok;
 }

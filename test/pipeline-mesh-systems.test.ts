@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { V1Pod } from '@kubernetes/client-node';
+import { runResultSchema } from '../src/core/result-schema.js';
+import { ExitCode } from '../src/core/errors.js';
+import { clusterRunFixture } from './helpers/cluster-run.js';
+
+/** Pods as Istio's injector leaves them in an injected namespace: istio-proxy as a ready native sidecar. */
+function injectedPods(namespace: string, selector: string | undefined): V1Pod[] {
+  const component = /app\.kubernetes\.io\/name=([^,]+)/.exec(selector ?? '')?.[1];
+  const names = component ? [component] : ['server-1', 'load-client'];
+  const meshed = namespace === 'mesh-bench';
+  return names.map((name) => ({
+    metadata: {
+      name: `${name}-5f6c-xk2p9`,
+      namespace,
+      labels: {
+        'app.kubernetes.io/name': name,
+        'app.kubernetes.io/component': name === 'load-client' ? 'load-client' : 'server',
+        'app.kubernetes.io/part-of': 'mesh-bench',
+      },
+    },
+    spec: {
+      nodeName: 'bench-istio-worker',
+      initContainers: meshed ? [{ name: 'istio-proxy', restartPolicy: 'Always' }] : [],
+      containers: [{ name: name === 'load-client' ? 'load' : 'server' }],
+    },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      initContainerStatuses: meshed
+        ? [{ name: 'istio-proxy', ready: true, restartCount: 0, image: 'docker.io/istio/proxyv2:1.30.3', imageID: '', state: { running: {} } }]
+        : [],
+    },
+  }));
+}
+
+const results = (f: ReturnType<typeof clusterRunFixture>, dir: string) => runResultSchema.parse(JSON.parse(f.fs.read(`${dir}/results.json`)!));
+
+describe('a mesh run (istio sidecar) with every seam faked', () => {
+  it('measures the enrolled and the unenrolled namespace, and compares each against baseline and its own unmeshed twin', async () => {
+    const f = clusterRunFixture();
+    f.kube.podsFor = injectedPods;
+    f.runner.on(['istioctl', 'version'], JSON.stringify({ clientVersion: { version: '1.30.3' }, meshVersion: [{ Component: 'pilot', Info: { version: '1.30.3' } }] }));
+    const outcome = await f.run(['baseline', 'istio']);
+    expect(outcome.exitCode).toBe(ExitCode.ok);
+    const r = results(f, outcome.dir);
+    expect(r.systems.map((s) => s.id)).toEqual(['baseline', 'istio', 'istio/unmeshed']);
+    const pairs = r.comparisons.map((c) => `${c.system} vs ${c.reference}: ${c.step}`);
+    expect(pairs).toEqual([
+      'istio vs baseline: rate-100',
+      'istio vs baseline: c-4',
+      'istio/unmeshed vs baseline: rate-100',
+      'istio/unmeshed vs baseline: c-4',
+      'istio vs istio/unmeshed: rate-100',
+      'istio vs istio/unmeshed: c-4',
+    ]);
+    // Enrolment before any workload pod: the namespace carries the injection label when it is created.
+    const ns = f.kube.applied.find((o) => o.kind === 'Namespace' && o.metadata.name === 'mesh-bench' && o.metadata.labels?.['istio-injection']);
+    expect(ns?.metadata.labels?.['istio-injection']).toBe('enabled');
+    const plain = f.kube.applied.filter((o) => o.kind === 'Namespace' && o.metadata.name === 'mesh-bench-plain');
+    expect(plain.every((o) => !o.metadata.labels?.['istio-injection'])).toBe(true);
+    // The mesh was installed with its own CLI, in the istio cluster only.
+    expect(f.transcript.some((l) => l.startsWith('$ istioctl install') && l.includes('--kubeconfig /tmp/mesh-bench-test/istio/kubeconfig'))).toBe(true);
+  });
+
+  it('refuses to publish numbers under the mesh name when the workload is not meshed', async () => {
+    const f = clusterRunFixture();
+    // Pods without any proxy: injection did not happen.
+    f.kube.podsFor = (ns, sel) => injectedPods('elsewhere', sel).map((p) => ({ ...p, metadata: { ...p.metadata, namespace: ns } }));
+    const outcome = await f.run(['istio']);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    const r = results(f, outcome.dir);
+    const sys = r.systems[0]!;
+    expect(sys.status).toBe('failed');
+    expect(sys.failure!.message).toMatch(/^istio: the workload is not meshed: /);
+    expect(sys.steps.every((s) => s.repetitions.length === 0)).toBe(true);
+    expect(f.transcript.some((l) => l.startsWith('api exec'))).toBe(false);
+    expect(f.transcript.at(-1)).toMatch(/^\$ kind delete cluster --name bench-istio/);
+  });
+
+  it('keeps the results of a system that completed when a later one fails to install', async () => {
+    const f = clusterRunFixture();
+    f.runner.fail(['istioctl', 'install'], 'Error: failed to install manifests: context deadline exceeded');
+    const outcome = await f.run(['baseline', 'istio']);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    const r = results(f, outcome.dir);
+    expect(r.systems[0]).toMatchObject({ id: 'baseline', status: 'completed' });
+    expect(r.systems[0]!.steps[0]!.repetitions).toHaveLength(2);
+    expect(r.systems[1]).toMatchObject({ id: 'istio', status: 'failed' });
+    expect(r.systems[1]!.failure!.command!.slice(0, 2)).toEqual(['istioctl', 'install']);
+    expect(r.systems[1]!.failure!.output).toContain('context deadline exceeded');
+    expect(f.transcript.filter((l) => l.startsWith('$ kind delete cluster'))).toEqual([
+      '$ kind delete cluster --name bench-baseline --kubeconfig /tmp/mesh-bench-test/baseline/kubeconfig',
+      '$ kind delete cluster --name bench-istio --kubeconfig /tmp/mesh-bench-test/istio/kubeconfig',
+    ]);
+  });
+});
