@@ -117,6 +117,7 @@ describe('Dockerfile base image', () => {
       '--from=build /app/package.json ./package.json',
       '--from=build /app/node_modules ./node_modules',
       '--from=build /app/dist ./dist',
+      '--from=build /app/bin ./bin',
     ]);
     const buildRuns = build?.filter((i) => i.keyword === 'RUN').map((i) => JSON.parse(i.args) as string[]) ?? [];
     expect(buildRuns).toEqual([

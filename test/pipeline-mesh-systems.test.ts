@@ -3,6 +3,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { runResultSchema } from '../src/core/result-schema.js';
 import { ExitCode } from '../src/core/errors.js';
 import { clusterRunFixture } from './helpers/cluster-run.js';
+import { kubeletText } from './helpers/fake-cluster.js';
 
 /** Pods as Istio's injector leaves them in an injected namespace: istio-proxy as a ready native sidecar. */
 function injectedPods(namespace: string, selector: string | undefined): V1Pod[] {
@@ -34,13 +35,15 @@ function injectedPods(namespace: string, selector: string | undefined): V1Pod[] 
   }));
 }
 
+const ISTIOCTL_VERSION = JSON.stringify({ clientVersion: { version: '1.30.3' }, meshVersion: [{ Component: 'pilot', Info: { version: '1.30.3' } }] });
+
 const results = (f: ReturnType<typeof clusterRunFixture>, dir: string) => runResultSchema.parse(JSON.parse(f.fs.read(`${dir}/results.json`)!));
 
 describe('a mesh run (istio sidecar) with every seam faked', () => {
   it('measures the enrolled and the unenrolled namespace, and compares each against baseline and its own unmeshed twin', async () => {
     const f = clusterRunFixture();
     f.kube.podsFor = injectedPods;
-    f.runner.on(['istioctl', 'version'], JSON.stringify({ clientVersion: { version: '1.30.3' }, meshVersion: [{ Component: 'pilot', Info: { version: '1.30.3' } }] }));
+    f.runner.on(['istioctl', 'version'], ISTIOCTL_VERSION);
     const outcome = await f.run(['baseline', 'istio']);
     expect(outcome.exitCode).toBe(ExitCode.ok);
     const r = results(f, outcome.dir);
@@ -61,6 +64,36 @@ describe('a mesh run (istio sidecar) with every seam faked', () => {
     expect(plain.every((o) => !o.metadata.labels?.['istio-injection'])).toBe(true);
     // The mesh was installed with its own CLI, in the istio cluster only.
     expect(f.transcript.some((l) => l.startsWith('$ istioctl install') && l.includes('--kubeconfig /tmp/mesh-bench-test/istio/kubeconfig'))).toBe(true);
+  });
+
+  it('attributes kubelet memory and CPU to sidecars, control plane and workload, and reports them', async () => {
+    const f = clusterRunFixture();
+    f.kube.podsFor = injectedPods;
+    f.runner.on(['istioctl', 'version'], ISTIOCTL_VERSION);
+    const MiB = 1024 * 1024;
+    f.kube.kubeletFor = (node) =>
+      node.endsWith('worker2')
+        ? kubeletText(f.clock.now(), [
+            { namespace: 'mesh-bench', pod: 'server-1-5f6c-xk2p9', container: 'server', memoryBytes: 40 * MiB, cores: 0.2 },
+            { namespace: 'mesh-bench', pod: 'server-1-5f6c-xk2p9', container: 'istio-proxy', memoryBytes: 60 * MiB, cores: 0.1 },
+            { namespace: 'mesh-bench-plain', pod: 'server-1-9a8b-qq1w2', container: 'server', memoryBytes: 38 * MiB, cores: 0.01 },
+          ])
+        : node.endsWith('control-plane')
+          ? kubeletText(f.clock.now(), [{ namespace: 'istio-system', pod: 'istiod-6d8f-abcde', container: 'discovery', memoryBytes: 100 * MiB, cores: 0.05 }])
+          : kubeletText(f.clock.now(), []);
+    const outcome = await f.run(['istio']);
+    const r = results(f, outcome.dir);
+    const meshed = r.systems.find((s) => s.id === 'istio')!.steps[0]!.aggregate.resources!;
+    expect(meshed['sidecar-proxy']).toMatchObject({ containers: 1, memoryMeanBytes: 60 * MiB });
+    expect(meshed['sidecar-proxy'].cpuMeanCores).toBeCloseTo(0.1, 6);
+    expect(meshed['control-plane']).toMatchObject({ containers: 1, memoryMeanBytes: 100 * MiB });
+    expect(meshed.workload).toMatchObject({ containers: 1, memoryMeanBytes: 40 * MiB });
+    const plain = r.systems.find((s) => s.id === 'istio/unmeshed')!.steps[0]!.aggregate.resources!;
+    expect(plain.workload).toMatchObject({ containers: 1, memoryMeanBytes: 38 * MiB });
+    expect(plain['sidecar-proxy'].containers).toBe(0);
+    const report = f.fs.read(`${outcome.dir}/report.md`)!;
+    expect(report).toContain('## Resources (kubelet /metrics/resource)');
+    expect(report).toMatch(/\| istio \| 60\.0 MiB \(max 60\.0 MiB\), 100 m \|/);
   });
 
   it('refuses to publish numbers under the mesh name when the workload is not meshed', async () => {

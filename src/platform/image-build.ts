@@ -54,7 +54,7 @@ export function imageOperations(p: ImageBuildParams): Operation[] {
     {
       op: 'run',
       title: `Loading image ${p.tag} into the nodes of ${p.clusterName}`,
-      argv: ['kind', 'load', 'docker-image', p.tag, '--name', p.clusterName],
+      argv: ['kind', 'load', 'image-archive', archive, '--name', p.clusterName],
       timeoutMs: LOAD_TIMEOUT_MS,
     },
   ];

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { renderResources } from './render-resources.js';
 import type { Comparison, Failure, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { renderChart } from './chart.js';
@@ -32,11 +33,12 @@ export function renderMarkdown(result: RunResult): string {
     status(result),
     stepResults(result),
     comparisons(result),
+    renderResources(result),
     chart(result),
     environment(result),
     scenario(result),
   ];
-  return `${sections.join('\n\n')}\n`;
+  return `${sections.filter((x): x is string => x !== null).join('\n\n')}\n`;
 }
 
 /** Failure output beyond this many lines stays in results.json. */

@@ -47,6 +47,12 @@ export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'targe
   const clock = new FakeClock();
   const logger = new RecordingLogger();
   const controller = new AbortController();
+  // A step takes time: the kubelet samples of a step fall inside its window.
+  const answer = kube.execAnswer;
+  kube.execAnswer = async (argv) => {
+    await clock.sleep(30_000);
+    return answer(argv);
+  };
   const deps: Deps = { runner, fs, clock, logger, cwd: '/repo', env: {} };
   const options: ClusterPlatformOptions = {
     target: o.target ?? 'kind',

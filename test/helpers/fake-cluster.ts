@@ -157,11 +157,15 @@ export class FakeKube implements KubeClient {
     this.log(`list Events ${namespace}/${objectName}`);
     return ['Scheduled: Successfully assigned', 'Failed: Failed to pull image "mesh-bench:abc": not found'];
   }
+  /** What the kubelet of `node` answers on its n-th scrape (default: a real capture). */
+  kubeletFor: (node: string, n: number) => string = () => kubeletSample;
+  private scrapes = new Map<string, number>();
   async nodeProxyGet(node: string, path: string): Promise<string> {
     // Not in the transcript: how many scrapes a step gets depends on timing.
-    void node;
     void path;
-    return kubeletSample;
+    const n = (this.scrapes.get(node) ?? 0) + 1;
+    this.scrapes.set(node, n);
+    return this.kubeletFor(node, n);
   }
   async exec(namespace: string, pod: string, container: string, argv: readonly string[]): Promise<ExecResult> {
     this.log(`exec ${namespace}/${pod} -c ${container} -- ${argv.join(' ')}`);
@@ -171,4 +175,25 @@ export class FakeKube implements KubeClient {
     this.log('get version');
     return 'v1.36.1';
   }
+}
+
+/**
+ * A kubelet /metrics/resource answer in the current [STABLE] format (see shared/reference/kubelet/k8s-collector-expected)
+ * for the given containers at `nowMs`: each CPU counter has grown by `cores` per second since `startMs`.
+ */
+export function kubeletText(nowMs: number, containers: Array<{ namespace: string; pod: string; container: string; memoryBytes: number; cores: number }>, startMs = Date.UTC(2026, 10, 21, 5, 49, 0)): string {
+  const ts = nowMs;
+  const n = (nowMs - startMs) / 10_000;
+  const lines = [
+    '# HELP container_cpu_usage_seconds_total [STABLE] Cumulative cpu time consumed by the container in core-seconds',
+    '# TYPE container_cpu_usage_seconds_total counter',
+    ...containers.map((c) => `container_cpu_usage_seconds_total{container="${c.container}",namespace="${c.namespace}",pod="${c.pod}"} ${(c.cores * n * 10).toFixed(6)} ${ts}`),
+    '# HELP container_memory_working_set_bytes [STABLE] Current working set of the container in bytes',
+    '# TYPE container_memory_working_set_bytes gauge',
+    ...containers.map((c) => `container_memory_working_set_bytes{container="${c.container}",namespace="${c.namespace}",pod="${c.pod}"} ${c.memoryBytes} ${ts}`),
+    '# HELP resource_scrape_error [STABLE] 1 if there was an error while getting container metrics, 0 otherwise',
+    '# TYPE resource_scrape_error gauge',
+    'resource_scrape_error 0',
+  ];
+  return `${lines.join('\n')}\n`;
 }
