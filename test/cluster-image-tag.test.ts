@@ -79,10 +79,11 @@ describe('imageInputs', () => {
     'node_modules/yaml/package.json',
   ];
 
-  it('picks the build files and src/, sorted', () => {
+  it('picks the build files, bin/ and src/, sorted', () => {
     expect(imageInputs(repo)).toEqual([
       '.dockerignore',
       'Dockerfile',
+      'bin/bench.js',
       'package-lock.json',
       'package.json',
       'src/cli/main.ts',

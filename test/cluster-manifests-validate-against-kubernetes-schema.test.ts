@@ -227,7 +227,7 @@ describe('loadClient', () => {
       name: 'load',
       image: IMAGE,
       imagePullPolicy: 'IfNotPresent',
-      command: ['node', 'dist/src/cli/main.js', 'agent'],
+      command: ['node', 'bin/bench.js', 'agent'],
       resources: DEFAULT_LOAD_CLIENT_RESOURCES,
     });
     const server = onlyContainer(deployments(serverChain({ namespace: NS, image: IMAGE, hops: 1, replicas: 1, responseBytes: 0, serviceDelayUs: 0 }))[0] as V1Deployment);

@@ -3,6 +3,7 @@ import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { imageInputs } from '../src/platform/image-tag.js';
+import { IN_POD_BENCH } from '../src/platform/in-cluster-load.js';
 import { parseVersions } from '../src/platform/versions.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -160,6 +161,14 @@ describe('Dockerfile runtime stage', () => {
     for (const js of started) {
       expect(existsSync(join(ROOT, js.replace(/^dist\//, '').replace(/\.js$/, '.ts'))), js).toBe(true);
     }
+  });
+
+  it('holds the script the in-pod load steps run (`node bin/bench.js load …`)', () => {
+    const script = IN_POD_BENCH[1];
+    expect(IN_POD_BENCH[0]).toBe('node');
+    const topDir = script.split('/')[0]!;
+    expect(runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toContain(`--from=build /app/${topDir} ./${topDir}`);
+    expect(existsSync(join(ROOT, script)), script).toBe(true);
   });
 });
 

@@ -74,6 +74,7 @@ export async function clusterPlatformOptions(
     keepCluster: Boolean(f.keepCluster),
     image,
     kindConfigs: { default: defaultConfig, 'no-cni': noCni },
+    cores: Math.max(1, os.availableParallelism()),
     ...(f.target === 'existing' ? { existing: { kubeconfig: existingKubeconfig(f, deps.env), context: f.context! } } : {}),
   };
 }

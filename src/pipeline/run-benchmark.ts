@@ -58,6 +58,7 @@ export function validateSystems(systems: readonly string[], platform: Platform):
 export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunOutcome> {
   const scenario = await loadScenario(req.scenarioPath, { fs: deps.fs, availableCores: deps.availableCores });
   validateSystems(req.systems, deps.platform);
+  await deps.platform.preflight?.(req.systems);
   const environment = await collectEnvironment(deps.runner, deps.repoDir);
   const createdAt = new Date(deps.clock.now());
   const dir = await freshDir(join(req.outDir, resultDirName(createdAt, scenario.name)), deps);

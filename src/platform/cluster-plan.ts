@@ -141,7 +141,7 @@ export function deploySection(p: ClusterPlanInput): PlanSection {
 
 export function versionsSection(p: ClusterPlanInput): PlanSection {
   const ops: Operation[] = [
-    { op: 'run', title: 'Record the kubectl version', argv: ['kubectl', 'version', '--client', '-o', 'json'], timeoutMs: 30_000, capture: 'kubectl' },
+    { op: 'run', title: 'Record the kubectl version', argv: ['kubectl', 'version', '--client', '--output', 'json'], timeoutMs: 30_000, capture: 'kubectl' },
   ];
   if (p.target === 'kind') ops.unshift({ op: 'run', title: 'Record the kind version', argv: ['kind', 'version'], timeoutMs: 30_000, capture: 'kind' });
   return { title: 'Record versions (the API server is asked through the API)', operations: ops };

@@ -24,6 +24,8 @@ import {
   type Variant,
 } from './cluster-plan.js';
 import { parseToolVersions } from './tool-versions.js';
+import { assertPreflight, DEFAULT_NEEDS, KIND_TARGET_TOOLS, runPreflight } from './preflight.js';
+import type { ToolName } from '../mesh/mesh-adapter.js';
 
 /**
  * `--target kind` (one kind cluster per system, created and deleted by the run) and `--target existing` (a cluster
@@ -43,6 +45,8 @@ export interface ClusterPlatformOptions {
   keepCluster: boolean;
   image: string;
   kindConfigs: Record<MeshAdapter['kindConfig'], KindConfig>;
+  /** Cores of this machine (preflight). */
+  cores: number;
   /** Existing target: the user's kubeconfig file (read, never written) and context. */
   existing?: { kubeconfig: string; context: string };
 }
@@ -80,6 +84,19 @@ export class ClusterPlatform implements Platform {
       image: this.o.image,
       kindConfigs: this.o.kindConfigs,
     };
+  }
+
+  /** `bench doctor`'s checks for the selected systems: tools at their pins, inotify limits, memory and cores. */
+  async preflight(systemIds: readonly string[]): Promise<void> {
+    const tools = new Set<ToolName>(this.o.target === 'kind' ? KIND_TARGET_TOOLS : ['kubectl']);
+    for (const id of systemIds) for (const t of this.o.adapters.get(id)?.tools ?? []) tools.add(t);
+    const d = this.o.deps;
+    const report = await runPreflight(
+      { tools: [...tools], versions: this.o.versions, needs: DEFAULT_NEEDS, host: this.o.target === 'kind' },
+      { runner: d.runner, fs: d.fs, env: d.env, cores: this.o.cores },
+    );
+    for (const w of report.warnings) d.logger.warn(w);
+    assertPreflight(report);
   }
 
   async prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal): Promise<PreparedSystem> {

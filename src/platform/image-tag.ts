@@ -41,7 +41,7 @@ const IMAGE_ROOT_FILES = new Set([
   'tsconfig.json',
   'tsconfig.build.json',
 ]);
-const IMAGE_DIRS = ['src/'];
+const IMAGE_DIRS = ['src/', 'bin/'];
 
 /** Which repository files go into the image, from a list of repository-relative paths; sorted, duplicates dropped. */
 export function imageInputs(files: readonly string[]): string[] {

@@ -160,7 +160,7 @@ export function loadClient(opts: LoadClientOptions): V1Deployment {
   const container = benchContainer(
     LOAD_CLIENT_CONTAINER,
     opts.image,
-    ['node', 'dist/src/cli/main.js', 'agent'],
+    ['node', 'bin/bench.js', 'agent'],
     resources,
   );
   return deployment(LOAD_CLIENT_NAME, opts.namespace, 1, podLabels(LOAD_CLIENT_NAME, 'load-client'), podSpec(container, NODE_ROLE_LOAD));

@@ -38,5 +38,7 @@ export interface Platform {
   supports(systemId: string): boolean;
   /** Describes why a system is not supported (for the one-line error). */
   unsupportedReason(systemId: string): string;
+  /** Checks tools and the machine for these systems; throws PreflightError (exit 3) before anything is created. */
+  preflight?(systemIds: readonly string[]): Promise<void>;
   prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal): Promise<PreparedSystem>;
 }

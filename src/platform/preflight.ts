@@ -25,6 +25,12 @@ export const INOTIFY_MINIMUMS = {
 } as const;
 
 /** The kind target always needs these, whatever the mesh (adapters list only their extra tools). */
+/**
+ * What one system's kind run needs on this machine: three kind nodes with a mesh (istiod alone requests 2 GiB) and
+ * the load client. An estimate (not an upstream figure), checked against MemAvailable and cores.
+ */
+export const DEFAULT_NEEDS: PreflightNeeds = { memoryBytes: 6 * 2 ** 30, cores: 4 };
+
 export const KIND_TARGET_TOOLS: readonly ToolName[] = ['docker', 'kind', 'kubectl'];
 
 /** Every tool, in the order checks are reported. */
@@ -68,17 +74,29 @@ export interface PreflightDeps {
 const PROBE_TIMEOUT_MS = 30_000;
 
 export async function runPreflight(
-  p: { tools: readonly ToolName[]; versions: Versions; needs: PreflightNeeds },
+  p: {
+    tools: readonly ToolName[];
+    versions: Versions;
+    needs: PreflightNeeds;
+    /** Check this machine's inotify limits, memory and cores (kind runs here); false for an existing cluster. */
+    host?: boolean;
+  },
   deps: PreflightDeps,
 ): Promise<PreflightReport> {
   const tools = ALL_TOOLS.filter((t) => p.tools.includes(t));
   const toolChecks = await Promise.all(tools.map((tool) => checkTool(tool, p.versions, deps)));
-  const hostChecks = await Promise.all([
-    checkInotify('max_user_watches', deps.fs),
-    checkInotify('max_user_instances', deps.fs),
-    checkMemory(p.needs.memoryBytes, deps.fs),
-  ]);
-  const checks = [...toolChecks.map((c) => c.check), ...hostChecks, checkCores(deps.cores, p.needs.cores)];
+  const hostChecks =
+    p.host === false
+      ? []
+      : [
+          ...(await Promise.all([
+            checkInotify('max_user_watches', deps.fs),
+            checkInotify('max_user_instances', deps.fs),
+            checkMemory(p.needs.memoryBytes, deps.fs),
+          ])),
+          checkCores(deps.cores, p.needs.cores),
+        ];
+  const checks = [...toolChecks.map((c) => c.check), ...hostChecks];
   const found: Record<string, string> = {};
   for (const c of toolChecks) if (c.version !== undefined) found[c.tool] = c.version;
   return {

@@ -43,7 +43,11 @@ export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'targe
   const transcript: Transcript = [];
   const runner = new FakeRunner(transcript);
   const kube = new FakeKube(transcript);
-  const fs = new MemoryFileSystem();
+  const fs = new MemoryFileSystem({
+    '/proc/sys/fs/inotify/max_user_watches': '524288\n',
+    '/proc/sys/fs/inotify/max_user_instances': '512\n',
+    '/proc/meminfo': 'MemTotal:       16365244 kB\nMemAvailable:   12582912 kB\n',
+  });
   const clock = new FakeClock();
   const logger = new RecordingLogger();
   const controller = new AbortController();
@@ -65,6 +69,7 @@ export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'targe
     clusterPrefix: 'bench',
     keepCluster: o.keepCluster ?? false,
     image: 'mesh-bench:0123456789ab',
+    cores: 4,
     kindConfigs: {
       default: parseKindConfig(repo('clusters/kind/default.yaml'), 'clusters/kind/default.yaml'),
       'no-cni': parseKindConfig(repo('clusters/kind/no-cni.yaml'), 'clusters/kind/no-cni.yaml'),

@@ -17,8 +17,14 @@ type Answer = string | RunOutput | ((argv: readonly string[]) => RunOutput) | Er
 export class FakeRunner implements ProcessRunner {
   private readonly answers: Array<{ prefix: string[]; answer: Answer; once: boolean }> = [];
   constructor(readonly transcript: Transcript = []) {
+    // Every tool at its pin, answering in its own format (the preflight and version probes).
+    this.on(['docker', 'version'], '{"Version":"28.2.2","ApiVersion":"1.50","Os":"linux","Arch":"amd64"}\n');
     this.on(['kind', 'version'], 'kind v0.32.0 go1.25.3 linux/amd64\n');
-    this.on(['kubectl', 'version', '--client', '-o', 'json'], JSON.stringify({ clientVersion: { gitVersion: 'v1.36.1' } }));
+    this.on(['kubectl', 'version', '--client'], JSON.stringify({ clientVersion: { gitVersion: 'v1.36.1' } }));
+    this.on(['helm', 'version'], 'v3.21.4');
+    this.on(['istioctl', 'version', '--remote=false'], '{"clientVersion":{"version":"1.30.3","status":"Clean"}}\n');
+    this.on(['linkerd', 'version', '--client', '--short'], 'edge-26.8.3\n');
+    this.on(['cilium', 'version', '--client'], 'cilium-cli: v0.19.7 compiled with go1.26.5 on linux/amd64\ncilium image (default): v1.19.1\n');
     this.on(['git', '-C'], 'c0ffee0000000000000000000000000000000000\n');
   }
 

@@ -7,6 +7,7 @@ import {
   runPreflight,
   type CheckStatus,
   type PreflightNeeds,
+  DEFAULT_NEEDS,
 } from '../../platform/preflight.js';
 import type { Versions } from '../../platform/versions.js';
 import type { CliIo } from '../io.js';
@@ -16,7 +17,7 @@ import type { CliIo } from '../io.js';
  * plane, the server chain and the load client. Our own estimate (not an upstream figure); `bench run` passes the
  * needs of its scenario instead.
  */
-export const DEFAULT_NEEDS: PreflightNeeds = { memoryBytes: 6 * 2 ** 30, cores: 4 };
+export { DEFAULT_NEEDS };
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warning: '!', problem: '✗' };
 
