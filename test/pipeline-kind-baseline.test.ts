@@ -147,3 +147,23 @@ describe('bench run --target existing', () => {
     expect(f.transcript.indexOf('api delete Namespace mesh-bench')).toBeLessThan(f.transcript.indexOf('api apply Namespace mesh-bench'));
   });
 });
+
+describe('preflight before a kind run', () => {
+  it('exits 3 with one line per problem and its fix, creating nothing, when the Docker engine is unreachable', async () => {
+    const f = clusterRunFixture();
+    f.runner.fail(['docker', 'version'], 'null\nCannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
+    await expect(f.run(['baseline'])).rejects.toMatchObject({
+      exitCode: ExitCode.preflight,
+      message: expect.stringMatching(/docker/i),
+    });
+    expect(f.transcript.some((l) => l.startsWith('$ kind create'))).toBe(false);
+    expect([...f.fs.files.keys()].filter((p) => p.startsWith('/results'))).toEqual([]);
+  });
+
+  it('checks the CLIs the selected meshes need', async () => {
+    const f = clusterRunFixture();
+    f.runner.fail(['istioctl', 'version', '--remote=false'], 'spawn istioctl ENOENT', 127);
+    await expect(f.run(['baseline', 'istio'])).rejects.toMatchObject({ exitCode: ExitCode.preflight, message: expect.stringMatching(/istioctl/) });
+    expect(f.transcript.some((l) => l.startsWith('$ kind create'))).toBe(false);
+  });
+});

@@ -12,7 +12,10 @@ import { ExecaRunner } from '../exec/execa-runner.js';
 import { mkdtemp } from 'node:fs/promises';
 import { readRunResult, REPORT_FILE_NAME, RESULT_FILE_NAME } from '../report/result-file.js';
 import { ClusterPlatform } from '../platform/cluster-platform.js';
-import { MESH_ADAPTERS } from '../mesh/registry.js';
+import { MESH_ADAPTERS, MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
+import { loadVersions } from '../platform/versions.js';
+import { doctorCommand } from './commands/doctor-command.js';
+import { validateSystems } from '../pipeline/run-benchmark.js';
 import { clusterPlatformOptions, type ClusterFlags } from './cluster-setup.js';
 import { planCommand } from './commands/plan-command.js';
 import { downCommand } from './commands/down-command.js';
@@ -148,6 +151,27 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
     });
     setExit(await planCommand({ systems: splitList(o.mesh), scenarioPath: o.scenario, options, deps, availableCores: cores, io: ctx.io }));
   });
+
+  program
+    .command('doctor')
+    .description('check Docker, kind, kubectl and the CLIs the systems need (at their pins), inotify limits, memory and cores')
+    .option('--mesh <systems>', 'only what these systems need (default: every system)')
+    .action(async (o: { mesh?: string }) => {
+      const deps = realDeps(ctx, verbose());
+      const versions = await loadVersions(join(packageRoot(), 'clusters', 'versions.yaml'), deps);
+      const systems = o.mesh ? splitList(o.mesh) : 'all';
+      if (systems !== 'all') validateSystems(systems, { supports: (id) => MESH_ADAPTERS_BY_ID.has(id), unsupportedReason: (id) => `unknown system ${id}; known: ${MESH_ADAPTERS.map((a) => a.id).join(', ')}` });
+      setExit(
+        await doctorCommand({
+          systems,
+          toolsFor: (id) => MESH_ADAPTERS_BY_ID.get(id)?.tools ?? [],
+          versions,
+          deps,
+          io: ctx.io,
+          cores,
+        }),
+      );
+    });
 
   program
     .command('down')

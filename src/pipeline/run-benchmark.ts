@@ -43,7 +43,7 @@ export interface RunOutcome {
 
 export const REFERENCE_SYSTEM = 'baseline';
 
-export function validateSystems(systems: readonly string[], platform: Platform): void {
+export function validateSystems(systems: readonly string[], platform: Pick<Platform, 'supports' | 'unsupportedReason'>): void {
   const problems = [];
   if (systems.length === 0) problems.push({ source: '--mesh', field: '', message: 'at least one system is required' });
   const seen = new Set<string>();
