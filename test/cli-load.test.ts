@@ -31,7 +31,7 @@ describe('bench load <url>', () => {
   });
 
   it('exits 1 and says why when the step is invalid', async () => {
-    const r = await bench(['load', 'http://127.0.0.1:1/', '--rate', '50', '--duration', '0.5s', '--warmup', '0s']);
+    const r = await bench(['load', 'http://127.0.0.1:1/', '--rate', '50', '--duration', '0.5s', '--warmup', '0s', '--timeout', '500ms']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/invalid: /);
   });

@@ -85,7 +85,7 @@ describe('cluster flags and housekeeping', () => {
 
   it('refuses a :latest image and kind-only misuse of --context', () => {
     expect(() => validateClusterFlags({ target: 'existing', context: 'c', image: 'ghcr.io/me/mesh-bench:latest', clusterPrefix: 'bench' })).toThrow(
-      /--image: must be pinned by tag or digest, never :latest/,
+      /--image: must be pinned by a version tag or a digest; the "latest" tag is refused/,
     );
     expect(() => validateClusterFlags({ target: 'kind', context: 'c', clusterPrefix: 'bench' })).toThrow(/--context: only with --target existing/);
     let error: unknown;

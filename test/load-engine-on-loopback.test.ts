@@ -87,7 +87,7 @@ describe('errors are counted, never dropped', () => {
   });
 
   it('counts connection failures against a closed port as socket errors and marks the step invalid', async () => {
-    const run = await load('http://127.0.0.1:1/', step({ mode: 'rate', rate: 50, durationS: 0.5, warmupS: 0, connections: 2, maxConnections: 2 }));
+    const run = await load('http://127.0.0.1:1/', step({ mode: 'rate', rate: 50, durationS: 0.5, warmupS: 0, connections: 2, maxConnections: 2, timeoutMs: 500 }));
     expect(run.counts.socketErrors).toBeGreaterThan(0);
     expect(run.counts.completed).toBe(0);
     expect(run.status).toBe('invalid');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSchedule } from '../src/load/schedule.js';
-import { mulberry32 } from '../src/load/random.js';
+import { createRandom } from '../src/analysis/random.js';
 
 const take = (n: number, next: () => number): number[] => Array.from({ length: n }, next);
 
@@ -25,7 +25,7 @@ describe('pacing schedule', () => {
   });
 
   it('gives Poisson arrivals the requested mean rate, reproducibly for a seed', () => {
-    const make = () => createSchedule({ rate: 1000, arrival: 'poisson', workerIndex: 0, workerCount: 1, startMs: 0, random: mulberry32(42) });
+    const make = () => createSchedule({ rate: 1000, arrival: 'poisson', workerIndex: 0, workerCount: 1, startMs: 0, random: createRandom(42) });
     const a = take(20_000, make().next);
     const b = take(20_000, make().next);
     expect(a).toEqual(b);

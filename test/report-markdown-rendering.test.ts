@@ -72,9 +72,9 @@ describe('the markdown report', () => {
   it('shows medians with their intervals in readable units', () => {
     const row = tableRow(section(report, '### rate-1k'), 'baseline');
     expect(row).toBe(
-      '| baseline | 3/3 | 320 µs [314–327] | 501 µs [492–508] | 729 µs [716–732] | 946 µs [923–965] | 1.50 ms | 1000 req/s [1000–1000] | 2.0% |  |',
+      '| baseline | 3/3 | 320 µs [312–325] | 500 µs [489–508] | 724 µs [707–734] | 938 µs [919–986] | 1.34 ms | 1000 req/s [1000–1000] | 2.1% |  |',
     );
-    expect(tableRow(section(report, '### rate-1k'), 'istio-ambient')).toContain('| 1.02 ms [1.02–1.03] |');
+    expect(tableRow(section(report, '### rate-1k'), 'istio-ambient')).toContain('| 1.03 ms [1.03–1.03] |');
   });
 
   it('flags a noisy step and explains the flag', () => {
@@ -106,7 +106,7 @@ describe('the markdown report', () => {
     const comparisons = section(report, '## Added latency');
     expect(tableRow(comparisons, 'rate-1k')).toMatch(/\| no significant difference at n=3 vs 2 \|$/);
     expect(tableRow(comparisons, 'conn-4')).toMatch(/\| no significant difference at n=3 \|$/);
-    expect(tableRow(comparisons, 'rate-1k')).toContain('| +88 µs [+78, +97] | 0.100 |');
+    expect(tableRow(comparisons, 'rate-1k')).toContain('| +87 µs [+81, +95] | 0.100 |');
     expect(comparisons).toContain('run 5 or more repetitions per system');
   });
 

@@ -194,8 +194,8 @@ export async function measureStall(
     p50Us: s.p50Us,
     p95Us: percentileOf(stalled, 95),
     p99Us: s.p99Us,
-    truthP95Us: stallTruthQuantileMs(0.95, p.everyMs, p.forMs) * 1000,
-    truthP99Us: stallTruthQuantileMs(0.99, p.everyMs, p.forMs) * 1000,
+    truthP95Us: Math.round(stallTruthQuantileMs(0.95, p.everyMs, p.forMs) * 1000),
+    truthP99Us: Math.round(stallTruthQuantileMs(0.99, p.everyMs, p.forMs) * 1000),
     unstalledP50Us: unstalled.latency.intended!.summary.p50Us,
   };
   o.log?.(

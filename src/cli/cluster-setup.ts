@@ -36,7 +36,7 @@ export function validateClusterFlags(f: ClusterFlags): void {
     problems.push({ source: f.context ? '--context' : '--kubeconfig', field: '', message: 'only with --target existing (kind clusters get a run-private kubeconfig)' });
   }
   if (f.image && (/:latest$/.test(f.image) || !/[:@]/.test(f.image.split('/').pop() ?? ''))) {
-    problems.push({ source: '--image', field: '', message: `must be pinned by tag or digest, never :latest (got ${f.image})` });
+    problems.push({ source: '--image', field: '', message: `must be pinned by a version tag or a digest; the "latest" tag is refused (got ${f.image})` });
   }
   if (!/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(f.clusterPrefix)) {
     problems.push({ source: '--cluster-prefix', field: '', message: `must be a short DNS label (a-z, 0-9, -), got ${f.clusterPrefix}` });

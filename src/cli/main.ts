@@ -23,7 +23,7 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import { LocalPlatform } from '../platform/local-platform.js';
 import { reportError } from './exit.js';
-import { processIo, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 import { loadCommand } from './commands/load-command.js';
 import { agentCommand } from './commands/agent-command.js';
 import { calibrateCommand } from './commands/calibrate-command.js';

@@ -3,7 +3,7 @@ import type { EncodedHistogram } from '../core/result-schema.js';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../analysis/histogram.js';
 import { PacedConnection, type ConnectionOwner, type ConnectionTarget } from './paced-connection.js';
 import { createSchedule, type Arrival } from './schedule.js';
-import { mulberry32 } from './random.js';
+import { createRandom, deriveSeed } from '../analysis/random.js';
 
 /**
  * One thread's share of a load step. A step with W workers runs W shares, each with its slice of the rate or of
@@ -234,7 +234,7 @@ export function createShare(spec: ShareSpec): ShareHandle {
         workerIndex: spec.workerIndex,
         workerCount: spec.workerCount,
         startMs: 0, // re-based in start()
-        random: mulberry32(spec.seed * 7919 + spec.workerIndex),
+        random: createRandom(deriveSeed(spec.seed, `arrivals:${spec.workerIndex}`)),
       })
     : null;
   let base = 0;

@@ -1,6 +1,7 @@
-import { LineCounter, parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
+import { parseYamlDocument, readInputFile, yamlData } from '../core/input-file.js';
 
 /**
  * kind cluster configs (clusters/kind/*.yaml): load, check, and render with the pinned node image.
@@ -268,35 +269,14 @@ function checkValues(config: KindConfig, out: Problem[]): void {
 
 /** Parses and checks a kind config; throws InputError with one problem per field, naming `source`. */
 export function parseKindConfig(text: string, source: string): KindConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { source, field: '', message: `invalid YAML at line ${line}, column ${col}: ${firstLine(error.message)}` };
-      }),
-    );
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch (error) {
-    throw InputError.single(source, '', `invalid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
-  }
+  const data = yamlData(parseYamlDocument(text, source), source);
   const problems: InputProblem[] = kindConfigProblems(data).map((p) => ({ source, ...p }));
   if (problems.length > 0) throw new InputError(problems);
   return data as KindConfig;
 }
 
 export async function loadKindConfig(path: string, deps: { fs: FileSystem }): Promise<KindConfig> {
-  let text: string;
-  try {
-    text = await deps.fs.readFile(path);
-  } catch (error) {
-    throw InputError.single(path, '', `cannot read kind config (${readErrorReason(error)})`);
-  }
-  return parseKindConfig(text, path);
+  return parseKindConfig(await readInputFile(path, deps.fs, 'kind config'), path);
 }
 
 /**
@@ -336,11 +316,3 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function readErrorReason(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
-}

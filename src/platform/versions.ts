@@ -1,7 +1,7 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
+import { fieldPath, parseYamlDocument, readInputFile, yamlData } from '../core/input-file.js';
 
 /**
  * clusters/versions.yaml: every pinned version in one file. This module only reads and checks it; the policy (what
@@ -63,34 +63,12 @@ export function kubernetesVersionOf(nodeImage: string): string {
 }
 
 export async function loadVersions(path: string, deps: { fs: FileSystem }): Promise<Versions> {
-  let text: string;
-  try {
-    text = await deps.fs.readFile(path);
-  } catch (error) {
-    throw InputError.single(path, '', `cannot read versions file (${readErrorReason(error)})`);
-  }
-  return parseVersions(text, path);
+  return parseVersions(await readInputFile(path, deps.fs, 'versions file'), path);
 }
 
 /** The pure part of loadVersions; `source` names the file in every problem. */
 export function parseVersions(text: string, source: string): Versions {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { source, field: '', message: `invalid YAML at line ${line}, column ${col}: ${firstLine(error.message)}` };
-      }),
-    );
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch (error) {
-    throw InputError.single(source, '', `invalid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
-  }
-  if (data === null || data === undefined) throw InputError.single(source, '', 'is empty');
+  const data = yamlData(parseYamlDocument(text, source), source, 'is empty');
   const parsed = versionsSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new InputError(problemsOf(parsed.error.issues, source));
   const versions = parsed.data;
@@ -120,25 +98,7 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], source: string): InputP
   return problems;
 }
 
-/** ['meshes', 'cilium', 'chartVersion'] → "meshes.cilium.chartVersion"; indices as [i]. */
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
 function minor(version: string): string {
   return version.split('.').slice(0, 2).join('.');
 }
 
-function readErrorReason(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
-}

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
+import { fieldPath, readInputFile } from '../core/input-file.js';
 import { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from '../core/result-schema.js';
 import { renderMarkdown } from './render-markdown.js';
 
@@ -51,12 +52,7 @@ export async function writeRunResult(
 
 /** Reads and validates a results file. Every problem is an InputError naming the file and the field. */
 export async function readRunResult(path: string, deps: { fs: FileSystem }): Promise<RunResult> {
-  let text: string;
-  try {
-    text = await deps.fs.readFile(path);
-  } catch (err) {
-    throw InputError.single(path, '', `cannot read file (${errorCode(err)})`);
-  }
+  const text = await readInputFile(path, deps.fs);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -90,17 +86,6 @@ export async function readRunResult(path: string, deps: { fs: FileSystem }): Pro
     );
   }
   return parsed.data;
-}
-
-/** `systems[0].steps[1].repetitions[0].counts.sent`; keys that are not identifiers go in brackets: `codes["200"]`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -166,7 +151,3 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function errorCode(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
-  return err instanceof Error ? err.message : String(err);
-}

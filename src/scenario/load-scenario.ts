@@ -1,4 +1,5 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, type Document } from 'yaml';
+import { fieldPath, parseYamlDocument, readInputFile, yamlData } from '../core/input-file.js';
 import type { z } from 'zod';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
@@ -17,50 +18,16 @@ export interface LoadScenarioDeps {
  * (exit 2) with one `file: field: message` line per problem.
  */
 export async function loadScenario(path: string, deps: LoadScenarioDeps): Promise<ResolvedScenario> {
-  let text: string;
-  try {
-    text = await deps.fs.readFile(path);
-  } catch (error) {
-    throw InputError.single(path, '', `cannot read file (${readErrorReason(error)})`);
-  }
-  return parseScenario(text, path, deps.availableCores);
+  return parseScenario(await readInputFile(path, deps.fs), path, deps.availableCores);
 }
 
 /** The pure part of loadScenario: `source` names the file in problems and in the resolved scenario. */
 export function parseScenario(text: string, source: string, availableCores: number): ResolvedScenario {
-  const doc = parseYaml(text, source);
-  const parsed = scenarioFileSchema.safeParse(toData(doc, source));
+  const doc = parseYamlDocument(text, source);
+  const parsed = scenarioFileSchema.safeParse(yamlData(doc, source, 'is empty: a scenario needs at least "name" and "steps"'));
   if (!parsed.success) throw new InputError(problemsFromIssues(parsed.error.issues, source, (path) => positionOf(doc, path)));
   // A schema violation here is a bug in resolution, not bad input: let it surface as an internal error.
   return resolvedScenarioSchema.parse(resolveScenario(parsed.data, source, availableCores));
-}
-
-function parseYaml(text: string, source: string): Document {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { source, field: '', message: `invalid YAML at line ${line}, column ${col}: ${firstLine(error.message)}` };
-      }),
-    );
-  }
-  return doc;
-}
-
-function toData(doc: Document, source: string): unknown {
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch (error) {
-    // Unresolved aliases and alias bombs only show up when the document is turned into values.
-    throw InputError.single(source, '', `invalid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
-  }
-  if (data === null || data === undefined) {
-    throw InputError.single(source, '', 'is empty: a scenario needs at least "name" and "steps"');
-  }
-  return data;
 }
 
 /**
@@ -97,22 +64,3 @@ function positionOf(doc: Document, path: readonly PropertyKey[]): number {
   return 0;
 }
 
-/** ['steps', 1, 'rate'] → "steps[1].rate". */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$-]*$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-
-function readErrorReason(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
-}

@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Socket } from 'node:net';
 import { ArrivalRecorder } from './arrivals.js';
 import { resolveWorkloadServerOptions } from './options.js';
-import type { ResolvedWorkloadServerOptions, WorkloadServerOptions } from './options.js';
+import type { WorkloadServerOptions } from './options.js';
 import { ReleaseQueue } from './release-queue.js';
 import { stallOpenAt } from './stall.js';
 

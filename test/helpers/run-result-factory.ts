@@ -33,17 +33,8 @@ import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../../src/c
 
 // ---- deterministic samples ---------------------------------------------------------------------------------------
 
-/** mulberry32: tiny, seedable, identical on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom as seededRandom } from '../../src/analysis/random.js';
+export { seededRandom };
 
 /** Log-normal latencies around a median, rounded to 0.1 µs (what the engine's hrtime gives, roughly). */
 export function logNormalLatencies(random: () => number, count: number, medianUs: number, sigma: number): number[] {
