@@ -237,6 +237,9 @@ class FakeKube implements KubeClient {
   async readDeployment(): Promise<V1Deployment | null> {
     throw new Error('not used');
   }
+  async listAllPods(): Promise<V1Pod[]> {
+    throw new Error('not used by verify');
+  }
   async listNodes(): Promise<V1Node[]> {
     throw new Error('not used');
   }

@@ -22,7 +22,9 @@ function injectedPods(namespace: string, selector: string | undefined): V1Pod[] 
     },
     spec: {
       nodeName: 'bench-istio-worker',
-      initContainers: meshed ? [{ name: 'istio-proxy', restartPolicy: 'Always' }] : [],
+      initContainers: meshed
+        ? [{ name: 'istio-proxy', restartPolicy: 'Always', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } }]
+        : [],
       containers: [{ name: name === 'load-client' ? 'load' : 'server' }],
     },
     status: {
@@ -70,6 +72,12 @@ describe('a mesh run (istio sidecar) with every seam faked', () => {
     const f = clusterRunFixture();
     f.kube.podsFor = injectedPods;
     f.runner.on(['istioctl', 'version'], ISTIOCTL_VERSION);
+    f.kube.systemPods = [
+      {
+        metadata: { name: 'istiod-6d8f-abcde', namespace: 'istio-system' },
+        spec: { containers: [{ name: 'discovery', resources: { requests: { cpu: '500m', memory: '2Gi' } } }] },
+      },
+    ];
     const MiB = 1024 * 1024;
     f.kube.kubeletFor = (node) =>
       node.endsWith('worker2')
@@ -93,6 +101,12 @@ describe('a mesh run (istio sidecar) with every seam faked', () => {
     expect(plain['sidecar-proxy'].containers).toBe(0);
     const report = f.fs.read(`${outcome.dir}/report.md`)!;
     expect(report).toContain('## Resources (kubelet /metrics/resource)');
+    // What istiod and the sidecars were given, read from the cluster.
+    expect(r.systems[0]!.meshComponents).toEqual([
+      { namespace: 'istio-system', container: 'discovery', role: 'control-plane', pods: 1, requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: null, memory: null } },
+      { namespace: 'mesh-bench', container: 'istio-proxy', role: 'sidecar-proxy', pods: 2, requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+    ]);
+    expect(report).toContain('| istio | istio-system | discovery | control-plane | 1 | 500m / 2Gi | – / – |');
     expect(report).toMatch(/\| istio \| 60\.0 MiB \(max 60\.0 MiB\), 100 m \|/);
   });
 

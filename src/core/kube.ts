@@ -31,6 +31,8 @@ export interface KubeClient {
   readDeployment(namespace: string, name: string): Promise<V1Deployment | null>;
   readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | null>;
   listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]>;
+  /** Every pod in every namespace (what the mesh installed, with its requests and limits). */
+  listAllPods(): Promise<V1Pod[]>;
   listNodes(): Promise<V1Node[]>;
   /** Recent events about an object, oldest first, as `reason: message` lines. */
   events(namespace: string, objectName: string): Promise<string[]>;

@@ -191,6 +191,22 @@ export type Failure = z.infer<typeof failureSchema>;
 import { containerRoles, resourceSummarySchema, roleResourceSummarySchema } from './resource-schema.js';
 export { resourceStatsSchema, containerRoles, type ResourceStats, type ContainerRole } from './resource-schema.js';
 
+const quantitiesSchema = z.object({ cpu: z.string().nullable(), memory: z.string().nullable() }).strict();
+
+/** A mesh container as installed (fairness record: what the mesh was given, at upstream defaults unless overridden). */
+export const meshComponentSchema = z
+  .object({
+    namespace: z.string(),
+    container: z.string(),
+    role: z.enum(containerRoles),
+    /** Pods running it with these settings (per node for agents, per workload pod for sidecars). */
+    pods: z.number().int().positive(),
+    requests: quantitiesSchema,
+    limits: quantitiesSchema,
+  })
+  .strict();
+export type MeshComponent = z.infer<typeof meshComponentSchema>;
+
 export const systemResultSchema = z
   .object({
     /** System id as the user typed it (`baseline`, `istio-ambient`, …). */
@@ -202,6 +218,8 @@ export const systemResultSchema = z
     failure: failureSchema.nullable(),
     /** Versions as reported by the tools and the cluster, not the pins. */
     versions: z.record(z.string(), z.string()),
+    /** The mesh's containers with their requests and limits, read from the cluster (empty without a mesh). */
+    meshComponents: z.array(meshComponentSchema),
     steps: z.array(stepResultSchema),
   })
   .strict();

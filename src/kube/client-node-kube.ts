@@ -171,6 +171,14 @@ export class ClientNodeKube implements KubeClient {
     }
   }
 
+  async listAllPods(): Promise<V1Pod[]> {
+    try {
+      return (await this.core.listPodForAllNamespaces()).items;
+    } catch (error) {
+      throw toKubeApiError('list pods in all namespaces', error);
+    }
+  }
+
   async listNodes(): Promise<V1Node[]> {
     try {
       return (await this.core.listNode()).items;

@@ -197,6 +197,7 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
       finishedAt,
       failure,
       versions: prepared?.versions() ?? {},
+      meshComponents: prepared?.meshComponents() ?? [],
       steps,
     };
   });

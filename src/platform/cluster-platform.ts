@@ -5,6 +5,7 @@ import { BenchError, ExitCode, PreflightError } from '../core/errors.js';
 import type { ResolvedScenario } from '../core/scenario-types.js';
 import type { MeshAdapter } from '../mesh/mesh-adapter.js';
 import { composeClassifiers, type ContainerClassifier } from '../metrics/roles.js';
+import { meshComponents } from '../mesh/mesh-components.js';
 import { startKubeletSampler } from '../metrics/kubelet-sampler.js';
 import { summarizeResources } from '../metrics/summarize-resources.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SERVER_CONTAINER, LOAD_CLIENT_CONTAINER } from './manifests.js';
@@ -148,9 +149,11 @@ export class ClusterPlatform implements Platform {
       ...(await p.adapter.installedVersions(ctx, kubeOf(), d.runner)),
     };
     const nodes = (await kubeOf().listNodes()).map((n) => n.metadata?.name ?? '').filter(Boolean);
+    const components = p.adapter.id === 'baseline' ? [] : meshComponents(await kubeOf().listAllPods(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!));
     return {
       variants: variantsOf(p.adapter).map((v) => v.id),
       versions: () => versions,
+      meshComponents: () => components,
       measure: (variantId, step, o) => this.measure(kubeOf(), p, variantId, nodes, step, o),
       teardown,
     };

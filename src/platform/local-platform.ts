@@ -35,6 +35,7 @@ export class LocalPlatform implements Platform {
         resources: null,
       }),
       versions: () => ({ node: process.version }),
+      meshComponents: () => [],
       teardown: () => chain.stop(),
     };
   }

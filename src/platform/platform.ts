@@ -1,4 +1,4 @@
-import type { LoadRun } from '../core/result-schema.js';
+import type { LoadRun, MeshComponent } from '../core/result-schema.js';
 import type { ResourceSummary } from '../core/resource-schema.js';
 import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
 
@@ -27,6 +27,8 @@ export interface PreparedSystem {
   measure(variant: string, step: ResolvedLoadStep, options: MeasureOptions): Promise<Measurement>;
   /** Versions as the tools and the cluster report them (not the pins). */
   versions(): Record<string, string>;
+  /** The mesh's containers with their requests and limits, as the cluster runs them. */
+  meshComponents(): MeshComponent[];
   /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */
   teardown(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { renderResources } from './render-resources.js';
+import { renderMeshComponents, renderResources } from './render-resources.js';
 import type { Comparison, Failure, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { renderChart } from './chart.js';
@@ -34,6 +34,7 @@ export function renderMarkdown(result: RunResult): string {
     stepResults(result),
     comparisons(result),
     renderResources(result),
+    renderMeshComponents(result),
     chart(result),
     environment(result),
     scenario(result),

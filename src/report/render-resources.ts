@@ -59,3 +59,28 @@ export function renderResources(r: RunResult): string | null {
   }
   return any ? out.join('\n').trimEnd() : null;
 }
+
+/** What each mesh was given, read from the cluster: upstream defaults unless the scenario overrides them (none do). */
+export function renderMeshComponents(r: RunResult): string | null {
+  const seen = new Set<string>();
+  const rows: string[][] = [];
+  for (const sys of r.systems) {
+    // Both variants of a mesh share the cluster and so its components: list them once, under the mesh's id.
+    const id = sys.id.split('/')[0]!;
+    if (seen.has(id) || sys.meshComponents.length === 0) continue;
+    seen.add(id);
+    for (const c of sys.meshComponents) {
+      const q = (x: { cpu: string | null; memory: string | null }): string => `${x.cpu ?? '–'} / ${x.memory ?? '–'}`;
+      rows.push([id, c.namespace, c.container, c.role, String(c.pods), q(c.requests), q(c.limits)]);
+    }
+  }
+  if (rows.length === 0) return null;
+  return [
+    '## Mesh components as installed',
+    '',
+    'Read from the cluster after installation: every mesh runs at its upstream default requests and limits ' +
+      '(no overrides). Requests count against the runner: a 16 GB runner must fit them all.',
+    '',
+    table(['system', 'namespace', 'container', 'role', 'pods', 'requests (cpu / memory)', 'limits (cpu / memory)'], rows),
+  ].join('\n');
+}

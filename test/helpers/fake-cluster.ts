@@ -155,6 +155,12 @@ export class FakeKube implements KubeClient {
     }
     return pods;
   }
+  /** Pods outside the benchmark namespaces (mesh components), for listAllPods. */
+  systemPods: V1Pod[] = [];
+  async listAllPods(): Promise<V1Pod[]> {
+    this.log('list Pods all namespaces');
+    return [...this.systemPods, ...this.podsFor('mesh-bench', undefined), ...this.podsFor('mesh-bench-plain', undefined)];
+  }
   async listNodes(): Promise<V1Node[]> {
     this.log('list Nodes');
     return ['control-plane', 'worker', 'worker2'].map((n) => ({ metadata: { name: `bench-node-${n}` } }));

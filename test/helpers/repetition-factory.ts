@@ -140,6 +140,7 @@ export function makeSystem(id: string, steps: StepResult[]): SystemResult {
     finishedAt: '2025-01-01T00:10:00.000Z',
     failure: null,
     versions: {},
+    meshComponents: [],
     steps,
   };
 }

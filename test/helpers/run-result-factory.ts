@@ -437,6 +437,7 @@ export function buildTwoSystemRun(): RunResult {
     finishedAt: '2026-11-21T05:55:43.000Z',
     failure: null,
     versions: { kind: 'v0.30.0', kubernetes: 'v1.34.0' },
+    meshComponents: [],
     steps: baselineSteps,
   };
   const ambient: SystemResult = {
@@ -447,6 +448,7 @@ export function buildTwoSystemRun(): RunResult {
     finishedAt: '2026-11-21T06:04:12.000Z',
     failure: null,
     versions: { kind: 'v0.30.0', kubernetes: 'v1.34.0', istio: '1.28.0', ztunnel: '1.28.0' },
+    meshComponents: [],
     steps: ambientSteps,
   };
   const sidecar: SystemResult = {
@@ -479,6 +481,7 @@ export function buildTwoSystemRun(): RunResult {
       ].join('\n'),
     },
     versions: { kind: 'v0.30.0', kubernetes: 'v1.34.0', istioctl: '1.28.0' },
+    meshComponents: [],
     steps: [],
   };
 
