@@ -1,16 +1,5 @@
-import { stringify } from 'yaml';
-import type { ProcessRunner } from '../core/deps.js';
-import type { KubeClient } from '../core/kube.js';
-import type { ContainerClassifier } from '../metrics/roles.js';
 import type { Operation } from '../platform/operations.js';
-import {
-  ciliumHelmValues,
-  ciliumInstalledVersions,
-  ciliumInstallOperations,
-  ciliumValuesPath,
-  classifyCiliumContainer,
-  type CiliumHelmValues,
-} from './cilium-common.js';
+import { ciliumHelmValues, ciliumInstallOperations, type CiliumHelmValues } from './cilium-common.js';
 import type { MeshContext } from './mesh-adapter.js';
 
 /**
@@ -47,32 +36,7 @@ export function ciliumForIstioAmbientValues(ctx: MeshContext): CiliumForIstioAmb
   };
 }
 
-/**
- * cilium-common's install operations with its values file replaced by ours. cilium-common has no hook for extra
- * values yet, so the write-file operation of its values path is swapped; if that operation ever moves, this throws
- * instead of installing Cilium without the values Istio needs.
- */
+/** Cilium's install operations (cilium-common) with the values Istio ambient needs. */
 export function ciliumForIstioAmbientOperations(ctx: MeshContext): Operation[] {
-  const path = ciliumValuesPath(ctx);
-  const values = ciliumForIstioAmbientValues(ctx);
-  let replaced = 0;
-  const ops = ciliumInstallOperations(ctx, { wireguard: false }).map((op): Operation => {
-    if (op.op !== 'write-file' || op.path !== path) return op;
-    replaced++;
-    return {
-      ...op,
-      title: 'Writing Cilium Helm values (with what Istio ambient needs)',
-      content:
-        `# Helm values for Cilium ${ctx.versions.meshes.cilium.chartVersion} under Istio ambient, written by mesh-bench ` +
-        `(src/mesh/istio-cilium.ts).\n${stringify(values)}`,
-    };
-  });
-  if (replaced !== 1) throw new Error(`expected one write-file of ${path} in the Cilium install operations, found ${replaced}`);
-  return ops;
-}
-
-export const ciliumClassifier: ContainerClassifier = classifyCiliumContainer;
-
-export function ciliumVersions(ctx: MeshContext, kube: KubeClient, runner: ProcessRunner): Promise<Record<string, string>> {
-  return ciliumInstalledVersions(ctx, kube, runner);
+  return ciliumInstallOperations(ctx, { wireguard: false }, ciliumForIstioAmbientValues(ctx));
 }

@@ -1,8 +1,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { ProcessRunner } from '../core/deps.js';
 import type { KubeClient } from '../core/kube.js';
-import { imageTag } from './cilium-common.js';
-import { ciliumVersions } from './istio-cilium.js';
+import { ciliumInstalledVersions, imageTag } from './cilium-common.js';
 import type { IstioVariant } from './istio.js';
 import { ISTIO_NAMESPACE, ISTIO_PROXY_CONTAINER, WORKLOAD_POD_SELECTOR } from './istio-verify.js';
 import type { MeshContext } from './mesh-adapter.js';
@@ -73,7 +72,7 @@ export async function istioInstalledVersions(
     const waypoint = await kube.readDeployment(ctx.namespace, 'waypoint');
     setImage(out, 'waypoint', waypoint?.spec?.template.spec?.containers, ISTIO_PROXY_CONTAINER);
   }
-  if (variant === 'ambient-cilium') Object.assign(out, await ciliumVersions(ctx, kube, runner));
+  if (variant === 'ambient-cilium') Object.assign(out, await ciliumInstalledVersions(ctx, kube, runner));
   return out;
 }
 

@@ -4,7 +4,8 @@ import type { ContainerClassifier } from '../metrics/roles.js';
 import type { Operation } from '../platform/operations.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../platform/manifests.js';
 import { gatewayApiInstallOperations } from './gateway-api.js';
-import { ciliumClassifier, ciliumForIstioAmbientOperations } from './istio-cilium.js';
+import { ciliumForIstioAmbientOperations } from './istio-cilium.js';
+import { classifyCiliumContainer } from './cilium-common.js';
 import { GATEWAY_NAME_LABEL, ISTIO_NAMESPACE, ISTIO_PROXY_CONTAINER, verifyIstioAmbient, verifyIstioSidecar } from './istio-verify.js';
 import { istioInstalledVersions } from './istio-versions.js';
 import type { MeshAdapter, MeshContext, ToolName, Verification } from './mesh-adapter.js';
@@ -229,7 +230,7 @@ export class IstioMesh implements MeshAdapter {
   }
 
   readonly classify: ContainerClassifier = (c) => {
-    if (this.variant === 'ambient-cilium') return istioClassifier(c) ?? ciliumClassifier(c);
+    if (this.variant === 'ambient-cilium') return istioClassifier(c) ?? classifyCiliumContainer(c);
     return istioClassifier(c);
   };
 
