@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ProcessRunner } from '../core/deps.js';
 import type { KubeClient, KubeObject } from '../core/kube.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SERVER_PORT } from '../platform/manifests.js';
+import { COMPONENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, PART_OF_LABEL, PART_OF_VALUE, SERVER_PORT } from '../platform/manifests.js';
 import { CiliumMesh } from './cilium-mesh.js';
 import type { CiliumStatusReport } from './cilium-output.js';
 import { checkEnvoyReady, checkL7Redirects, checkPolicyExists, type CheckResult } from './cilium-verify.js';
@@ -44,11 +44,9 @@ export const WORKLOAD_PATH_REGEX = '^/$';
  * (`app.kubernetes.io/component` server / load-client). test/mesh-cilium-l7-policy.test.ts checks these selectors
  * against the real pod templates.
  */
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
-const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 /** A fresh object per use: the policy is plain data that callers may serialize or change. */
 function componentSelector(component: 'server' | 'load-client'): EndpointSelector {
-  return { matchLabels: { [COMPONENT_LABEL]: component, [PART_OF_LABEL]: 'mesh-bench' } };
+  return { matchLabels: { [COMPONENT_LABEL]: component, [PART_OF_LABEL]: PART_OF_VALUE } };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../core/kube.js';
 import type { MeshContext, Verification } from './mesh-adapter.js';
+import { COMPONENT_LABEL, WORKLOAD_POD_SELECTOR } from '../platform/manifests.js';
 
 /**
  * Proof that the benchmark pods are really in the Istio mesh, read from the API (pods, namespaces, DaemonSets), so a
@@ -13,8 +14,7 @@ import type { MeshContext, Verification } from './mesh-adapter.js';
  * `app.kubernetes.io/part-of: mesh-bench` and `app.kubernetes.io/component: server | load-client`. A waypoint in the
  * same namespace does not carry part-of, so it is not taken for a workload pod.
  */
-export const WORKLOAD_POD_SELECTOR = 'app.kubernetes.io/part-of=mesh-bench';
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
+export { WORKLOAD_POD_SELECTOR };
 const REQUIRED_COMPONENTS = ['server', 'load-client'] as const;
 
 export const ISTIO_NAMESPACE = 'istio-system';

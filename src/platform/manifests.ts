@@ -166,11 +166,17 @@ export function loadClient(opts: LoadClientOptions): V1Deployment {
   return deployment(LOAD_CLIENT_NAME, opts.namespace, 1, podLabels(LOAD_CLIENT_NAME, 'load-client'), podSpec(container, NODE_ROLE_LOAD));
 }
 
-function podLabels(name: string, component: string): Record<string, string> {
+/** Every benchmark pod (server and load client) carries these; mesh adapters select the workload by them. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+export const PART_OF_VALUE = 'mesh-bench';
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+export const WORKLOAD_POD_SELECTOR = `${PART_OF_LABEL}=${PART_OF_VALUE}`;
+
+function podLabels(name: string, component: 'server' | 'load-client'): Record<string, string> {
   return {
     'app.kubernetes.io/name': name,
-    'app.kubernetes.io/component': component,
-    'app.kubernetes.io/part-of': 'mesh-bench',
+    [COMPONENT_LABEL]: component,
+    [PART_OF_LABEL]: PART_OF_VALUE,
     [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
   };
 }
