@@ -2,23 +2,17 @@ import type { CoreV1Event } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientNodeKube } from '../src/kube/client-node-kube.js';
 import { eventLines } from '../src/kube/event-lines.js';
-import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from './helpers/fake-api-server.js';
+import { type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
 
 let api: FakeApiServer;
 let kube: ClientNodeKube;
-let removeKubeconfig: () => Promise<void>;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  api = await startFakeApiServer();
-  const kubeconfig = await writeKubeconfig([{ name: 'bench', server: api.url, token: 't' }], 'bench');
-  removeKubeconfig = kubeconfig.remove;
-  kube = new ClientNodeKube({ kubeconfig: kubeconfig.path });
+  ({ api, kube, close } = await kubeOnFakeApi({ token: 't' }));
 });
 
-afterEach(async () => {
-  await api.close();
-  await removeKubeconfig();
-});
+afterEach(() => close());
 
 /** Events as the API serves them (JSON), in a deliberately scrambled order. */
 const wireEvents = [

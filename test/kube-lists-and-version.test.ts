@@ -1,22 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientNodeKube } from '../src/kube/client-node-kube.js';
-import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from './helpers/fake-api-server.js';
+import { type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
 
 let api: FakeApiServer;
 let kube: ClientNodeKube;
-let removeKubeconfig: () => Promise<void>;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  api = await startFakeApiServer();
-  const kubeconfig = await writeKubeconfig([{ name: 'bench', server: api.url, token: 'tok' }], 'bench');
-  removeKubeconfig = kubeconfig.remove;
-  kube = new ClientNodeKube({ kubeconfig: kubeconfig.path });
+  ({ api, kube, close } = await kubeOnFakeApi({ token: 'tok' }));
 });
 
-afterEach(async () => {
-  await api.close();
-  await removeKubeconfig();
-});
+afterEach(() => close());
 
 const podList = (...names: string[]) => ({
   body: { apiVersion: 'v1', kind: 'PodList', metadata: {}, items: names.map((name) => ({ metadata: { name } })) },

@@ -1,23 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientNodeKube } from '../src/kube/client-node-kube.js';
 import { KubeApiError } from '../src/kube/kube-errors.js';
-import { notFound, startFakeApiServer, writeKubeconfig, type FakeApiServer } from './helpers/fake-api-server.js';
+import { notFound, type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
 
 let api: FakeApiServer;
 let kube: ClientNodeKube;
-let removeKubeconfig: () => Promise<void>;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  api = await startFakeApiServer();
-  const kubeconfig = await writeKubeconfig([{ name: 'bench', server: api.url, token: 't' }], 'bench');
-  removeKubeconfig = kubeconfig.remove;
-  kube = new ClientNodeKube({ kubeconfig: kubeconfig.path }, { namespacePollIntervalMs: 10 });
+  ({ api, kube, close } = await kubeOnFakeApi({ token: 't', options: { namespacePollIntervalMs: 10 } }));
 });
 
-afterEach(async () => {
-  await api.close();
-  await removeKubeconfig();
-});
+afterEach(() => close());
 
 const terminating = {
   apiVersion: 'v1',

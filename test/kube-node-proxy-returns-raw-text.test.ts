@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientNodeKube } from '../src/kube/client-node-kube.js';
 import { KubeApiError } from '../src/kube/kube-errors.js';
-import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from './helpers/fake-api-server.js';
+import { writeKubeconfig, type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
 
 /** A real kubelet /metrics/resource answer (metrics-server's test data), read in place. */
 const sample = readFileSync(
@@ -12,19 +12,13 @@ const sample = readFileSync(
 
 let api: FakeApiServer;
 let kube: ClientNodeKube;
-let removeKubeconfig: () => Promise<void>;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  api = await startFakeApiServer();
-  const kubeconfig = await writeKubeconfig([{ name: 'bench', server: api.url, token: 'proxy-token' }], 'bench');
-  removeKubeconfig = kubeconfig.remove;
-  kube = new ClientNodeKube({ kubeconfig: kubeconfig.path }, { proxyTimeoutMs: 300 });
+  ({ api, kube, close } = await kubeOnFakeApi({ token: 'proxy-token', options: { proxyTimeoutMs: 300 } }));
 });
 
-afterEach(async () => {
-  await api.close();
-  await removeKubeconfig();
-});
+afterEach(() => close());
 
 describe('nodeProxyGet', () => {
   it('returns the kubelet’s Prometheus text byte for byte, through /api/v1/nodes/{node}/proxy/{path} with slashes kept', async () => {

@@ -2,23 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../src/core/kube.js';
 import { ClientNodeKube } from '../src/kube/client-node-kube.js';
 import { KubeApiError } from '../src/kube/kube-errors.js';
-import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from './helpers/fake-api-server.js';
+import { type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
 
 let api: FakeApiServer;
 let kube: ClientNodeKube;
-let removeKubeconfig: () => Promise<void>;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  api = await startFakeApiServer();
-  const kubeconfig = await writeKubeconfig([{ name: 'bench', server: api.url, token: 'secret-token' }], 'bench');
-  removeKubeconfig = kubeconfig.remove;
-  kube = new ClientNodeKube({ kubeconfig: kubeconfig.path });
+  ({ api, kube, close } = await kubeOnFakeApi({ token: 'secret-token' }));
 });
 
-afterEach(async () => {
-  await api.close();
-  await removeKubeconfig();
-});
+afterEach(() => close());
 
 const deployment = (): KubeObject => ({
   apiVersion: 'apps/v1',

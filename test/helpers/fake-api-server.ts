@@ -339,3 +339,21 @@ export async function makeTestPki(): Promise<TestPki> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A fake API server, a kubeconfig pointing at it with a bearer token, and a ClientNodeKube reading that file. */
+export async function kubeOnFakeApi(
+  o: { token?: string; options?: import('../../src/kube/client-node-kube.js').ClientNodeKubeOptions } = {},
+): Promise<{ api: FakeApiServer; kube: import('../../src/kube/client-node-kube.js').ClientNodeKube; close: () => Promise<void> }> {
+  const { ClientNodeKube } = await import('../../src/kube/client-node-kube.js');
+  const api = await startFakeApiServer();
+  const kubeconfig = await writeKubeconfig([{ name: 'bench', server: api.url, token: o.token ?? 't' }], 'bench');
+  const kube = new ClientNodeKube({ kubeconfig: kubeconfig.path }, o.options);
+  return {
+    api,
+    kube,
+    close: async () => {
+      await api.close();
+      await kubeconfig.remove();
+    },
+  };
+}
