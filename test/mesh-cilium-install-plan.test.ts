@@ -1,26 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { meshTestContext, SHIPPED_VERSIONS } from './helpers/mesh-context.js';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { CiliumL7Mesh } from '../src/mesh/cilium-l7-mesh.js';
 import { CiliumMesh } from '../src/mesh/cilium-mesh.js';
 import { CiliumWireguardMesh } from '../src/mesh/cilium-wireguard-mesh.js';
-import type { MeshAdapter, MeshContext } from '../src/mesh/mesh-adapter.js';
+import type { MeshAdapter } from '../src/mesh/mesh-adapter.js';
 import type { Operation, RunOperation } from '../src/platform/operations.js';
-import { parseVersions, type Versions } from '../src/platform/versions.js';
+import type { Versions } from '../src/platform/versions.js';
 
-const versionsPath = new URL('../clusters/versions.yaml', import.meta.url);
-const VERSIONS = parseVersions(readFileSync(versionsPath, 'utf8'), 'clusters/versions.yaml');
+const VERSIONS = SHIPPED_VERSIONS;
 
-function context(id: string, overrides: Partial<MeshContext> = {}): MeshContext {
-  return {
-    clusterName: `bench-${id}`,
-    kubeconfig: `/tmp/mesh-bench/run-1/${id}/kubeconfig`,
-    workDir: `/tmp/mesh-bench/run-1/${id}/work`,
-    versions: VERSIONS,
-    namespace: 'bench',
-    ...overrides,
-  };
-}
+const context = meshTestContext;
 
 const ADAPTERS: MeshAdapter[] = [new CiliumMesh(), new CiliumWireguardMesh(), new CiliumL7Mesh()];
 

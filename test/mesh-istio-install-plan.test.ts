@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { meshTestContext } from './helpers/mesh-context.js';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ciliumValuesPath } from '../src/mesh/cilium-common.js';
@@ -8,21 +9,10 @@ import { ciliumForIstioAmbientValues } from '../src/mesh/istio-cilium.js';
 import { istioAmbient, istioAmbientCilium, istioAmbientWaypoint, istioMeshes, istioSidecar, type IstioMesh } from '../src/mesh/istio.js';
 import type { MeshContext } from '../src/mesh/mesh-adapter.js';
 import type { Operation, RunOperation } from '../src/platform/operations.js';
-import { parseVersions } from '../src/platform/versions.js';
 
-const VERSIONS = parseVersions(readFileSync(new URL('../clusters/versions.yaml', import.meta.url), 'utf8'), 'clusters/versions.yaml');
 const reference = (path: string) => new URL(`../../shared/reference/${path}`, import.meta.url);
 
-function context(id: string, overrides: Partial<MeshContext> = {}): MeshContext {
-  return {
-    clusterName: `bench-${id}`,
-    kubeconfig: `/tmp/mesh-bench/run-1/${id}/kubeconfig`,
-    workDir: `/tmp/mesh-bench/run-1/${id}/work`,
-    versions: VERSIONS,
-    namespace: 'bench',
-    ...overrides,
-  };
-}
+const context = meshTestContext;
 
 /** Every operation that runs a program: the ones that must be pointed at the run's cluster. */
 function commands(ops: Operation[]): Array<Extract<Operation, { argv: string[] }>> {
