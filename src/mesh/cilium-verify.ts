@@ -14,7 +14,7 @@ import {
   kubectl,
 } from './cilium-common.js';
 import { CiliumOutputError, parseCiliumStatus, parseEncryptStatus, type CiliumStatusReport } from './cilium-output.js';
-import type { MeshContext, Verification } from './mesh-adapter.js';
+import { verificationOf, type MeshContext, type Verification } from './mesh-adapter.js';
 
 /**
  * Proof that the workload is really handled by Cilium, from what the cluster reports (never from what we asked for).
@@ -33,9 +33,10 @@ const EXEC_TIMEOUT_MS = 30_000;
 const ENCRYPT_STATUS = ['cilium-dbg', 'encrypt', 'status', '-o', 'json'];
 
 export function verification(results: readonly CheckResult[]): Verification {
-  const evidence = results.flatMap((r) => r.evidence);
-  const problems = results.flatMap((r) => r.problems);
-  return problems.length === 0 ? { ok: true, evidence } : { ok: false, evidence, problem: problems.join('; ') };
+  return verificationOf(
+    results.flatMap((r) => r.evidence),
+    results.flatMap((r) => r.problems),
+  );
 }
 
 /** Pods of the benchmark namespace that are not on their way out. */

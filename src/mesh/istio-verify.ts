@@ -1,6 +1,6 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../core/kube.js';
-import type { MeshContext, Verification } from './mesh-adapter.js';
+import { verificationOf, type MeshContext, type Verification } from './mesh-adapter.js';
 import { COMPONENT_LABEL, WORKLOAD_POD_SELECTOR } from '../platform/manifests.js';
 
 /**
@@ -128,9 +128,7 @@ export async function checkNamespaceLabels(
   }
 }
 
-export function verification(evidence: string[], problems: string[]): Verification {
-  return problems.length === 0 ? { ok: true, evidence } : { ok: false, evidence, problem: problems.join('; ') };
-}
+export const verification = verificationOf;
 
 // ---- Istio ----
 

@@ -34,6 +34,11 @@ export interface Verification {
   problem?: string;
 }
 
+/** ok when nothing was found wrong; every problem joined into one line. */
+export function verificationOf(evidence: string[], problems: readonly string[]): Verification {
+  return problems.length === 0 ? { ok: true, evidence } : { ok: false, evidence, problem: problems.join('; ') };
+}
+
 export interface MeshAdapter {
   id: string;
   /** One line for the systems table. */
