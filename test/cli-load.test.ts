@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunSchema } from '../src/core/result-schema.js';
 import type { LocalChain } from '../src/workload/local-servers.js';
 import { bench } from './helpers/cli.js';
+import { closedLoopbackPort } from './helpers/ports.js';
 import { server } from './helpers/loopback.js';
 
 describe('bench load <url>', () => {
@@ -31,7 +32,7 @@ describe('bench load <url>', () => {
   });
 
   it('exits 1 and says why when the step is invalid', async () => {
-    const r = await bench(['load', 'http://127.0.0.1:1/', '--rate', '50', '--duration', '0.5s', '--warmup', '0s', '--timeout', '500ms']);
+    const r = await bench(['load', `http://127.0.0.1:${await closedLoopbackPort()}/`, '--rate', '50', '--duration', '0.5s', '--warmup', '0s', '--timeout', '500ms']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/invalid: /);
   });

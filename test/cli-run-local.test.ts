@@ -1,21 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runResultSchema } from '../src/core/result-schema.js';
-import { bench } from './helpers/cli.js';
+import { bench, type CliResult } from './helpers/cli.js';
+import { newTestMarker, processesWithMarker } from './helpers/test-processes.js';
 
 const out = mkdtempSync(join(tmpdir(), 'bench-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const runDirs = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
 
-/** Workload server processes still alive (started from this checkout's dist/). */
-function workloadProcesses(): string[] {
-  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return ps.split('\n').filter((l) => l.includes('dist/src/workload/main.js'));
-}
+/** Processes this bench run started (its workload servers) that are still alive: none of anyone else's. */
+const leftovers = (r: CliResult): string[] => processesWithMarker(r.marker).map((p) => `${p.pid} ${p.args}`);
 
 describe('bench run --target local', () => {
   let dir = '';
@@ -34,7 +31,7 @@ describe('bench run --target local', () => {
     expect(result.systems[0]!.steps[0]!.aggregate.validRepetitions).toBe(2);
     expect(result.environment.tools.autocannon).toBe('9.0.0');
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('# ');
-    expect(workloadProcesses()).toEqual([]);
+    expect(leftovers(r)).toEqual([]);
   });
 
   it('re-renders report.md byte for byte with bench report', async () => {
@@ -71,20 +68,26 @@ describe('bench run --target local', () => {
   it('on SIGINT stops the servers, keeps completed repetitions and exits 130', async () => {
     const target = join(out, 'interrupted');
     let sent = false;
+    const marker = newTestMarker();
+    let running: string[] = [];
     const r = await bench(['run', '--target', 'local', '--mesh', 'baseline', '--scenario', 'test/fixtures/cli/slow.yaml', '--out', target], {
+      marker,
       onStderr: (text, child) => {
         if (!sent && text.includes('repetition 1/3: valid')) {
           sent = true;
+          // The check below sees the run's own servers while they run, so "none left" is not a blind spot.
+          running = processesWithMarker(marker).map((p) => p.args);
           setTimeout(() => child.kill('SIGINT'), 300);
         }
       },
     });
     expect(sent).toBe(true);
+    expect(running.some((args) => args.includes('workload/main.js'))).toBe(true);
     expect(r.code).toBe(130);
     const [d] = runDirs(target);
     const result = runResultSchema.parse(JSON.parse(readFileSync(join(target, d!, 'results.json'), 'utf8')));
     expect(result.status).toBe('interrupted');
     expect(result.systems[0]!.steps[0]!.repetitions.map((x) => x.repetition)).toEqual([1]);
-    expect(workloadProcesses()).toEqual([]);
+    expect(leftovers(r)).toEqual([]);
   });
 });

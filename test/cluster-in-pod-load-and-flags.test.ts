@@ -10,6 +10,7 @@ import { variantsOf } from '../src/platform/cluster-plan.js';
 import { istioSidecar } from '../src/mesh/istio.js';
 import { ExitCode } from '../src/core/errors.js';
 import { fakeLoadClientAnswer } from './helpers/fake-cluster.js';
+import { clusterRunFixture } from './helpers/cluster-run.js';
 import { readFileSync } from 'node:fs';
 
 const scenario = parseScenario(readFileSync(new URL('../scenarios/default.yaml', import.meta.url), 'utf8'), 'scenarios/default.yaml', 2);
@@ -28,21 +29,55 @@ function flagsOf(argv: string[]): LoadFlags {
   return f as unknown as LoadFlags;
 }
 
+/** A scenario whose thresholds differ from `bench load`'s defaults, with one step of each mode. */
+const strict = parseScenario(
+  [
+    'name: strict',
+    'errorBudget: 0.5%',
+    'thresholds: { minRateFraction: 0.95, littlesLawTolerance: 0.25, maxCv: 0.2 }',
+    'steps:',
+    '  - { mode: rate, rate: 300, arrival: poisson }',
+    '  - { mode: connections, connections: 8 }',
+    '  - { mode: max, connections: 16 }',
+  ].join('\n'),
+  'strict.yaml',
+  2,
+);
+
 describe('in-cluster load', () => {
-  for (const step of scenario.steps) {
-    it(`passes ${step.name} to the pod as flags that resolve to exactly the same step`, () => {
-      const argv = loadArgv('http://server-1.mesh-bench.svc.cluster.local:8080/', step, { errorBudget: 0.001, seed: 3 });
-      expect(argv.slice(0, 5)).toEqual(['node', 'bin/bench.js', 'load', 'http://server-1.mesh-bench.svc.cluster.local:8080/', '--json']);
-      const back = resolveLoadFlags(flagsOf(argv.slice(4)), 2);
-      expect({ ...back.step, name: step.name }).toEqual(step);
-      expect(back.errorBudget).toBe(0.001);
-      expect(back.seed).toBe(3);
-    });
+  for (const s of [scenario, strict]) {
+    for (const step of s.steps) {
+      it(`passes ${s.name}'s ${step.name} to the pod as flags that resolve to exactly the same step and thresholds`, () => {
+        const argv = loadArgv('http://server-1.mesh-bench.svc.cluster.local:8080/', step, { errorBudget: s.errorBudget, thresholds: s.thresholds, seed: 3 });
+        expect(argv.slice(0, 5)).toEqual(['node', 'bin/bench.js', 'load', 'http://server-1.mesh-bench.svc.cluster.local:8080/', '--json']);
+        const back = resolveLoadFlags(flagsOf(argv.slice(4)), 2);
+        expect({ ...back.step, name: step.name }).toEqual(step);
+        expect(back.errorBudget).toBe(s.errorBudget);
+        expect(back.seed).toBe(3);
+        // maxCv judges repetitions (the pipeline's job), not one step: only the per-step thresholds must match.
+        expect({ ...back.thresholds, maxCv: s.thresholds.maxCv }).toEqual(s.thresholds);
+      });
+    }
   }
+
+  it("drives a max step in the load-client pod through a whole run, judged with the scenario's Little's-law tolerance", async () => {
+    const f = clusterRunFixture();
+    // The fake pod answers 500–599 µs per request at c=16: mean ≈ 549 µs vs 16 ÷ throughput = 500 µs, ratio ≈ 1.10.
+    const outcome = await f.run(['baseline'], 'name: max\nrepetitions: 1\nthresholds: { littlesLawTolerance: 0.05 }\nsteps:\n  - { mode: max, connections: 16, duration: 1s, warmup: 0s }\n');
+    expect(outcome.exitCode).toBe(ExitCode.ok);
+    const step = outcome.result.systems[0]!.steps[0]!;
+    const rep = step.repetitions[0]!;
+    expect(f.kube.programs.loads.at(-1)!.run.mode).toBe('max');
+    expect(rep.mode).toBe('max');
+    expect(rep.step).toEqual(step.config);
+    expect(rep.littlesLaw!.ratio).toBeGreaterThan(1.05);
+    expect(rep.littlesLaw!.withinTolerance).toBe(false);
+    expect(rep.warnings.join()).toMatch(/tolerance ±5%/);
+  });
 
   it("reads the pod's result and keeps the scenario's step name", () => {
     const step = scenario.steps[0]!;
-    const answer = fakeLoadClientAnswer(loadArgv('http://s/', step, { errorBudget: 0.001, seed: 1 }));
+    const answer = fakeLoadClientAnswer(loadArgv('http://server-1.mesh-bench.svc.cluster.local:8080/', step, { errorBudget: 0.001, thresholds: scenario.thresholds, seed: 1 }));
     expect(parseInPodResult(answer.stdout, step).step).toEqual(step);
   });
 

@@ -60,7 +60,7 @@ describe('executing operations', () => {
 
   it('stops at the first failing operation and does not run the rest', async () => {
     const d = deps();
-    d.fake.fail(['false'], 'boom');
+    d.fake.on(['true'], '').fail(['false'], 'boom').on(['echo'], '');
     const ops: Operation[] = [
       { op: 'run', title: 'one', argv: ['true'], timeoutMs: 1000 },
       { op: 'run', title: 'two', argv: ['false'], timeoutMs: 1000 },
@@ -100,9 +100,20 @@ describe('executing operations', () => {
     await expect(executeOperations([{ op: 'check', title: 'c', check: 'missing', description: '' }], d)).rejects.toThrow(/no implementation for check missing/);
   });
 
-  it('waits for a DaemonSet rollout through the API', async () => {
+  it('waits for a DaemonSet rollout through the API, polling until every node runs a ready pod', async () => {
     const d = deps();
-    await executeOperations([{ op: 'wait-rollout', title: 'ds', kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium', timeoutMs: 1000 }], d);
-    expect(d.transcript).toEqual(['api get DaemonSet kube-system/cilium']);
+    d.kube_.readyAfterPolls = 3;
+    d.kube_.declareWorkload('DaemonSet', 'kube-system', 'cilium', { 'k8s-app': 'cilium' });
+    const clock = d.clock.now();
+    await executeOperations([{ op: 'wait-rollout', title: 'ds', kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium', timeoutMs: 60_000 }], d);
+    expect(d.transcript).toEqual(Array(3).fill('api get DaemonSet kube-system/cilium'));
+    expect(d.clock.now() - clock).toBe(4000);
+  });
+
+  it('fails a wait for a DaemonSet that was never created, saying it was not found', async () => {
+    const d = deps();
+    await expect(
+      executeOperations([{ op: 'wait-rollout', title: 'ds', kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium', timeoutMs: 5000 }], d),
+    ).rejects.toThrow(/^DaemonSet kube-system\/cilium not ready after 5 s \(not found\)/);
   });
 });

@@ -6,9 +6,11 @@ import { InputError } from '../src/core/errors.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
 import { kubernetesVersionOf, loadVersions, parseVersions } from '../src/platform/versions.js';
 import { MemoryFileSystem } from './helpers/memory-fs.js';
+import { referenceFiles } from './helpers/reference.js';
 
 const VERSIONS_PATH = fileURLToPath(new URL('../clusters/versions.yaml', import.meta.url));
-const NODE_IMAGES = new URL('../../shared/reference/kind/v0.32.0/node-images.json', import.meta.url);
+const NODE_IMAGES = 'kind/v0.32.0/node-images.json';
+const nodeImages = referenceFiles('the test of the pinned node image against kind’s default', [NODE_IMAGES]);
 const shipped = readFileSync(VERSIONS_PATH, 'utf8');
 
 interface NodeImages {
@@ -49,10 +51,11 @@ describe('clusters/versions.yaml', () => {
       linkerd: { version: 'edge-26.8.3' },
     });
     expect(versions.gatewayApi.version).toBe('v1.5.1');
+    expect(versions.testTools).toMatchObject({ kubernetes: 'v1.36.1', etcd: 'v3.6.16', kwok: 'v0.8.0' });
   });
 
-  it('pins the node image kind v0.32.0 itself defaults to, digest and all', async () => {
-    const reference = JSON.parse(readFileSync(NODE_IMAGES, 'utf8')) as NodeImages;
+  it.skipIf(!nodeImages.available)('pins the node image kind v0.32.0 itself defaults to, digest and all', async () => {
+    const reference = JSON.parse(nodeImages.read(NODE_IMAGES)) as NodeImages;
     expect(reference.defaultNodeImage.verified).toBe(true);
     const versions = parseVersions(shipped, VERSIONS_PATH);
     expect(versions.kind.version).toBe(reference.kindVersion);
@@ -115,6 +118,26 @@ describe('a bad versions file', () => {
         source: 'clusters/versions.yaml',
         field: 'kubectl.version',
         message: "must be the node image's minor version (v1.36, from kind.nodeImage), got v1.35.4",
+      },
+    ]);
+  });
+
+  it('refuses control-plane test tools at another Kubernetes version than the node image', () => {
+    expect(problemOf(withValue(['testTools', 'kubernetes'], 'v1.36.0')).problems).toEqual([
+      {
+        source: 'clusters/versions.yaml',
+        field: 'testTools.kubernetes',
+        message: "must be the node image's version (v1.36.1, from kind.nodeImage), got v1.36.0",
+      },
+    ]);
+  });
+
+  it('refuses a mesh CLI module version that is not a Go pseudo-version', () => {
+    expect(problemOf(withValue(['testTools', 'istioModule'], '56df41f63e513f834c9a3af33d8aed82d1d961f2')).problems).toEqual([
+      {
+        source: 'clusters/versions.yaml',
+        field: 'testTools.istioModule',
+        message: 'must be a Go pseudo-version like v0.0.0-20260713165634-56df41f63e51',
       },
     ]);
   });

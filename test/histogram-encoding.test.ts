@@ -18,6 +18,13 @@ describe('latency histograms', () => {
     expect(s.minUs).toBe(32);
   });
 
+  it('read every reported percentile at its own rank (1…1000 µs: p50 = 500, p90 = 900, p99 = 990, p99.9 = 999)', () => {
+    const h = createLatencyHistogram();
+    for (let us = 1000; us >= 1; us--) recordMicros(h, us);
+    expect(summarize(h)).toMatchObject({ count: 1000, minUs: 1, p50Us: 500, p90Us: 900, p99Us: 990, p999Us: 999, maxUs: 1000 });
+    expect(summarize(h).meanUs).toBeCloseTo(500.5, 6);
+  });
+
   it('round fractional microseconds to the nearest', () => {
     const h = createLatencyHistogram();
     recordMicros(h, 41.6);

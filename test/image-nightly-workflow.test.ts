@@ -7,6 +7,7 @@ const WORKFLOW = fileURLToPath(new URL('../.github/workflows/nightly.yml', impor
 
 interface Step {
   name?: string;
+  'timeout-minutes'?: number;
   uses?: string;
   run?: string;
   if?: string;
@@ -15,7 +16,7 @@ interface Step {
 interface Workflow {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { 'runs-on': string; steps: Step[]; env?: Record<string, string> }>;
+  jobs: Record<string, { 'runs-on': string; steps: Step[]; env?: Record<string, string>; 'timeout-minutes'?: number }>;
 }
 
 const text = readFileSync(WORKFLOW, 'utf8');
@@ -90,5 +91,19 @@ describe('nightly workflow', () => {
     expect(script).toContain('git add results');
     expect(script).toContain('git config user.name \'github-actions[bot]\'');
     expect(script).toContain('git push');
+  });
+
+  it('ends well inside GitHub’s 6 h job limit, and an overrunning benchmark leaves time to upload and commit', () => {
+    const jobLimit = job['timeout-minutes'];
+    expect(jobLimit).toBeDefined();
+    expect(jobLimit!).toBeLessThanOrEqual(340);
+    const unlimited = steps.filter((s) => s['timeout-minutes'] === undefined).map((s) => s.name);
+    expect(unlimited).toEqual([]);
+    // Every step at its own limit still fits in the job's, so no step is ever cut short by the job limit.
+    const total = steps.reduce((sum, s) => sum + (s['timeout-minutes'] ?? 0), 0);
+    expect(total).toBeLessThanOrEqual(jobLimit!);
+    const run = steps[stepIndex(/bench\.js run /)]!;
+    expect(run['timeout-minutes']!).toBeGreaterThanOrEqual(180);
+    for (const late of steps.slice(steps.indexOf(run) + 1)) expect(late.if, late.name).toBe('always()');
   });
 });

@@ -141,6 +141,22 @@ describe.skipIf(!wsAvailable())('exec over the websocket channel protocol', () =
     await sessions[0]?.closed;
   });
 
+  it('is cut short by its signal (SIGTERM), closing the connection instead of waiting for the command', async () => {
+    const controller = new AbortController();
+    serve((s) => {
+      s.stdout('started\n');
+      controller.abort('SIGTERM');
+    });
+
+    const started = Date.now();
+    const error = await kube.exec('bench', 'web-1', 'web', ['sleep', '3600'], 60_000, controller.signal).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect((error as Error).message).toBe('exec in bench/web-1 container web (sleep 3600): cancelled');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await sessions[0]?.closed;
+  });
+
   it('fails when the connection drops before an exit status', async () => {
     serve((s) => {
       s.stdout('partial');

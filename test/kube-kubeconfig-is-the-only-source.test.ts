@@ -72,8 +72,11 @@ describe('context selection', () => {
     );
   });
 
-  it('rejects a missing kubeconfig file, naming it', () => {
-    const path = join(tmpdir(), 'mesh-bench-no-such-dir', 'kubeconfig');
+  it('rejects a missing kubeconfig file, naming it', async () => {
+    // Inside a folder of our own that we remove: absent whatever else is on this machine.
+    const dir = await mkdtemp(join(tmpdir(), 'mesh-bench-kubeconfig-'));
+    await rm(dir, { recursive: true });
+    const path = join(dir, 'kubeconfig');
 
     expect(() => new ClientNodeKube({ kubeconfig: path })).toThrow(
       new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot load kubeconfig: ENOENT`),

@@ -3,6 +3,7 @@ import type { LocalChain } from '../src/workload/local-servers.js';
 import { loadRunSchema } from '../src/core/result-schema.js';
 import { decodeHistogram } from '../src/analysis/histogram.js';
 import { load, server, step } from './helpers/loopback.js';
+import { closedLoopbackPort } from './helpers/ports.js';
 
 // The real engine against the real workload server (a child process) on loopback. Assertions are about structure
 // and sanity, never tight timing: this machine is shared.
@@ -58,10 +59,20 @@ describe('load engine against the workload server on loopback', () => {
     expect(h.getValueAtPercentile(50)).toBe(run.latency.sent.summary.p50Us);
   });
 
-  it('measures from the intended instant, so latency from intended is never below latency from send', async () => {
-    const run = await load(delayed.url, step({ mode: 'rate', rate: 500, connections: 2, maxConnections: 2 }));
-    expect(run.latency.intended!.summary.p50Us).toBeGreaterThanOrEqual(run.latency.sent.summary.p50Us);
-    expect(run.connections.peak).toBe(2);
+  it('measures from the intended instant: requests queued behind a saturated connection show the wait, their send time does not', async () => {
+    // One connection, 2 ms per request: at most ~500 req/s, and 600 are due. The backlog grows through the window,
+    // so latency from the intended instant climbs to hundreds of ms while latency from the send stays near 2 ms.
+    const run = await load(delayed.url, step({ mode: 'rate', rate: 600, connections: 1, maxConnections: 1, durationS: 1, warmupS: 0 }));
+    expect(run.connections.peak).toBe(1);
+    const intended = run.latency.intended!.summary;
+    const sent = run.latency.sent.summary;
+    expect(sent.p50Us).toBeGreaterThanOrEqual(2000);
+    expect(sent.p99Us).toBeLessThan(20_000);
+    expect(intended.p50Us).toBeGreaterThan(10 * sent.p50Us);
+    expect(intended.p99Us).toBeGreaterThan(10 * sent.p99Us);
+    for (const q of ['p50Us', 'p90Us', 'p99Us', 'maxUs'] as const) expect(intended[q]).toBeGreaterThanOrEqual(sent[q]);
+    // The requests waited in the engine, not on the wire: their send lag is the difference.
+    expect(run.sendLag!.p50Us).toBeGreaterThan(intended.p50Us - 2 * sent.p99Us);
   });
 
   it('opens more connections when every one is busy, up to the maximum', async () => {
@@ -74,7 +85,7 @@ describe('load engine against the workload server on loopback', () => {
 
 describe('errors are counted, never dropped', () => {
   it('counts non-2xx responses and marks the step invalid beyond the budget', async () => {
-    const chain = await server({ flags: ['--next-hop', 'http://127.0.0.1:1/'] }); // upstream refused → 502
+    const chain = await server({ flags: ['--next-hop', `http://127.0.0.1:${await closedLoopbackPort()}/`] }); // upstream refused → 502
     try {
       const run = await load(chain.url, step({ mode: 'connections', connections: 2, durationS: 0.5 }));
       expect(run.counts.non2xx).toBe(run.counts.completed);
@@ -87,10 +98,17 @@ describe('errors are counted, never dropped', () => {
   });
 
   it('counts connection failures against a closed port as socket errors and marks the step invalid', async () => {
-    const run = await load('http://127.0.0.1:1/', step({ mode: 'rate', rate: 50, durationS: 0.5, warmupS: 0, connections: 2, maxConnections: 2, timeoutMs: 500 }));
+    const run = await load(`http://127.0.0.1:${await closedLoopbackPort()}/`, step({ mode: 'rate', rate: 50, durationS: 0.5, warmupS: 0, connections: 2, maxConnections: 2, timeoutMs: 500 }));
     expect(run.counts.socketErrors).toBeGreaterThan(0);
     expect(run.counts.completed).toBe(0);
     expect(run.status).toBe('invalid');
+  });
+
+  it('backs off while the target refuses connections instead of reconnecting in a tight loop', async () => {
+    // Back-off 10 ms doubling to 1 s per connection: about 7 attempts each in a second (10+20+…+640 ms), not thousands.
+    const run = await load('http://127.0.0.1:1/', step({ mode: 'rate', rate: 50, durationS: 1, warmupS: 0, connections: 2, maxConnections: 2, timeoutMs: 500 }));
+    expect(run.counts.socketErrors).toBeGreaterThanOrEqual(2 * 5);
+    expect(run.counts.socketErrors).toBeLessThanOrEqual(2 * 10);
   });
 
   it('counts a request with no answer within the timeout as a timeout', async () => {

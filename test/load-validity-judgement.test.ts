@@ -60,4 +60,29 @@ describe('step validity', () => {
   it("accepts Little's law within tolerance", () => {
     expect(littlesLaw(32, 10_000, 3400, 0.1).withinTolerance).toBe(true);
   });
+
+  it('accepts an error rate exactly at the budget and rejects the next error above it', () => {
+    // 10 failed of 10 000 sent = 0.1% = the budget: allowed ("exceeds" means strictly above).
+    expect(judgeStep({ ...base, errorRate: 0.001, counts: { ...counts, non2xx: 10 } })).toMatchObject({ status: 'valid', invalidReasons: [] });
+    const over = judgeStep({ ...base, errorRate: 0.0011, counts: { ...counts, non2xx: 11 } });
+    expect(over.status).toBe('invalid');
+    expect(over.invalidReasons).toEqual(['error rate 0.11% exceeds budget 0.10% (non-2xx 11, socket errors 0, timeouts 0, unanswered 0 of 10000 sent)']);
+  });
+
+  it('judges the rate against the minRateFraction it is given, not a built-in 99%', () => {
+    const lax = { ...base.thresholds, minRateFraction: 0.9 };
+    expect(judgeStep({ ...base, achievedRate: 950, thresholds: lax }).status).toBe('valid');
+    expect(judgeStep({ ...base, achievedRate: 890, thresholds: lax }).invalidReasons[0]).toMatch(/is below 90% of target/);
+  });
+
+  it("flags a mean latency below what Little's law gives as much as one above it", () => {
+    const low = littlesLaw(32, 10_000, 2720, 0.1); // expected 3200 µs, measured 15% below
+    expect(low.ratio).toBe(0.85);
+    expect(low.withinTolerance).toBe(false);
+    expect(littlesLaw(32, 10_000, 2950, 0.1)).toMatchObject({ ratio: 0.9219, withinTolerance: true });
+    // The tolerance it is given decides, not a built-in 10%.
+    expect(littlesLaw(32, 10_000, 2720, 0.2).withinTolerance).toBe(true);
+    const v = judgeStep({ ...base, mode: 'connections', targetRate: null, littlesLaw: low });
+    expect(v.warnings[0]).toMatch(/0\.85× what Little's law gives/);
+  });
 });

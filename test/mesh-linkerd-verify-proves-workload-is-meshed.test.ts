@@ -7,6 +7,7 @@ import { checkFindings, parseLinkerdCheckJson } from '../src/mesh/linkerd-verify
 import type { MeshContext } from '../src/mesh/mesh-adapter.js';
 import { parseVersions } from '../src/platform/versions.js';
 import { FakeKube, FakeRunner } from './helpers/fake-cluster.js';
+import { referenceFiles } from './helpers/reference.js';
 
 /**
  * verify() on pods shaped like Linkerd edge-26.8.3 injects them (linkerd-init, then linkerd-proxy as an init container
@@ -14,7 +15,9 @@ import { FakeKube, FakeRunner } from './helpers/fake-cluster.js';
  * on `linkerd check --proxy -o json` output in the shape of the real formatter (cli-samples/linkerd).
  */
 const VERSIONS = parseVersions(readFileSync(new URL('../clusters/versions.yaml', import.meta.url), 'utf8'), 'clusters/versions.yaml');
-const samples = (file: string) => new URL(`../../shared/reference/cli-samples/linkerd/${file}`, import.meta.url);
+const GOLDEN = 'cli-samples/linkerd/check_output_json.golden';
+const golden = referenceFiles('the test on the linkerd check -o json golden', [GOLDEN]);
+const goldenAndShape = referenceFiles('the test of the samples against the derived check -o json shape', [GOLDEN, 'cli-samples/linkerd/check-json.shape.json']);
 const ctx: MeshContext = { clusterName: 'bench-linkerd', kubeconfig: '/tmp/run/kubeconfig', workDir: '/tmp/run/work', versions: VERSIONS, namespace: 'bench' };
 const PROXY_IMAGE = 'cr.l5d.io/linkerd/proxy:edge-26.8.3';
 
@@ -95,18 +98,18 @@ function runnerAnswering(json: string, exitCode = 0): FakeRunner {
 }
 
 describe('linkerd check -o json', () => {
-  it('parses the real formatter golden', () => {
-    const report = parseLinkerdCheckJson(readFileSync(samples('check_output_json.golden'), 'utf8'));
+  it.skipIf(!golden.available)('parses the real formatter golden', () => {
+    const report = parseLinkerdCheckJson(golden.read(GOLDEN));
     expect(report.success).toBe(false);
     expect(checkFindings(report, 'error')).toEqual(['category: check2: This should contain instructions for fail']);
     expect(checkFindings(report, 'warning')).toEqual([]);
   });
 
-  it('the samples used here have the documented shape', () => {
-    const shape = JSON.parse(readFileSync(samples('check-json.shape.json'), 'utf8')) as Record<string, unknown>;
+  it.skipIf(!goldenAndShape.available)('the samples used here have the documented shape', () => {
+    const shape = JSON.parse(goldenAndShape.read('cli-samples/linkerd/check-json.shape.json')) as Record<string, unknown>;
     const validate = new Ajv({ strict: false }).compile(shape);
     expect(validate(JSON.parse(HEALTHY)), JSON.stringify(validate.errors)).toBe(true);
-    expect(validate(JSON.parse(readFileSync(samples('check_output_json.golden'), 'utf8')))).toBe(true);
+    expect(validate(JSON.parse(goldenAndShape.read(GOLDEN)))).toBe(true);
     expect(validate({ success: true, categories: [{ categoryName: 'x', checks: [{ description: 'y', result: 'fine' }] }] })).toBe(false);
   });
 

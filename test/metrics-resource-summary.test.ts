@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { containerRoles } from '../src/core/result-schema.js';
 import { parseResourceMetrics } from '../src/metrics/kubelet-resource.js';
@@ -6,6 +5,9 @@ import { parsePrometheusText } from '../src/metrics/prometheus-text.js';
 import { baselineClassifier, composeClassifiers, type ContainerClassifier } from '../src/metrics/roles.js';
 import { summarizeResources } from '../src/metrics/summarize-resources.js';
 import { resourceSummarySchema, type ResourceScrape } from '../src/metrics/types.js';
+import { referenceFiles } from './helpers/reference.js';
+
+const kindE2e = referenceFiles('the test on a real kubelet response', ['kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt']);
 
 const T0 = 1_750_000_000_000;
 const sec = (s: number) => T0 + s * 1000;
@@ -195,11 +197,8 @@ describe('resource summary of a step', () => {
     expect(windowed.notes).toEqual(['12 sample(s) timestamped outside the step window were dropped']);
   });
 
-  it('summarizes a single real response: memory from one sample, CPU needing two and saying so', () => {
-    const text = readFileSync(
-      new URL('../../shared/reference/kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt', import.meta.url),
-      'utf8',
-    );
+  it.skipIf(!kindE2e.available)('summarizes a single real response: memory from one sample, CPU needing two and saying so', () => {
+    const text = kindE2e.read('kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt');
     const kubeSystem: ContainerClassifier = (c) => (c.namespace === 'kube-system' ? 'control-plane' : undefined);
     const s = summarizeResources([parseResourceMetrics(text, 'e2e-control-plane', 0)], kubeSystem);
     const expectedMemory = parsePrometheusText(text)

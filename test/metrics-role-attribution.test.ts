@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ContainerRole } from '../src/core/result-schema.js';
 import { parseResourceMetrics } from '../src/metrics/kubelet-resource.js';
 import { baselineClassifier, composeClassifiers, type ContainerClassifier } from '../src/metrics/roles.js';
+import { referenceFiles } from './helpers/reference.js';
+
+const kindE2e = referenceFiles('the test on a real kubelet response', ['kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt']);
 
 const ref = (namespace: string, pod: string, container: string) => ({ namespace, pod, container });
 
@@ -39,11 +41,8 @@ describe('role attribution', () => {
     expect(composeClassifiers(baseline, claimsEverything)(ref('bench', 'server-0', 'server'))).toBe('workload');
   });
 
-  it('attributes every container of a real kubelet response to exactly one role', () => {
-    const text = readFileSync(
-      new URL('../../shared/reference/kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt', import.meta.url),
-      'utf8',
-    );
+  it.skipIf(!kindE2e.available)('attributes every container of a real kubelet response to exactly one role', () => {
+    const text = kindE2e.read('kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt');
     const scrape = parseResourceMetrics(text, 'e2e-control-plane', 0);
     const kubeSystem: ContainerClassifier = (c) => (c.namespace === 'kube-system' ? 'control-plane' : undefined);
     const classify = composeClassifiers(kubeSystem, baselineClassifier('sleeper-1'));

@@ -31,11 +31,25 @@ describe('bench run --target kind --mesh baseline (every seam faked)', () => {
     expect(sys.target).toBe('kind');
     expect(sys.versions).toMatchObject({ kind: 'v0.32.0', kubectl: 'v1.36.1', kubernetes: 'v1.36.1' });
     expect(sys.steps.map((s) => s.repetitions.length)).toEqual([2, 2]);
-    const rep = sys.steps[0]!.repetitions[0]!;
-    expect(rep.resources).not.toBeNull();
-    expect(rep.resources!.scrapes).toBeGreaterThan(0);
-    expect(sys.steps[0]!.aggregate.resources).not.toBeNull();
-    expect(f.fs.read(`${outcome.dir}/report.md`)).toContain('baseline');
+    const MiB = 1024 * 1024;
+    for (const step of sys.steps) {
+      for (const rep of step.repetitions) {
+        const res = rep.resources!;
+        // Three nodes scraped when the step starts and when it ends, every sample inside the step's window.
+        expect(res.scrapes).toBe(6);
+        expect(res.notes.filter((n) => /outside/.test(n))).toEqual([]);
+        // The measured namespace's server and load client; the unmeasured namespace counts as other.
+        expect(res.roles.workload).toMatchObject({ containers: 1, memoryMeanBytes: 20 * MiB, memoryMaxBytes: 20 * MiB });
+        expect(res.roles.workload.cpuMeanCores).toBeCloseTo(0.25, 9);
+        expect(res.roles['load-client']).toMatchObject({ containers: 1, memoryMeanBytes: 50 * MiB });
+        expect(res.roles['load-client'].cpuMeanCores).toBeCloseTo(0.5, 9);
+        expect(res.roles.other).toMatchObject({ containers: 2, memoryMeanBytes: 72 * MiB });
+        expect(res.roles['sidecar-proxy'].containers).toBe(0);
+      }
+      expect(step.aggregate.resources!.workload).toMatchObject({ containers: 1, memoryMeanBytes: 20 * MiB });
+      expect(step.aggregate.resources!['load-client'].cpuMeanCores).toBeCloseTo(0.5, 9);
+    }
+    expect(f.fs.read(`${outcome.dir}/report.md`)).toMatch(/\| baseline \| .*20\.0 MiB/);
   });
 
   it('deletes the cluster at the end', async () => {
@@ -89,11 +103,12 @@ describe('faults during a kind run', () => {
 
   it('on SIGINT during a step keeps the completed repetitions, discards the cut one, tears down and exits 130', async () => {
     const f = clusterRunFixture();
-    let execs = 0;
+    let loads = 0;
     const answer = f.kube.execAnswer;
-    f.kube.execAnswer = (argv) => {
-      if (++execs === 3) f.controller.abort('SIGINT');
-      return answer(argv);
+    f.kube.execAnswer = (argv, signal, where) => {
+      // The first load is the traffic proof's burst; the fourth is the third measured step.
+      if (argv.includes('load') && ++loads === 4) f.controller.abort('SIGINT');
+      return answer(argv, signal, where);
     };
     const outcome = await f.run(['baseline']);
     expect(outcome.exitCode).toBe(ExitCode.interrupted);
@@ -106,11 +121,27 @@ describe('faults during a kind run', () => {
 
   it('fails a load client that cannot answer, naming its exit code and stderr', async () => {
     const f = clusterRunFixture();
-    f.kube.execAnswer = () => ({ stdout: '', stderr: 'node: bad option: --frobnicate', exitCode: 9 });
+    const answer = f.kube.execAnswer;
+    // Only the measured steps' loads fail (rate 100 is the scenario's first step; the proof's burst runs at 50).
+    f.kube.execAnswer = (argv, signal, where) =>
+      argv.includes('load') && argv[argv.indexOf('--rate') + 1] === '100'
+        ? { stdout: '', stderr: 'node: bad option: --frobnicate', exitCode: 9 }
+        : answer(argv, signal, where);
     const outcome = await f.run(['baseline']);
     const failure = results(f, outcome.dir).systems[0]!.failure!;
     expect(failure.step).toBe('measure baseline rate-100 (repetition 1)');
     expect(failure.message).toContain('exited 9: node: bad option: --frobnicate');
+  });
+
+  it('fails in prepare, measuring nothing, when the traffic proof burst cannot run', async () => {
+    const f = clusterRunFixture();
+    f.kube.execAnswer = () => ({ stdout: '', stderr: 'node: bad option: --frobnicate', exitCode: 9 });
+    const outcome = await f.run(['baseline']);
+    const sys = results(f, outcome.dir).systems[0]!;
+    expect(sys.status).toBe('failed');
+    expect(sys.failure!.step).toBe('prepare');
+    expect(sys.failure!.message).toMatch(/traffic proof: .*exited 9/);
+    expect(sys.steps.every((s) => s.repetitions.length === 0)).toBe(true);
   });
 });
 

@@ -37,6 +37,19 @@ function injectedPods(namespace: string, selector: string | undefined): V1Pod[] 
   }));
 }
 
+/** What Istio's sidecar hands the server on an mTLS request (Envoy's XFCC format: By, Hash, Subject, URI). */
+const SIDECAR_XFCC =
+  'By=spiffe://cluster.local/ns/mesh-bench/sa/default;Hash=8f1e6a0c2b7d4e3f9a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1;Subject="";URI=spiffe://cluster.local/ns/mesh-bench/sa/default';
+
+/**
+ * In a namespace Istio injects (labelled istio-injection=enabled in the cluster at hand: the fake's state goes with
+ * `kind delete cluster`), the server's sidecar adds x-forwarded-client-cert to every request it lets in (mTLS).
+ */
+function meshedByIstio(f: ReturnType<typeof clusterRunFixture>): void {
+  f.kube.programs.meshHeader = (ns) =>
+    f.kube.namespaces.get(ns)?.['istio-injection'] === 'enabled' ? { header: 'x-forwarded-client-cert', value: SIDECAR_XFCC } : undefined;
+}
+
 const ISTIOCTL_VERSION = JSON.stringify({ clientVersion: { version: '1.30.3' }, meshVersion: [{ Component: 'pilot', Info: { version: '1.30.3' } }] });
 
 const results = (f: ReturnType<typeof clusterRunFixture>, dir: string) => runResultSchema.parse(JSON.parse(f.fs.read(`${dir}/results.json`)!));
@@ -45,6 +58,7 @@ describe('a mesh run (istio sidecar) with every seam faked', () => {
   it('measures the enrolled and the unenrolled namespace, and compares each against baseline and its own unmeshed twin', async () => {
     const f = clusterRunFixture();
     f.kube.podsFor = injectedPods;
+    meshedByIstio(f);
     f.runner.on(['istioctl', 'version'], ISTIOCTL_VERSION);
     const outcome = await f.run(['baseline', 'istio']);
     expect(outcome.exitCode).toBe(ExitCode.ok);
@@ -71,11 +85,14 @@ describe('a mesh run (istio sidecar) with every seam faked', () => {
   it('attributes kubelet memory and CPU to sidecars, control plane and workload, and reports them', async () => {
     const f = clusterRunFixture();
     f.kube.podsFor = injectedPods;
+    meshedByIstio(f);
     f.runner.on(['istioctl', 'version'], ISTIOCTL_VERSION);
     f.kube.systemPods = [
       {
         metadata: { name: 'istiod-6d8f-abcde', namespace: 'istio-system' },
         spec: { containers: [{ name: 'discovery', resources: { requests: { cpu: '500m', memory: '2Gi' } } }] },
+        // Running and ready: the control plane is checked around every repetition too (target-integrity.ts).
+        status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
       },
     ];
     const MiB = 1024 * 1024;
@@ -123,6 +140,21 @@ describe('a mesh run (istio sidecar) with every seam faked', () => {
     expect(sys.steps.every((s) => s.repetitions.length === 0)).toBe(true);
     expect(f.transcript.some((l) => l.startsWith('api exec'))).toBe(false);
     expect(f.transcript.at(-1)).toMatch(/^\$ kind delete cluster --name bench-istio/);
+  });
+
+  it('tears the cluster down when reading the installed versions fails after install and deploy', async () => {
+    const f = clusterRunFixture();
+    f.kube.podsFor = injectedPods;
+    meshedByIstio(f);
+    f.runner.fail(['istioctl', 'version', '-o', 'json'], 'Error: unable to retrieve Pods: the server was unable to return a response in the time allotted');
+    const outcome = await f.run(['istio']);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    const sys = results(f, outcome.dir).systems[0]!;
+    expect(sys).toMatchObject({ id: 'istio', status: 'failed', failure: { step: 'prepare', command: expect.arrayContaining(['istioctl', 'version']) } });
+    // It failed after the workload was verified (so after everything was created), and nothing was measured.
+    expect(f.logger.lines).toContain('ok Verify the workload is meshed by istio');
+    expect(sys.steps.every((s) => s.repetitions.length === 0)).toBe(true);
+    expect(f.transcript.at(-1)).toBe('$ kind delete cluster --name bench-istio --kubeconfig /tmp/mesh-bench-test/istio/kubeconfig');
   });
 
   it('keeps the results of a system that completed when a later one fails to install', async () => {

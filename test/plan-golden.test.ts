@@ -4,6 +4,8 @@ import { NodeFileSystem } from '../src/core/node-fs.js';
 import { ExitCode } from '../src/core/errors.js';
 import { MESH_ADAPTERS } from '../src/mesh/registry.js';
 import { clusterRunFixture } from './helpers/cluster-run.js';
+import { MemoryFileSystem } from './helpers/memory-fs.js';
+import { readFileSync } from 'node:fs';
 
 async function plan(systems: string[], target: 'kind' | 'existing' = 'kind'): Promise<{ code: number; text: string }> {
   const f = clusterRunFixture(target === 'existing' ? { target, existing: { kubeconfig: '/home/user/.kube/config', context: 'gke-bench' } } : {});
@@ -30,16 +32,21 @@ describe('bench plan', () => {
 
   it('executes nothing: no command runs and no file is written', async () => {
     const f = clusterRunFixture();
-    await planCommand({
+    // The only file system the command gets (its own and the platform's): in memory, holding the scenario.
+    const fs = new MemoryFileSystem({ '/repo/scenarios/smoke.yaml': readFileSync(new URL('../scenarios/smoke.yaml', import.meta.url), 'utf8') });
+    const code = await planCommand({
       systems: ['baseline', 'istio-ambient'],
-      scenarioPath: 'scenarios/smoke.yaml',
-      options: f.options,
-      deps: { fs: new NodeFileSystem() },
+      scenarioPath: '/repo/scenarios/smoke.yaml',
+      options: { ...f.options, deps: { ...f.options.deps, fs } },
+      deps: { fs },
       availableCores: 2,
       io: { out: () => {}, err: () => {} },
     });
+    expect(code).toBe(ExitCode.ok);
+    expect(fs.calls).toEqual([{ op: 'readFile', path: '/repo/scenarios/smoke.yaml' }]);
+    expect([...fs.files.keys()]).toEqual(['/repo/scenarios/smoke.yaml']);
     expect(f.transcript).toEqual([]);
-    expect(f.fs.calls.filter((c) => c.op !== 'readFile' && c.op !== 'exists')).toEqual([]);
+    expect(f.fs.calls).toEqual([]);
   });
 
   it('on an existing cluster plans no cluster, image or mesh install, and deletes only its namespaces', async () => {

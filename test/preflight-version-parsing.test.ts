@@ -36,7 +36,7 @@ describe('docker version --format {{json .Server}}', () => {
 
 describe('kind version', () => {
   // DisplayVersion() at v0.32.0: "kind v" + Version() + " " + runtime.Version() + " " + GOOS/GOARCH. The Go version
-  // here is illustrative; the shape is kind's (also /work/shared/reference/kind/v0.32.0/node-images.json).
+  // here is illustrative; the shape is kind's (also ../shared/reference/kind/v0.32.0/node-images.json).
   it('reads a release build', () => {
     expect(parseKindVersion('kind v0.32.0 go1.25.5 linux/amd64\n')).toBe('v0.32.0');
   });
@@ -104,7 +104,7 @@ describe('helm version', () => {
 describe('istioctl version --remote=false --output json', () => {
   // pkg/version/cobra.go at 1.30.3: json.MarshalIndent(&version, "", "  ") of Version{ClientVersion: &BuildInfo};
   // BuildInfo's json tags from pkg/version/version.go. No literal sample exists upstream
-  // (/work/shared/reference/cli-samples/istio/version-json.shape.json); this one is built from those structs.
+  // (../shared/reference/cli-samples/istio/version-json.shape.json); this one is built from those structs.
   const sample = `{
   "clientVersion": {
     "version": "1.30.3",

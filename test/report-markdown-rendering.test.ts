@@ -86,17 +86,16 @@ describe('the markdown report', () => {
   });
 
   it('keeps a row for a system that failed before measuring', () => {
-    expect(tableRow(section(report, '### conn-4'), 'istio-sidecar')).toBe(
-      '| istio-sidecar | – | – | – | – | – | – | – | – | not measured (system failed) |',
+    expect(tableRow(section(report, '### conn-4'), 'istio')).toBe(
+      '| istio | – | – | – | – | – | – | – | – | not measured: failed at `prepare` (see Status) |',
     );
+    expect(section(report, '### conn-4')).not.toContain('no valid repetitions');
   });
 
   it('shows the failed system with its step, message, pasteable command and output without colour codes', () => {
-    const failure = section(report, '### istio-sidecar failed at `installMesh`');
-    expect(failure).toContain('istiod did not become ready within 5m0s');
-    expect(failure).toContain(
-      "```sh\nistioctl install --context kind-mesh-bench-istio-sidecar -y --set profile=default --set 'meshConfig.accessLogFormat=%REQ(:METHOD)% %RESPONSE_CODE% '\\''upstream'\\'''\n```",
-    );
+    const failure = section(report, '### istio failed at `prepare`');
+    expect(failure).toContain('command failed (exit code 1): istioctl install --skip-confirmation');
+    expect(failure).toContain('```sh\nistioctl install --skip-confirmation --set profile=minimal --kubeconfig /tmp/mesh-bench-Qx81f2/istio/kubeconfig\n```');
     expect(failure).toContain('✘ Istiod encountered an error');
     expect(failure).not.toContain('\u001b');
     expect(section(report, '## Status')).toContain('Run **failed**: 2 of 3 systems completed.');
@@ -206,10 +205,18 @@ describe('reports of unusual runs', () => {
     const failure = result.systems[2]?.failure;
     if (!failure) throw new Error('fixture changed');
     failure.output = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n');
-    const text = section(renderMarkdown(result), '### istio-sidecar failed at `installMesh`');
+    const text = section(renderMarkdown(result), '### istio failed at `prepare`');
     expect(text).toContain('Its output (last 60 lines; 40 more in results.json):');
     expect(text).toContain('```text\nline 41\n');
     expect(text).not.toContain('line 40\n');
+  });
+
+  it('quotes a failing command so it can be pasted into a shell', () => {
+    const result = structuredClone(fixture);
+    const failure = result.systems[2]?.failure;
+    if (!failure) throw new Error('fixture changed');
+    failure.command = ['istioctl', 'install', '--set', "meshConfig.accessLogFormat=%REQ(:METHOD)% 'upstream'"];
+    expect(renderMarkdown(result)).toContain("```sh\nistioctl install --set 'meshConfig.accessLogFormat=%REQ(:METHOD)% '\\''upstream'\\'''\n```");
   });
 
   it('fence output that itself contains a code fence', () => {

@@ -125,7 +125,7 @@ describe('scenario files with mistakes are rejected with one line per problem, n
     expect(error.exitCode).toBe(ExitCode.invalidInput);
     expect(error.problems).toEqual([
       { source: file, field: 'repetitions', message: 'must be a whole number ≥ 1, got 0' },
-      { source: file, field: 'workload.hops', message: 'must be a whole number from 1 to 8, got 9' },
+      { source: file, field: 'workload.hops', message: 'must be at most 8 (each hop is a server process (or pod) of its own, and a longer chain measures the chain, not the mesh), got 9' },
       { source: file, field: 'steps[1].connections', message: 'is required in mode "max": a whole number ≥ 1' },
     ]);
     expect(error.message.split('\n')).toHaveLength(3);
@@ -146,7 +146,7 @@ describe('each field says what is allowed', () => {
     ['fractional connections', 'name: x\nsteps: [{ mode: connections, connections: 1.5 }]', 'steps[0].connections: must be a whole number ≥ 1, got 1.5'],
     ['negative fractional connections', 'name: x\nsteps: [{ mode: connections, connections: -1.5 }]', 'steps[0].connections: must be a whole number ≥ 1, got -1.5'],
     ['a zero duration', 'name: x\nsteps: [{ mode: rate, rate: 5, duration: 0s }]', 'steps[0].duration: must be longer than 0s, got "0s"'],
-    ['a 10-minute warm-up', 'name: x\nsteps: [{ mode: rate, rate: 5, warmup: 10m }]', 'steps[0].warmup: must be shorter than 10m, got "10m"'],
+    ['a 10-minute warm-up', 'name: x\nsteps: [{ mode: rate, rate: 5, warmup: 10m }]', 'steps[0].warmup: must be shorter than 10m (a longer warm-up is almost certainly a unit mistake ("10m" for "10s") and holds a cluster for nothing), got "10m"'],
     ['a timeout beyond the histograms', 'name: x\ndefaults: { timeout: 2m }\nsteps: [{ mode: rate, rate: 5 }]', 'defaults.timeout: must be from 1ms to 60s (latencies are recorded up to 60 s), got "2m"'],
     ['a bad arrival', 'name: x\ndefaults: { arrival: random }\nsteps: [{ mode: rate, rate: 5 }]', 'defaults.arrival: must be "uniform" or "poisson", got "random"'],
     ['zero workers', 'name: x\ndefaults: { workers: 0 }\nsteps: [{ mode: rate, rate: 5 }]', 'defaults.workers: must be a whole number ≥ 1 or "auto", got 0'],

@@ -13,7 +13,8 @@ import {
   type ProcedureOptions,
   type StallResult,
 } from './procedures.js';
-import { pacingChecks, stallChecks, TARGETS, type Check } from './targets.js';
+import { stallChecks, TARGETS, type Check } from './targets.js';
+import { judgeLadder, ladderRowChecks, PACING_CHECK_RATE } from './verdict.js';
 
 /** What `bench calibrate` writes (calibration.json): plain data; calibration.md is rendered from it. */
 export interface Calibration {
@@ -50,21 +51,25 @@ export async function calibrate(p: {
   const ceiling = await withServer(sig, (c) => measureCeiling(c.url, [1, 16, 64], [...new Set([1, workers])], o));
   const accuracy = await measureAccuracy(2000, 4, o);
   const arrivalsFlags = { flags: ['--record-arrivals'], ...sig };
-  const pacing = await withServer(arrivalsFlags, (c) => measurePacingAt(c.url, 2000, o));
-  const stall = await measureStall({ rate: 1000, everyMs: 2000, forMs: 200, connections: 16 }, { ...o, durationS: p.quick ? 4 : 10 });
-  const littlesLaw = [await measureLittle(null, 32, o), await measureLittle(1000, 32, o)];
+  // The ladder first: its row at PACING_CHECK_RATE is the pacing measurement (see verdict.ts).
   const ladder: Calibration['ladder'] = [];
   await withServer(arrivalsFlags, async (c) => {
     for (const rate of LADDER_RATES) {
       if (p.signal?.aborted) break;
       const r = await measurePacingAt(c.url, rate, { ...o, workers });
-      const ok = pacingChecks(r).every((x) => x.ok) && r.sendLagP99Us <= 1000;
+      const ok = ladderRowChecks(r).every((x) => x.ok);
       ladder.push({ ...r, ok });
       if (!ok) break;
     }
   });
+  const pacing =
+    ladder.find((r) => r.rate === PACING_CHECK_RATE) ??
+    (await withServer(arrivalsFlags, (c) => measurePacingAt(c.url, PACING_CHECK_RATE, { ...o, workers })));
+  const stall = await measureStall({ rate: 1000, everyMs: 2000, forMs: 200, connections: 16 }, { ...o, durationS: p.quick ? 4 : 10 });
+  const littlesLaw = [await measureLittle(null, 32, o), await measureLittle(1000, 32, o)];
+  const judged = judgeLadder(ladder, workers, LADDER_RATES[LADDER_RATES.length - 1]!);
   const checks: Check[] = [
-    ...pacingChecks(pacing).map((c) => ({ ...c, name: `pacing at 2000 req/s: ${c.name}` })),
+    ...judged.checks,
     ...stallChecks(stall),
     ...littlesLaw.map((l) => ({
       name: `Little's law c=${l.connections}${l.closeEvery ? `, server closes every ${l.closeEvery}` : ''}`,
@@ -72,15 +77,6 @@ export async function calibrate(p: {
       detail: `mean ${l.meanUs.toFixed(0)} µs vs ${l.expectedMeanUs.toFixed(0)} µs (×${l.ratio.toFixed(3)})`,
     })),
   ];
-  const passing = ladder.filter((r) => r.ok);
-  const failed = ladder.find((r) => !r.ok);
-  const maxRate = passing.length ? passing[passing.length - 1]!.rate : null;
-  const reason = failed
-    ? `${failed.rate} req/s missed: ${[
-        ...pacingChecks(failed).filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`),
-        ...(failed.sendLagP99Us > 1000 ? [`send lag p99 ${failed.sendLagP99Us} µs > 1000 µs`] : []),
-      ].join('; ')}`
-    : `every rate up to ${LADDER_RATES[LADDER_RATES.length - 1]} req/s met the targets`;
   return {
     kind: 'mesh-bench/calibration',
     schemaVersion: 1,
@@ -94,6 +90,6 @@ export async function calibrate(p: {
     littlesLaw,
     ladder,
     checks,
-    verdict: { maxRate, workers, reason },
+    verdict: { maxRate: judged.maxRate, workers, reason: judged.reason },
   };
 }

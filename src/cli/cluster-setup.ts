@@ -75,6 +75,16 @@ export async function clusterPlatformOptions(
     image,
     kindConfigs: { default: defaultConfig, 'no-cni': noCni },
     cores: Math.max(1, os.availableParallelism()),
+    imagePlatform: dockerPlatform(os.arch()),
     ...(f.target === 'existing' ? { existing: { kubeconfig: existingKubeconfig(f, deps.env), context: f.context! } } : {}),
   };
+}
+
+/**
+ * `linux/<arch>` in Docker's platform notation (OCI image-spec GOARCH names) for node's `os.arch()`: the kind nodes run
+ * on this machine's Docker engine, so they have its architecture.
+ */
+export function dockerPlatform(nodeArch: string): string {
+  const goarch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  return `linux/${goarch[nodeArch] ?? nodeArch}`;
 }

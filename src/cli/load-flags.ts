@@ -15,6 +15,9 @@ export interface LoadFlags {
   workers: string;
   errorBudget: string;
   seed: string;
+  /** Thresholds of the scenario a step comes from (the in-pod run gets them so it judges like the scenario says). */
+  minRateFraction?: string;
+  littlesLawTolerance?: string;
 }
 
 export interface ResolvedLoadFlags {
@@ -35,9 +38,12 @@ const FLAG_OF_FIELD: Record<string, string> = {
   workers: '--workers',
   errorBudget: '--error-budget',
   seed: '--seed',
+  'thresholds.minRateFraction': '--min-rate-fraction',
+  'thresholds.littlesLawTolerance': '--littles-law-tolerance',
 };
 
-const number = (s: string): number | string => (/^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s) : s);
+/** Plain and exponent notation ("1e6"), so `--rate 1e12` meets the same limit as `rate: 1e12` in a file. */
+const number = (s: string): number | string => (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s.trim()) ? Number(s) : s);
 
 /**
  * `bench load` flags become a one-step scenario and go through the scenario schema, so flags and files share one
@@ -56,7 +62,10 @@ export function resolveLoadFlags(f: LoadFlags, availableCores: number): Resolved
   if (f.maxConnections !== undefined) step.maxConnections = number(f.maxConnections);
   step.arrival = f.arrival;
   step.workers = f.workers === 'auto' ? 'auto' : number(f.workers);
-  const doc = { name: 'load', repetitions: 1, seed: number(f.seed), errorBudget: number(f.errorBudget), steps: [step] };
+  const thresholds: Record<string, unknown> = {};
+  if (f.minRateFraction !== undefined) thresholds.minRateFraction = number(f.minRateFraction);
+  if (f.littlesLawTolerance !== undefined) thresholds.littlesLawTolerance = number(f.littlesLawTolerance);
+  const doc = { name: 'load', repetitions: 1, seed: number(f.seed), errorBudget: number(f.errorBudget), thresholds, steps: [step] };
   try {
     const s = parseScenario(JSON.stringify(doc), '<flags>', availableCores);
     return { step: s.steps[0]!, errorBudget: s.errorBudget, thresholds: s.thresholds, seed: s.seed };

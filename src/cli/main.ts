@@ -16,10 +16,11 @@ import { MESH_ADAPTERS, MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
 import { loadVersions } from '../platform/versions.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { validateSystems } from '../pipeline/run-benchmark.js';
-import { clusterPlatformOptions, type ClusterFlags } from './cluster-setup.js';
+import { clusterPlatformOptions, validateClusterFlags, type ClusterFlags } from './cluster-setup.js';
 import { planCommand } from './commands/plan-command.js';
 import { downCommand } from './commands/down-command.js';
 import { renderMarkdown } from '../report/render-markdown.js';
+import { renderSummary } from '../report/render-summary.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import { LocalPlatform } from '../platform/local-platform.js';
 import { reportError } from './exit.js';
@@ -27,6 +28,9 @@ import type { CliIo } from './io.js';
 import { loadCommand } from './commands/load-command.js';
 import { agentCommand } from './commands/agent-command.js';
 import { calibrateCommand } from './commands/calibrate-command.js';
+import { checkOutputDir } from '../report/output-location.js';
+import { serveCommand } from './commands/serve-command.js';
+import { flagsWithoutMeaning, nonEmptyFlags, throwIfAny, unknownSystems } from './flag-checks.js';
 
 /**
  * The `bench` program. Each command is a typed async function returning an exit code; errors thrown anywhere become
@@ -90,9 +94,14 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
     .description('Reproducible latency and resource benchmarks for service meshes')
     .version(harnessVersion())
     .option('-v, --verbose', 'stack traces and debug output')
-    .showHelpAfterError()
+    // Usage errors read like every other error: one `ERROR:` line naming the flag, then where to find the usage.
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s),
+      writeErr: (s) => ctx.io.err(s),
+      outputError: (s, write) => write(`ERROR: ${s.replace(/^error: /, '')}`),
+    });
   const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose);
   const cores = Math.max(1, os.availableParallelism());
 
@@ -112,21 +121,34 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
       .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
       .option('--out <dir>', 'parent directory for the run directory', 'results')
       .option('--keep-cluster', 'do not delete kind clusters at the end or on failure (delete later with bench down)'),
-  ).action(async (o: RunFlags) => {
+  ).action(async (o: RunFlags, cmd: Command) => {
+    // Flags first, before a temporary directory or anything else exists.
+    throwIfAny([
+      ...nonEmptyFlags({ '--scenario': o.scenario, '--mesh': o.mesh }),
+      ...unknownSystems(splitList(o.mesh), MESH_ADAPTERS.map((a) => a.id)),
+      ...flagsWithoutMeaning(o.target, cmd),
+    ]);
+    if (o.target !== 'local') validateClusterFlags(clusterFlags(o));
     const deps = realDeps(ctx, verbose());
+    // Before the run-private directory exists (a kept cluster keeps it): a bad --out leaves nothing behind.
+    await checkOutputDir('--out', o.out, deps);
     const workRoot = await mkdtemp(join(os.tmpdir(), 'mesh-bench-'));
-    const platform =
-      o.target === 'local'
-        ? new LocalPlatform()
-        : new ClusterPlatform(
-            await clusterPlatformOptions(clusterFlags(o), deps, { repoDir: packageRoot(), workRoot, kubeFactory: await kubeFactory() }),
-          );
     try {
+      // Inside the try: a versions file or image tag that fails here must not leave the run-private directory behind.
+      const platform =
+        o.target === 'local'
+          ? new LocalPlatform()
+          : new ClusterPlatform(
+              await clusterPlatformOptions(clusterFlags(o), deps, { repoDir: packageRoot(), workRoot, kubeFactory: await kubeFactory() }),
+            );
       const outcome = await runBenchmark(
         { scenarioPath: o.scenario, systems: splitList(o.mesh), outDir: o.out, command: ['bench', ...process.argv.slice(2)] },
         { ...deps, platform, availableCores: cores, signal: ctx.signal, repoDir: packageRoot() },
       );
-      ctx.io.out(`${join(outcome.dir, RESULT_FILE_NAME)}\n${join(outcome.dir, REPORT_FILE_NAME)}\n`);
+      const paths = { json: join(outcome.dir, RESULT_FILE_NAME), report: join(outcome.dir, REPORT_FILE_NAME) };
+      // The summary on stderr with the status lines; stdout keeps only the two paths, for scripts.
+      ctx.io.err(`\n${renderSummary(outcome.result, paths)}`);
+      ctx.io.out(`${paths.json}\n${paths.report}\n`);
       setExit(outcome.exitCode);
     } finally {
       // Run-private files (kubeconfigs, configs, image archives) go; a kept cluster keeps its kubeconfig.
@@ -142,7 +164,12 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
       .addOption(new Option('--target <target>', 'where the systems would run').choices(['kind', 'existing']).default('kind'))
       .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
       .option('--work-dir <dir>', 'run-private directory to show in paths', join(os.tmpdir(), 'mesh-bench-plan')),
-  ).action(async (o: RunFlags & { workDir: string }) => {
+  ).action(async (o: RunFlags & { workDir: string }, cmd: Command) => {
+    throwIfAny([
+      ...nonEmptyFlags({ '--scenario': o.scenario, '--mesh': o.mesh, '--work-dir': o.workDir }),
+      ...unknownSystems(splitList(o.mesh), MESH_ADAPTERS.map((a) => a.id)),
+      ...flagsWithoutMeaning(o.target, cmd),
+    ]);
     const deps = realDeps(ctx, verbose());
     const options = await clusterPlatformOptions(clusterFlags(o), deps, {
       repoDir: packageRoot(),
@@ -159,7 +186,8 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
     .action(async (o: { mesh?: string }) => {
       const deps = realDeps(ctx, verbose());
       const versions = await loadVersions(join(packageRoot(), 'clusters', 'versions.yaml'), deps);
-      const systems = o.mesh ? splitList(o.mesh) : 'all';
+      // `--mesh ''` is a mistake, not "every system".
+      const systems = o.mesh !== undefined ? splitList(o.mesh) : 'all';
       if (systems !== 'all') validateSystems(systems, { supports: (id) => MESH_ADAPTERS_BY_ID.has(id), unsupportedReason: (id) => `unknown system ${id}; known: ${MESH_ADAPTERS.map((a) => a.id).join(', ')}` });
       setExit(
         await doctorCommand({
@@ -178,6 +206,7 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
     .description('delete every kind cluster the harness created (<prefix>-<system>), and only those')
     .option('--cluster-prefix <prefix>', 'prefix the clusters were created with', 'bench')
     .action(async (o: { clusterPrefix: string }) => {
+      validateClusterFlags({ target: 'kind', clusterPrefix: o.clusterPrefix });
       const deps = realDeps(ctx, verbose());
       setExit(await downCommand({ prefix: o.clusterPrefix, systemIds: MESH_ADAPTERS.map((a) => a.id), runner: deps.runner, io: ctx.io }));
     });
@@ -197,9 +226,22 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
     .option('--workers <n|auto>', 'engine threads', '1')
     .option('--error-budget <fraction|%>', 'allowed failed fraction before the step is invalid', '0.1%')
     .option('--seed <n>', 'seed for Poisson arrivals', '1')
+    .option('--min-rate-fraction <fraction>', 'open loop: the step is invalid below this × --rate (scenario thresholds.minRateFraction)')
+    .option('--littles-law-tolerance <fraction>', "closed loop: flag mean latency off Little's law by more than this (thresholds.littlesLawTolerance)")
     .option('--json', 'print the step result (results schema) as JSON')
     .action(async (url: string, flags: Parameters<typeof loadCommand>[0]['flags']) => {
       setExit(await loadCommand({ url, flags, availableCores: cores, io: ctx.io, signal: ctx.signal }));
+    });
+
+  program
+    .command('serve')
+    .description('run the workload server (the same program and flags as the container; `bench serve --help` lists them)')
+    .argument('[flags...]', 'workload server flags, e.g. --port 8080 --response-bytes 1024')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .action(async (flags: string[]) => {
+      setExit(await serveCommand({ argv: flags, io: ctx.io, signal: ctx.signal }));
     });
 
   program

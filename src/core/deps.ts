@@ -37,11 +37,30 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+export type PathProbe =
+  | { kind: 'missing' }
+  /** Another error than "does not exist", e.g. ENAMETOOLONG or EACCES on a parent. */
+  | { kind: 'error'; message: string }
+  | {
+      kind: 'file' | 'directory' | 'other';
+      /** A directory we may create entries in (write and search permission, not a read-only mount). */
+      writable: boolean;
+      /** The kernel pseudo-filesystem it is on (proc, sysfs, …), or null for an ordinary one. */
+      pseudo: string | null;
+    };
+
 export interface FileSystem {
   readFile(path: string): Promise<string>;
   /** Write via a temporary file and rename, so readers never see half a file. */
   writeFileAtomic(path: string, content: string): Promise<void>;
   mkdir(path: string): Promise<void>;
+  /**
+   * Creates the parents as needed and the last component exclusively: false (and nothing changed) when it already
+   * exists, so two runs racing for one name each end up with a directory of their own.
+   */
+  mkdirExclusive(path: string): Promise<boolean>;
+  /** What is at `path` (following symlinks), for checking an output location before anything is started. */
+  probe(path: string): Promise<PathProbe>;
   exists(path: string): Promise<boolean>;
   remove(path: string): Promise<void>;
   readdir(path: string): Promise<string[]>;

@@ -12,7 +12,10 @@ export const ExitCode = {
   preflight: 3,
   /** A run started but at least one system failed; completed systems' results were written. */
   runFailed: 4,
-  /** Interrupted by SIGINT/SIGTERM; completed steps were written and what the run created was torn down. */
+  /**
+   * Interrupted by SIGINT, SIGTERM or SIGHUP, or a stdout/stderr whose reader went away (EPIPE): completed
+   * repetitions were written and what the run created was torn down.
+   */
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -64,6 +67,11 @@ export class CommandError extends BenchError {
     readonly exitCodeOfCommand: number | null,
     readonly output: string,
     reason: string,
+    /**
+     * The command's whole standard output, when the runner kept it (`output` is only the tail of both streams): for
+     * tools that print a machine-readable result and signal failure by exit code, like `linkerd check -o json`.
+     */
+    readonly stdout?: string,
   ) {
     super(`command failed (${reason}): ${argv.join(' ')}`, ExitCode.runFailed);
   }

@@ -19,29 +19,45 @@ export interface ExecResult {
   exitCode: number;
 }
 
+/**
+ * What a caller may bound one call by. Transient failures (429, 502–504, reset or hung connections) are retried
+ * until `timeoutMs` has passed; each HTTP request has its own timeout, never past that deadline. Without it the
+ * client's default operation deadline applies (src/kube/retry-policy.ts).
+ */
+export interface KubeCallOptions {
+  /** How long this call may take, retries included: typically the caller's remaining deadline. */
+  timeoutMs?: number;
+  /** Aborts the call (and its retries) at once. */
+  signal?: AbortSignal;
+}
+
 export interface KubeClient {
   /** Server-side apply with field manager `mesh-bench` (force: the harness owns what it applies). */
-  apply(object: KubeObject): Promise<void>;
+  apply(object: KubeObject, options?: KubeCallOptions): Promise<void>;
   /** Deletes an object; a missing object is not an error. */
-  delete(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<void>;
+  delete(ref: { apiVersion: string; kind: string; name: string; namespace?: string }, options?: KubeCallOptions): Promise<void>;
   /** Labels of a namespace, or null when it does not exist. */
-  namespaceLabels(name: string): Promise<Record<string, string> | null>;
+  namespaceLabels(name: string, options?: KubeCallOptions): Promise<Record<string, string> | null>;
   /** Deletes a namespace and waits until it is gone (or the timeout passes). */
   deleteNamespace(name: string, timeoutMs: number): Promise<void>;
-  readDeployment(namespace: string, name: string): Promise<V1Deployment | null>;
-  readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | null>;
-  listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]>;
+  readDeployment(namespace: string, name: string, options?: KubeCallOptions): Promise<V1Deployment | null>;
+  readDaemonSet(namespace: string, name: string, options?: KubeCallOptions): Promise<V1DaemonSet | null>;
+  listPods(namespace: string, labelSelector?: string, options?: KubeCallOptions): Promise<V1Pod[]>;
   /** Every pod in every namespace (what the mesh installed, with its requests and limits). */
-  listAllPods(): Promise<V1Pod[]>;
-  listNodes(): Promise<V1Node[]>;
+  listAllPods(options?: KubeCallOptions): Promise<V1Pod[]>;
+  listNodes(options?: KubeCallOptions): Promise<V1Node[]>;
   /** Recent events about an object, oldest first, as `reason: message` lines. */
-  events(namespace: string, objectName: string): Promise<string[]>;
+  events(namespace: string, objectName: string, options?: KubeCallOptions): Promise<string[]>;
   /** GET through the API server's node proxy, e.g. `metrics/resource` (the kubelet's endpoint). */
-  nodeProxyGet(node: string, path: string): Promise<string>;
-  /** Runs a command in a container (the API's exec subresource); resolves when it exits. */
-  exec(namespace: string, pod: string, container: string, argv: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  nodeProxyGet(node: string, path: string, options?: KubeCallOptions): Promise<string>;
+  /**
+   * Runs a command in a container (the API's exec subresource); resolves when it exits. Never retried: a command
+   * that may have started must not run twice. `signal` closes the stream at once (SIGINT/SIGTERM must not wait for a
+   * command that runs for minutes): the call rejects; what the command does after that is the pod's business.
+   */
+  exec(namespace: string, pod: string, container: string, argv: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<ExecResult>;
   /** The API server's version, e.g. `v1.36.1`. */
-  serverVersion(): Promise<string>;
+  serverVersion(options?: KubeCallOptions): Promise<string>;
 }
 
 export interface KubeTarget {

@@ -111,6 +111,8 @@ export const loadRunSchema = z
     sendLag: latencySummarySchema.nullable(),
     /** Closed-loop modes only. */
     littlesLaw: littlesLawCheckSchema.nullable(),
+    /** The first connection error in words ("connection refused by …", "TLS handshake … failed", "not HTTP: …"); absent when none. */
+    firstConnectionError: z.string().optional(),
     status: z.enum(['valid', 'invalid']),
     invalidReasons: z.array(z.string()),
     /** Observations that do not invalidate the step (e.g. Little's law drift). */
@@ -207,6 +209,62 @@ export const meshComponentSchema = z
   .strict();
 export type MeshComponent = z.infer<typeof meshComponentSchema>;
 
+/** How long one phase of a system took (issue 8, build 5): cluster create, image load, mesh install, … teardown. */
+export const phaseTimingSchema = z
+  .object({
+    /** `cluster create`, `image load`, `mesh install`, `readiness`, `deploy`, `verify`, `measure <variant> <step> #<rep>`, `teardown`… */
+    name: z.string(),
+    startedAt: z.string(),
+    durationMs: z.number().nonnegative(),
+    ok: z.boolean(),
+  })
+  .strict();
+export type PhaseTiming = z.infer<typeof phaseTimingSchema>;
+
+/** Proof by traffic (issue 8, build 1): what a burst through the measured path showed, per variant. */
+export const trafficProofSchema = z
+  .object({
+    /** What the variant had to show (meshed) or not show (unmeshed). */
+    expected: z.string(),
+    seen: z.string(),
+    ok: z.boolean(),
+    meshed: z.boolean(),
+    burst: z.object({ sent: z.number().int().nonnegative(), ok: z.number().int().nonnegative() }).strict(),
+    /** Every counter read, before and after the burst (server headers, ztunnel, waypoint, Hubble, WireGuard). */
+    counters: z.record(z.string(), z.object({ before: z.number(), after: z.number() }).strict()),
+    /** The last mesh header value the server saw (an XFCC or a Linkerd identity), if any. */
+    headerSample: z.string().nullable(),
+  })
+  .strict();
+export type TrafficProof = z.infer<typeof trafficProofSchema>;
+
+/** Where a mesh pod ran (issue 8, defect 9). */
+export const meshPodSchema = z
+  .object({
+    namespace: z.string(),
+    pod: z.string(),
+    role: z.enum(containerRoles),
+    node: z.string().nullable(),
+    /** The node is a control-plane node (label node-role.kubernetes.io/control-plane), not a measured worker. */
+    onControlPlane: z.boolean(),
+  })
+  .strict();
+export type MeshPod = z.infer<typeof meshPodSchema>;
+
+/** A failed system's diagnostics bundle (issue 8, build 2), collected before teardown. */
+export const diagnosticsSchema = z
+  .object({
+    /** Relative to the result file's directory: `diagnostics/<system>`. */
+    dir: z.string(),
+    files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), truncated: z.boolean() }).strict()),
+    /** The file to open first, and why. */
+    lookFirst: z.string(),
+    /** What could not be collected (the bundle is best effort; the run's failure stays the failure). */
+    problems: z.array(z.string()),
+  })
+  .strict();
+export type Diagnostics = z.infer<typeof diagnosticsSchema>;
+
 export const systemResultSchema = z
   .object({
     /** System id as the user typed it (`baseline`, `istio-ambient`, …). */
@@ -220,6 +278,14 @@ export const systemResultSchema = z
     versions: z.record(z.string(), z.string()),
     /** The mesh's containers with their requests and limits, read from the cluster (empty without a mesh). */
     meshComponents: z.array(meshComponentSchema),
+    /** Every mesh pod and the node it ran on (absent in results written before this field). */
+    meshPods: z.array(meshPodSchema).optional(),
+    /** Proof by traffic of this variant; null when the system failed before it ran. */
+    trafficProof: trafficProofSchema.nullable().optional(),
+    /** Duration of every phase of the system (shared by its variants). */
+    phases: z.array(phaseTimingSchema).optional(),
+    /** Collected when the system failed. */
+    diagnostics: diagnosticsSchema.nullable().optional(),
     steps: z.array(stepResultSchema),
   })
   .strict();

@@ -37,7 +37,7 @@ function settle(argv: readonly string[], r: Finished): RunOutput {
           : r.signal
             ? `killed by ${r.signal}`
             : (r.shortMessage ?? 'could not start');
-    throw new CommandError(argv, r.exitCode ?? null, tail(String(r.all ?? `${stdout}${stderr}`) || (r.message ?? "")), reason);
+    throw new CommandError(argv, r.exitCode ?? null, tail(String(r.all ?? `${stdout}${stderr}`) || (r.message ?? "")), reason, stdout);
   }
   return { stdout, stderr, exitCode: r.exitCode ?? 0 };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable, Writable } from 'node:stream';
@@ -14,6 +15,7 @@ import {
   VersionApi,
   createConfiguration,
   type BaseServerConfiguration,
+  type Middleware,
   type Configuration,
   type HttpMethod,
   type V1DaemonSet,
@@ -27,21 +29,47 @@ import {
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import { InputError } from '../core/errors.js';
 import type { Clock } from '../core/deps.js';
-import type { ExecResult, KubeClient, KubeClientFactory, KubeObject, KubeTarget } from '../core/kube.js';
+import type { ExecResult, KubeCallOptions, KubeClient, KubeClientFactory, KubeObject, KubeTarget } from '../core/kube.js';
 import { SystemClock } from '../core/system-clock.js';
 import { eventLines } from './event-lines.js';
 import { execOutcome } from './exec-status.js';
 import { KubeApiError, httpStatusOf, isNotFound, statusMessageOf, toKubeApiError } from './kube-errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, formatMs, withRetry } from './retry-policy.js';
 
 export const FIELD_MANAGER = 'mesh-bench';
 
 export interface ClientNodeKubeOptions {
-  /** Sleeps between namespace-deletion polls and measures their deadline. Default: the system clock. */
+  /** Sleeps between namespace-deletion polls and retries, and measures deadlines. Default: the system clock. */
   clock?: Clock;
   /** Default 1000 ms. */
   namespacePollIntervalMs?: number;
-  /** Timeout of one node-proxy GET. Default 30 s. */
-  proxyTimeoutMs?: number;
+  /** Per-request timeout, default deadline of a call, back-off (src/kube/retry-policy.ts). */
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * The abort signal of the attempt in progress. client-node builds each request deep inside its generated code; the
+ * middleware below reads the signal of the attempt that made it, so concurrent calls each keep their own timeout.
+ */
+const attemptSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Hands the attempt's signal to client-node's fetch (RequestContext.setSignal; node-fetch aborts on it). */
+const abortOnAttemptSignal: Middleware = {
+  pre: async (context) => {
+    const signal = attemptSignal.getStore();
+    if (signal) context.setSignal(signal);
+    return context;
+  },
+  post: async (response) => response,
+};
+
+/** KubernetesObjectApi built on our configuration (its static makeApiClient would make its own, without the middleware). */
+class ObjectApi extends KubernetesObjectApi {
+  static on(kc: KubeConfig, configuration: Configuration): ObjectApi {
+    const api = new ObjectApi(configuration);
+    api.setDefaultNamespace(kc);
+    return api;
+  }
 }
 
 /** The exec websocket as far as we use it (client-node types it via isomorphic-ws, whose `ws` types are absent). */
@@ -66,134 +94,128 @@ export class ClientNodeKube implements KubeClient {
   private readonly objects: KubernetesObjectApi;
   private readonly clock: Clock;
   private readonly pollIntervalMs: number;
-  private readonly proxyTimeoutMs: number;
+  private readonly policy: RetryPolicy;
 
   constructor(target: KubeTarget, options: ClientNodeKubeOptions = {}) {
     this.kc = loadKubeConfig(target);
     // loadKubeConfig checked that the current context names a cluster.
     this.server = (this.kc.getCurrentCluster() as { server: string }).server;
-    this.core = this.kc.makeApiClient(CoreV1Api);
-    this.apps = this.kc.makeApiClient(AppsV1Api);
-    this.version = this.kc.makeApiClient(VersionApi);
-    this.objects = KubernetesObjectApi.makeApiClient(this.kc);
+    // What KubeConfig.makeApiClient builds (client-node 1.4 config.js), plus the middleware that aborts a request
+    // at its attempt's timeout.
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration<Record<string, string>>(this.server, {}),
+      authMethods: { default: this.kc },
+      promiseMiddleware: [abortOnAttemptSignal],
+    });
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+    this.version = new VersionApi(configuration);
+    this.objects = ObjectApi.on(this.kc, configuration);
     this.clock = options.clock ?? new SystemClock();
     this.pollIntervalMs = options.namespacePollIntervalMs ?? 1000;
-    this.proxyTimeoutMs = options.proxyTimeoutMs ?? 30_000;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
-  async apply(object: KubeObject): Promise<void> {
-    // patch() fills in a missing namespace and apiVersion on the object it is given; the caller's object stays as is.
-    const spec = structuredClone(object);
+  async apply(object: KubeObject, options?: KubeCallOptions): Promise<void> {
+    const what = `apply ${describe(object.kind, object.metadata.name, object.metadata.namespace)}`;
+    const json = JSON.stringify(object);
     try {
-      await this.objects.patch(
-        spec,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-        verbatimBody(this.server, JSON.stringify(object)),
-      );
+      // Server-side apply is idempotent: repeating it after a lost answer is safe.
+      await this.call(what, options, async () => {
+        // patch() fills in a missing namespace and apiVersion on the object it is given; the caller's object stays as is.
+        await this.objects.patch(
+          structuredClone(object),
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+          verbatimBody(this.server, json),
+        );
+      });
     } catch (error) {
-      throw toKubeApiError(`apply ${describe(object.kind, object.metadata.name, object.metadata.namespace)}`, error);
+      throw toKubeApiError(what, error);
     }
   }
 
-  async delete(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<void> {
+  async delete(ref: { apiVersion: string; kind: string; name: string; namespace?: string }, options?: KubeCallOptions): Promise<void> {
     const spec = {
       apiVersion: ref.apiVersion,
       kind: ref.kind,
       metadata: { name: ref.name, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}) },
     };
+    const what = `delete ${describe(ref.kind, ref.name, ref.namespace)}`;
     try {
-      await this.objects.delete(spec);
+      // A retried delete whose first attempt did land answers 404, which is success below.
+      await this.call(what, options, () => this.objects.delete(spec));
     } catch (error) {
       // A 404 also comes from discovery when the API group itself is gone (a CRD deleted before its objects):
       // then no such object exists either.
       if (isNotFound(error) || isUnknownKind(error)) return;
-      throw toKubeApiError(`delete ${describe(ref.kind, ref.name, ref.namespace)}`, error);
+      throw toKubeApiError(what, error);
     }
   }
 
-  async namespaceLabels(name: string): Promise<Record<string, string> | null> {
-    const namespace = await this.readNamespace(name);
+  async namespaceLabels(name: string, options?: KubeCallOptions): Promise<Record<string, string> | null> {
+    const namespace = await this.readNamespace(name, options);
     return namespace ? { ...(namespace.metadata?.labels ?? {}) } : null;
   }
 
   async deleteNamespace(name: string, timeoutMs: number): Promise<void> {
+    const deadline = this.clock.monotonic() + timeoutMs;
+    const left = (): KubeCallOptions => ({ timeoutMs: Math.max(1, deadline - this.clock.monotonic()) });
     try {
-      await this.core.deleteNamespace({ name });
+      await this.call(`delete namespace ${name}`, left(), () => this.core.deleteNamespace({ name }));
     } catch (error) {
       if (isNotFound(error)) return;
       // 409: already terminating ("The system is ensuring all content is removed…"); wait for it like any other.
       if (httpStatusOf(error) !== 409) throw toKubeApiError(`delete namespace ${name}`, error);
     }
-    const deadline = this.clock.monotonic() + timeoutMs;
+    // The deadline is checked before each read, so a read never starts after it; the last state read is reported.
+    let seen: V1Namespace | undefined;
+    const stillExists = (last: V1Namespace) =>
+      new KubeApiError(`namespace ${name} still exists ${formatMs(timeoutMs)} after deletion: ${namespaceState(last)}`);
     for (;;) {
-      const namespace = await this.readNamespace(name);
-      if (!namespace) return;
-      if (this.clock.monotonic() >= deadline) {
-        throw new KubeApiError(
-          `namespace ${name} still exists ${formatMs(timeoutMs)} after deletion: ${namespaceState(namespace)}`,
-        );
+      if (seen && this.clock.monotonic() >= deadline) throw stillExists(seen);
+      let namespace: V1Namespace | null;
+      try {
+        namespace = await this.readNamespace(name, left());
+      } catch (error) {
+        // A read cut off by the deadline: what holds the namespace is what the last answer said.
+        if (seen && this.clock.monotonic() >= deadline) throw stillExists(seen);
+        throw error;
       }
+      if (!namespace) return;
+      seen = namespace;
       await this.clock.sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - this.clock.monotonic())));
     }
   }
 
-  async readDeployment(namespace: string, name: string): Promise<V1Deployment | null> {
-    try {
-      return await this.apps.readNamespacedDeployment({ namespace, name });
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw toKubeApiError(`read Deployment ${namespace}/${name}`, error);
-    }
+  async readDeployment(namespace: string, name: string, options?: KubeCallOptions): Promise<V1Deployment | null> {
+    return this.read(`read Deployment ${namespace}/${name}`, options, () => this.apps.readNamespacedDeployment({ namespace, name }));
   }
 
-  async readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | null> {
-    try {
-      return await this.apps.readNamespacedDaemonSet({ namespace, name });
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw toKubeApiError(`read DaemonSet ${namespace}/${name}`, error);
-    }
+  async readDaemonSet(namespace: string, name: string, options?: KubeCallOptions): Promise<V1DaemonSet | null> {
+    return this.read(`read DaemonSet ${namespace}/${name}`, options, () => this.apps.readNamespacedDaemonSet({ namespace, name }));
   }
 
-  async listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
-    try {
-      const list = await this.core.listNamespacedPod({
-        namespace,
-        ...(labelSelector !== undefined ? { labelSelector } : {}),
-      });
-      return list.items;
-    } catch (error) {
-      throw toKubeApiError(`list pods in ${namespace}${labelSelector ? ` (${labelSelector})` : ''}`, error);
-    }
+  async listPods(namespace: string, labelSelector?: string, options?: KubeCallOptions): Promise<V1Pod[]> {
+    const what = `list pods in ${namespace}${labelSelector ? ` (${labelSelector})` : ''}`;
+    const query = { namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) };
+    return (await this.list(what, options, () => this.core.listNamespacedPod(query))).items;
   }
 
-  async listAllPods(): Promise<V1Pod[]> {
-    try {
-      return (await this.core.listPodForAllNamespaces()).items;
-    } catch (error) {
-      throw toKubeApiError('list pods in all namespaces', error);
-    }
+  async listAllPods(options?: KubeCallOptions): Promise<V1Pod[]> {
+    return (await this.list('list pods in all namespaces', options, () => this.core.listPodForAllNamespaces())).items;
   }
 
-  async listNodes(): Promise<V1Node[]> {
-    try {
-      return (await this.core.listNode()).items;
-    } catch (error) {
-      throw toKubeApiError('list nodes', error);
-    }
+  async listNodes(options?: KubeCallOptions): Promise<V1Node[]> {
+    return (await this.list('list nodes', options, () => this.core.listNode())).items;
   }
 
-  async events(namespace: string, objectName: string): Promise<string[]> {
-    try {
-      const list = await this.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${objectName}` });
-      return eventLines(list.items);
-    } catch (error) {
-      throw toKubeApiError(`list events of ${namespace}/${objectName}`, error);
-    }
+  async events(namespace: string, objectName: string, options?: KubeCallOptions): Promise<string[]> {
+    const query = { namespace, fieldSelector: `involvedObject.name=${objectName}` };
+    return eventLines((await this.list(`list events of ${namespace}/${objectName}`, options, () => this.core.listNamespacedEvent(query))).items);
   }
 
   /**
@@ -201,11 +223,12 @@ export class ClientNodeKube implements KubeClient {
    * (`metrics/resource` becomes `metrics%2Fresource`), asks for JSON, and throws on any content type that is neither
    * text/* nor JSON (OpenMetrics, protobuf). The kubeconfig's TLS and credentials still apply (applyToHTTPSOptions).
    */
-  async nodeProxyGet(node: string, path: string): Promise<string> {
+  async nodeProxyGet(node: string, path: string, options?: KubeCallOptions): Promise<string> {
     const [pathPart = '', query] = path.replace(/^\/+/, '').split(/\?(.*)/s, 2);
     const encoded = pathPart.split('/').map(encodeURIComponent).join('/');
     const apiPath = `/api/v1/nodes/${encodeURIComponent(node)}/proxy/${encoded}${query !== undefined ? `?${query}` : ''}`;
-    return this.getText(apiPath, `GET ${path} on node ${node}`);
+    const what = `GET ${path} on node ${node}`;
+    return this.call(what, options, (signal) => this.getText(apiPath, what, signal));
   }
 
   /**
@@ -218,6 +241,7 @@ export class ClientNodeKube implements KubeClient {
     container: string,
     argv: readonly string[],
     timeoutMs: number,
+    signal?: AbortSignal,
   ): Promise<ExecResult> {
     const what = `exec in ${namespace}/${pod} container ${container} (${argv.join(' ')})`;
     const stdout = new TextCollector();
@@ -232,13 +256,21 @@ export class ClientNodeKube implements KubeClient {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         outcome();
+      };
+      // Cancelled (SIGINT/SIGTERM): close the stream now rather than wait for the command to finish.
+      const onAbort = (): void => {
+        settle(() => reject(new KubeApiError(`${what}: cancelled`)));
+        if (socket) (socket.terminate ?? socket.close).call(socket);
       };
       const timer = setTimeout(() => {
         settle(() => reject(new KubeApiError(`${what}: no exit status after ${timeoutMs} ms`)));
         // terminate, not close: a server that stopped answering would hold a closing handshake for 30 s.
         if (socket) (socket.terminate ?? socket.close).call(socket);
       }, timeoutMs);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
 
       const onStatus = (status: V1Status): void => {
         statusReceived = true;
@@ -277,24 +309,46 @@ export class ClientNodeKube implements KubeClient {
     });
   }
 
-  async serverVersion(): Promise<string> {
-    try {
-      return (await this.version.getCode()).gitVersion;
-    } catch (error) {
-      throw toKubeApiError('read server version', error);
-    }
+  async serverVersion(options?: KubeCallOptions): Promise<string> {
+    return (await this.list('read server version', options, () => this.version.getCode())).gitVersion;
   }
 
-  private async readNamespace(name: string): Promise<V1Namespace | null> {
+  private async readNamespace(name: string, options?: KubeCallOptions): Promise<V1Namespace | null> {
+    return this.read(`read namespace ${name}`, options, () => this.core.readNamespace({ name }));
+  }
+
+  /**
+   * One API call under the retry policy: each attempt runs with its own abort signal in scope (the middleware hands
+   * it to client-node's request), transient failures are retried until the call's deadline.
+   */
+  private call<T>(what: string, options: KubeCallOptions | undefined, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withRetry(what, (signal) => attemptSignal.run(signal, () => attempt(signal)), {
+      policy: this.policy,
+      clock: this.clock,
+      budget: options,
+    });
+  }
+
+  /** A read: 404 is null. */
+  private async read<T>(what: string, options: KubeCallOptions | undefined, attempt: () => Promise<T>): Promise<T | null> {
     try {
-      return await this.core.readNamespace({ name });
+      return await this.call(what, options, attempt);
     } catch (error) {
       if (isNotFound(error)) return null;
-      throw toKubeApiError(`read namespace ${name}`, error);
+      throw toKubeApiError(what, error);
     }
   }
 
-  private async getText(apiPath: string, what: string): Promise<string> {
+  /** A list (or any call where 404 is an error). */
+  private async list<T>(what: string, options: KubeCallOptions | undefined, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await this.call(what, options, attempt);
+    } catch (error) {
+      throw toKubeApiError(what, error);
+    }
+  }
+
+  private async getText(apiPath: string, what: string, signal: AbortSignal): Promise<string> {
     const options: https.RequestOptions = {};
     try {
       await this.kc.applyToHTTPSOptions(options);
@@ -309,6 +363,7 @@ export class ClientNodeKube implements KubeClient {
         {
           ...options,
           method: 'GET',
+          signal,
           // The kubelet's Prometheus endpoints negotiate; ask for the classic text format.
           headers: { ...options.headers, Accept: 'text/plain;version=0.0.4, */*;q=0.1' },
         },
@@ -323,12 +378,12 @@ export class ClientNodeKube implements KubeClient {
               resolve(text);
             } else {
               const message = statusMessageOf(text) ?? 'empty response';
-              reject(new KubeApiError(`${what}: ${message} (HTTP ${status})`, status));
+              // The cause carries the headers, for a Retry-After on 429/503.
+              reject(new KubeApiError(`${what}: ${message} (HTTP ${status})`, status, { cause: { code: status, headers: res.headers } }));
             }
           });
         },
       );
-      req.setTimeout(this.proxyTimeoutMs, () => req.destroy(new Error(`no response after ${this.proxyTimeoutMs} ms`)));
       req.on('error', (error) => reject(toKubeApiError(what, error)));
       req.end();
     });
@@ -422,10 +477,6 @@ function describe(kind: string, name: string, namespace: string | undefined): st
 /** KubernetesObjectApi's error when discovery answers but does not list the kind. */
 function isUnknownKind(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('Unrecognized API version and kind');
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function namespaceState(namespace: V1Namespace): string {

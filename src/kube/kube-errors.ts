@@ -62,6 +62,8 @@ function oneLine(text: string): string {
 
 /** `<what>: <API message> (HTTP <code>)`, or `<what>: <error message>` for failures without an HTTP answer. */
 export function toKubeApiError(what: string, error: unknown): KubeApiError {
+  // Already one (e.g. a call that ran out of retries): it names its operation.
+  if (error instanceof KubeApiError) return error;
   const status = httpStatusOf(error);
   if (status !== undefined) {
     const body = (error as ApiExceptionLike).body;

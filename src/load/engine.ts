@@ -27,12 +27,29 @@ export interface LoadOptions {
 /** Lead time between "all connections open" and the first request, so every worker starts on the same instant. */
 const START_LEAD_MS = 50;
 
+/**
+ * The URL as it may be printed or stored: credentials (`user:pass@`) replaced by `***`, so a results file or a
+ * terminal log never carries a password. The credentials themselves still go out as Basic auth (connectionTarget).
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '***';
+    u.password = '';
+    return u.toString();
+  } catch {
+    // Not a URL: hide anything that looks like userinfo before an @.
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+  }
+}
+
 export function connectionTarget(url: string, headers: Record<string, string> = {}): ConnectionTarget {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw InputError.single('<url>', '', `not a valid URL: ${url}`);
+    throw InputError.single('<url>', '', `not a valid URL: ${redactUrl(url)}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw InputError.single('<url>', '', `only http:// and https:// URLs are supported, got ${u.protocol}`);
@@ -45,7 +62,11 @@ export function connectionTarget(url: string, headers: Record<string, string> = 
     protocol: u.protocol,
     path: `${u.pathname}${u.search}`,
     method: 'GET',
-    headers,
+    // RFC 7617 Basic auth from the URL's userinfo (percent-decoded), as curl does; an explicit header wins.
+    headers:
+      u.username || u.password
+        ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`, ...headers }
+        : headers,
   };
 }
 
@@ -167,8 +188,16 @@ export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readon
   const perSecond = (n: number): number => (windowS > 0 ? round(n / windowS, 3) : 0);
   const achievedRate = perSecond(sum((x) => x.counts.sentInWindow));
   const throughput = perSecond(counts.completed);
-  const failed = counts.non2xx + counts.socketErrors + counts.timeouts + counts.unanswered;
-  const errorRate = counts.sent > 0 ? round(failed / counts.sent, 6) : failed > 0 ? 1 : 0;
+  // Failed *requests*: a connect that fails with no request on it is a socket error but not a failed request, or a
+  // refused port would report thousands of percent (an error rate is a fraction of what was sent).
+  const requestErrors = sum((x) => x.counts.requestErrors);
+  const failed = counts.non2xx + requestErrors + counts.timeouts + counts.unanswered;
+  const errorRate = counts.sent > 0 ? round(failed / counts.sent, 6) : failed + counts.socketErrors > 0 ? 1 : 0;
+  const firstError = outcomes
+    .map((x) => x.firstError)
+    .filter((e): e is NonNullable<typeof e> => e !== null)
+    .sort((a, b) => a.atEpochMs - b.atEpochMs)[0];
+  const gaveUp = outcomes.find((x) => x.gaveUp !== null)?.gaveUp ?? null;
 
   const merge = (pick: (x: ShareOutcome) => ShareOutcome['sent'] | null) => {
     const parts = outcomes.map(pick).filter((e): e is NonNullable<typeof e> => e !== null);
@@ -193,9 +222,12 @@ export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readon
     stoppedEarly,
     littlesLaw: ll,
     thresholds: o.thresholds,
+    requestErrors,
+    connectionError: firstError?.message ?? null,
+    gaveUp,
   });
   return {
-    url: o.url,
+    url: redactUrl(o.url),
     mode: step.mode,
     step,
     startedAt,
@@ -212,6 +244,7 @@ export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readon
     latency: { intended: intendedHist ? toLatencyRecord(intendedHist) : null, sent: sentRecord },
     sendLag: lagHist ? summarize(lagHist) : null,
     littlesLaw: ll,
+    ...(firstError ? { firstConnectionError: firstError.message } : {}),
     ...verdict,
   };
 }

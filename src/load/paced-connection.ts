@@ -1,4 +1,5 @@
 import { AutocannonClient, HTTPParser, type AutocannonClientOptions } from './autocannon-internals.js';
+import { ClosedBeforeResponseError, NotHttpError } from './connection-errors.js';
 
 /**
  * One HTTP/1.1 keep-alive connection, built on autocannon's client for connecting, request bytes and response
@@ -16,6 +17,9 @@ import { AutocannonClient, HTTPParser, type AutocannonClientOptions } from './au
  *   so the reconnect cost stays in its latency).
  * - Timeouts are the owner's (one sweep timer for all connections, not one timer reset per request).
  * - Connection errors back off before reconnecting instead of spinning.
+ * - What is not an HTTP response (the parser fails, or a fresh connection is closed after bytes that never made a
+ *   response) is a connection error of its own (NotHttpError), and a fresh connection closed before answering its
+ *   first request is one too (ClosedBeforeResponseError): neither is re-sent, so neither can loop without backoff.
  */
 export interface ConnectionOwner {
   /** A response completed; `nowMs` is when its last byte was parsed. */
@@ -52,6 +56,9 @@ export class PacedConnection extends AutocannonClient {
   declare lastError: Error | null;
   declare backoffMs: number;
   declare backoffTimer: NodeJS.Timeout | null;
+  /** Responses completed on the current socket, and bytes read on it: a fresh socket closed with neither is an error. */
+  declare responsesOnSocket: number;
+  declare bytesOnSocket: number;
   declare requestBuffer: Buffer;
 
   constructor(target: ConnectionTarget, owner: ConnectionOwner) {
@@ -72,9 +79,12 @@ export class PacedConnection extends AutocannonClient {
         self.lastError = null;
         self.backoffMs = 0;
         self.backoffTimer = null;
+        self.responsesOnSocket = 0;
+        self.bytesOnSocket = 0;
         self.pipelinedRequests = {
           addByteCount: (n: number) => {
             self.bytesReceived += n;
+            self.bytesOnSocket += n;
           },
           clear: () => {},
         };
@@ -88,6 +98,17 @@ export class PacedConnection extends AutocannonClient {
     this.timeoutTicker = { reschedule: () => {}, clear: () => {} };
     this.requestBuffer = this.getRequestBuffer();
     const parser = this.parser;
+    // autocannon ignores what execute() returns; http-parser-js returns its parse error (HPE_* code) there.
+    const execute = parser.execute.bind(parser);
+    parser.execute = (chunk: Buffer): unknown => {
+      const result = execute(chunk);
+      if (result instanceof Error && this.lastError === null) {
+        this.lastError = Object.assign(new NotHttpError(result.message), { parseCode: (result as { code?: string }).code });
+        // Deferred: the parser is still inside the socket's data handler.
+        process.nextTick(() => this.reopen());
+      }
+      return result;
+    };
     parser[kOnHeadersComplete] = (info: { statusCode: number; shouldKeepAlive: boolean }) => {
       this.status = info.statusCode;
       if (!info.shouldKeepAlive) this.closing = true;
@@ -98,6 +119,7 @@ export class PacedConnection extends AutocannonClient {
       const intended = this.intendedMs;
       if (intended === NO_REQUEST) return; // a response nobody asked for: ignore
       this.intendedMs = NO_REQUEST;
+      this.responsesOnSocket++;
       const closing = this.closing;
       this.owner.onResponse(this, this.status, intended, this.sentMs, now);
       // HTTP/1.1: after `Connection: close` the client closes too. Deferred, because the parser is still
@@ -141,8 +163,14 @@ export class PacedConnection extends AutocannonClient {
   override _connect(): void {
     if (this.destroyed) return;
     const reconnect = this.connects > 0;
-    const error = this.lastError;
+    let error = this.lastError;
     this.lastError = null;
+    if (reconnect && error === null && this.intendedMs !== NO_REQUEST && this.responsesOnSocket === 0) {
+      error =
+        this.bytesOnSocket > 0
+          ? new NotHttpError(`${this.bytesOnSocket} bytes that are not an HTTP response, then closed`)
+          : new ClosedBeforeResponseError('closed before any response');
+    }
     this.ready = false;
     this.closing = false;
     if (reconnect && this.intendedMs !== NO_REQUEST) {
@@ -168,6 +196,8 @@ export class PacedConnection extends AutocannonClient {
   private openSocket(): void {
     if (this.destroyed) return;
     this.connects++;
+    this.responsesOnSocket = 0;
+    this.bytesOnSocket = 0;
     this.parser.initialize(HTTPParser.RESPONSE);
     super._connect();
     this.conn.setNoDelay(true);

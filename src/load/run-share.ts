@@ -4,6 +4,7 @@ import { createLatencyHistogram, encodeHistogram, recordMicros } from '../analys
 import { PacedConnection, type ConnectionOwner, type ConnectionTarget } from './paced-connection.js';
 import { createSchedule, type Arrival } from './schedule.js';
 import { createRandom, deriveSeed } from '../analysis/random.js';
+import { nameConnectionError } from './connection-errors.js';
 
 /**
  * One thread's share of a load step. A step with W workers runs W shares, each with its slice of the rate or of
@@ -41,6 +42,8 @@ export interface ShareCounts {
   ok: number;
   non2xx: number;
   socketErrors: number;
+  /** Requests of the window lost to a socket error (socketErrors also counts failed connects with no request). */
+  requestErrors: number;
   timeouts: number;
   unanswered: number;
   /** Requests of the window never written (the engine or the connection pool could not keep up). */
@@ -59,7 +62,17 @@ export interface ShareOutcome {
   /** Length of the measured window actually run, ms (shorter when stopped early). */
   windowMs: number;
   stoppedEarly: boolean;
+  /** The first connection error, in words (connection-errors.ts), with its wall-clock instant to order workers. */
+  firstError: { atEpochMs: number; message: string } | null;
+  /** Why the share gave up before its window ended (nothing could connect), or null. */
+  gaveUp: string | null;
 }
+
+/**
+ * A share gives up when this long has passed without a response, with connection errors meanwhile and no request in
+ * flight: the target refuses, resets, or does not speak HTTP, and waiting out the window would only add errors.
+ */
+export const UNREACHABLE_AFTER_MS = 3000;
 
 export interface ShareHandle {
   /** Resolves once the initial connections are open (or failed to open within the timeout). */
@@ -131,6 +144,7 @@ export function createShare(spec: ShareSpec): ShareHandle {
     ok: 0,
     non2xx: 0,
     socketErrors: 0,
+    requestErrors: 0,
     timeouts: 0,
     unanswered: 0,
     notSent: 0,
@@ -140,6 +154,12 @@ export function createShare(spec: ShareSpec): ShareHandle {
   const connections: PacedConnection[] = [];
   const idle: PacedConnection[] = [];
   const backlog = new Backlog();
+  /**
+   * How many entries at the front of the backlog are re-sends (requests already written once, dropped by the server):
+   * they are always put back at the front, so they are the next ones shifted. A re-send is the same request again:
+   * counted once in `sent` (and once in the send lag), and in `resent`.
+   */
+  let resendsQueued = 0;
   let connecting = 0;
   let peak = 0;
 
@@ -149,6 +169,11 @@ export function createShare(spec: ShareSpec): ShareHandle {
   let draining = false;
   let finished = false;
   let stoppedEarly = false;
+  let firstError: ShareOutcome['firstError'] = null;
+  let gaveUp: string | null = null;
+  /** Since the last response (or since sending began): when it was, and how many connection errors came after. */
+  let lastProgressMs = Number.POSITIVE_INFINITY;
+  let errorsSinceProgress = 0;
   let tickTimer: NodeJS.Timeout | null = null;
   let sweepTimer: NodeJS.Timeout | null = null;
   let drainTimer: NodeJS.Timeout | null = null;
@@ -168,9 +193,9 @@ export function createShare(spec: ShareSpec): ShareHandle {
 
   const inWindow = (t: number): boolean => t >= windowStart && t < windowEnd;
 
-  function sendOn(conn: PacedConnection, intended: number): void {
+  function sendOn(conn: PacedConnection, intended: number, resend = false): void {
     conn.send(intended);
-    if (inWindow(intended)) {
+    if (inWindow(intended) && !resend) {
       counts.sent++;
       if (conn.sentMs < windowEnd) counts.sentInWindow++;
       if (lagHist) recordMicros(lagHist, (conn.sentMs - intended) * 1000);
@@ -181,9 +206,15 @@ export function createShare(spec: ShareSpec): ShareHandle {
   function feed(conn: PacedConnection): void {
     if (!conn.available) return;
     if (open) {
-      if (backlog.size > 0) return sendOn(conn, backlog.shift());
-      if (sending) idle.push(conn);
-      else maybeFinish();
+      if (backlog.size > 0) {
+        const resend = resendsQueued > 0;
+        if (resend) resendsQueued--;
+        return sendOn(conn, backlog.shift(), resend);
+      }
+      // Connections opened before the start wait in `idle` too, so the first requests use them instead of opening
+      // new ones (which would add a handshake to their latency).
+      if (draining || finished) maybeFinish();
+      else idle.push(conn);
       return;
     }
     const now = performance.now();
@@ -193,6 +224,8 @@ export function createShare(spec: ShareSpec): ShareHandle {
 
   const owner: ConnectionOwner = {
     onResponse(conn, status, intended, sent, now) {
+      lastProgressMs = now;
+      errorsSinceProgress = 0;
       if (inWindow(intended)) {
         counts.completed++;
         statusCounts[status < 600 ? status : 599]!++;
@@ -210,11 +243,17 @@ export function createShare(spec: ShareSpec): ShareHandle {
     },
     onDropped(_conn, intended) {
       if (inWindow(intended)) counts.resent++;
-      if (open) backlog.unshift(intended);
+      if (open) {
+        backlog.unshift(intended);
+        resendsQueued++;
+      }
       // Closed loop: the connection sends a fresh request once reconnected (its own "intended" is the write).
     },
-    onSocketError(conn, intended, _error) {
+    onSocketError(conn, intended, error) {
       if (intended === null ? performance.now() < windowEnd : inWindow(intended)) counts.socketErrors++;
+      if (intended !== null && inWindow(intended)) counts.requestErrors++;
+      errorsSinceProgress++;
+      firstError ??= { atEpochMs: Date.now(), message: nameConnectionError(error, spec.target).message };
       if (!settled.has(conn)) settle(conn);
     },
   };
@@ -246,7 +285,8 @@ export function createShare(spec: ShareSpec): ShareHandle {
     if (conn !== undefined) return sendOn(conn, intended);
     backlog.push(intended);
     // Every connection is busy: open another so a slow response does not hold back later sends.
-    if (connections.length < spec.maxConnections && connecting < backlog.size) openConnection();
+    // Not while connects fail without a response since: more connections to a refusing target only add errors.
+    if (connections.length < spec.maxConnections && connecting < backlog.size && errorsSinceProgress === 0) openConnection();
   }
 
   /**
@@ -282,6 +322,10 @@ export function createShare(spec: ShareSpec): ShareHandle {
 
   function sweep(): void {
     const now = performance.now();
+    if (errorsSinceProgress > 0 && now - lastProgressMs >= UNREACHABLE_AFTER_MS && !connections.some((c) => c.busy)) {
+      gaveUp = `stopped after ${((now - lastProgressMs) / 1000).toFixed(1)} s without a response: ${firstError?.message ?? 'connection errors'}`;
+      return giveUp();
+    }
     for (const c of connections) {
       if (c.busy && now - c.sentMs > spec.timeoutMs) {
         if (inWindow(c.intendedMs)) counts.timeouts++;
@@ -311,6 +355,13 @@ export function createShare(spec: ShareSpec): ShareHandle {
     finish();
   }
 
+  /** Nothing can connect: end the window now and finish without draining (there is nowhere to drain to). */
+  function giveUp(): void {
+    windowEnd = Math.min(windowEnd, Math.max(windowStart, performance.now()));
+    sending = false;
+    finish();
+  }
+
   function finish(): void {
     if (finished) return;
     finished = true;
@@ -318,6 +369,8 @@ export function createShare(spec: ShareSpec): ShareHandle {
     for (const t of [tickTimer, sweepTimer, drainTimer]) if (t) clearTimeout(t);
     if (immediate) clearImmediate(immediate);
     for (const c of connections) if (c.busy && inWindow(c.intendedMs)) counts.unanswered++;
+    // Dropped requests never re-sent were sent once and never answered; the rest of the backlog never left.
+    for (; resendsQueued > 0; resendsQueued--) if (inWindow(backlog.shift())) counts.unanswered++;
     counts.notSent = backlog.countFrom(windowStart);
     for (const c of connections) c.destroy();
     const statusCodes: Record<string, number> = {};
@@ -332,8 +385,10 @@ export function createShare(spec: ShareSpec): ShareHandle {
       sent: encodeHistogram(sentHist),
       sendLag: lagHist ? encodeHistogram(lagHist) : null,
       connections: { initial: spec.connections, peak },
-      windowMs: stoppedEarly ? windowMs : spec.durationMs,
+      windowMs: stoppedEarly || gaveUp !== null ? windowMs : spec.durationMs,
       stoppedEarly,
+      firstError,
+      gaveUp,
     });
   }
 
@@ -351,6 +406,7 @@ export function createShare(spec: ShareSpec): ShareHandle {
       const begin = (): void => {
         sending = true;
         sweepTimer = setInterval(sweep, Math.max(10, Math.min(250, spec.timeoutMs / 4)));
+        lastProgressMs = performance.now();
         if (schedule) {
           nextDue = base + schedule.next();
           tick();

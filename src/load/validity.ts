@@ -13,6 +13,12 @@ export interface ValidityInput {
   stoppedEarly: boolean;
   littlesLaw: LittlesLawCheck | null;
   thresholds: Thresholds;
+  /** Requests of the window lost to socket errors (counts.socketErrors also counts failed connects); default counts.socketErrors. */
+  requestErrors?: number;
+  /** The first connection error in words (connection-errors.ts), or null. */
+  connectionError?: string | null;
+  /** Why the engine stopped the step before its window ended because nothing could connect, or null. */
+  gaveUp?: string | null;
 }
 
 export interface Validity {
@@ -26,23 +32,33 @@ const pct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
 export function judgeStep(v: ValidityInput): Validity {
   const reasons: string[] = [];
   const warnings: string[] = [];
-  if (v.stoppedEarly) reasons.push('stopped early (interrupted before the measured window ended)');
-  if (v.counts.completed === 0) reasons.push('no responses in the measured window');
+  const connectionError = v.connectionError ?? null;
+  if (v.gaveUp) reasons.push(v.gaveUp);
+  else if (v.stoppedEarly) reasons.push('stopped early (interrupted before the measured window ended)');
+  if (v.counts.completed === 0) {
+    reasons.push(`no responses in the measured window${connectionError && !v.gaveUp ? `: ${connectionError}` : ''}`);
+  }
   if (v.mode === 'rate' && v.targetRate !== null) {
     const fraction = v.achievedRate / v.targetRate;
     if (fraction < v.thresholds.minRateFraction) {
       reasons.push(
         `achieved rate ${v.achievedRate.toFixed(1)}/${v.targetRate} req/s (${pct(fraction, 1)}) is below ` +
           `${pct(v.thresholds.minRateFraction, 0)} of target` +
-          (v.notSent > 0 ? `; ${v.notSent} requests never left (every connection busy or the engine saturated)` : ''),
+          (v.notSent > 0
+            ? `; ${v.notSent} requests never left (` +
+              // Connections that cannot connect leave requests waiting: that is not the engine's ceiling.
+              (connectionError && v.counts.socketErrors > 0 ? 'no connection to send them on' : 'every connection busy or the engine saturated') +
+              ')'
+            : ''),
       );
     }
   }
-  if (v.errorRate > v.errorBudget) {
+  // With nothing sent there is no fraction to judge; "no responses" (and the connection error) already say why.
+  if (v.errorRate > v.errorBudget && v.counts.sent > 0) {
     const c = v.counts;
     reasons.push(
       `error rate ${pct(v.errorRate)} exceeds budget ${pct(v.errorBudget)} ` +
-        `(non-2xx ${c.non2xx}, socket errors ${c.socketErrors}, timeouts ${c.timeouts}, unanswered ${c.unanswered} of ${c.sent} sent)`,
+        `(non-2xx ${c.non2xx}, socket errors ${v.requestErrors ?? c.socketErrors}, timeouts ${c.timeouts}, unanswered ${c.unanswered} of ${c.sent} sent)`,
     );
   }
   if (v.littlesLaw && !v.littlesLaw.withinTolerance) {
@@ -51,6 +67,9 @@ export function judgeStep(v: ValidityInput): Validity {
         `(connections ÷ throughput = ${v.littlesLaw.expectedMeanUs.toFixed(0)} µs; tolerance ±${pct(v.thresholds.littlesLawTolerance, 0)}): ` +
         'time outside measured requests (reconnects, client stalls) or a measuring fault',
     );
+  }
+  if (connectionError && reasons.length === 0) {
+    warnings.push(`${v.counts.socketErrors} connection errors, the first: ${connectionError}`);
   }
   if (v.counts.resent > 0) warnings.push(`${v.counts.resent} requests re-sent after the server closed their connection`);
   return { status: reasons.length ? 'invalid' : 'valid', invalidReasons: reasons, warnings };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { V1DaemonSet } from '@kubernetes/client-node';
@@ -7,6 +8,7 @@ import type { ContainerClassifier } from '../metrics/roles.js';
 import type { Operation } from '../platform/operations.js';
 import type { MeshContext } from './mesh-adapter.js';
 import { parseCiliumVersion } from './cilium-output.js';
+import { controlPlaneNodeSelector, controlPlaneTolerations, type Toleration } from './placement.js';
 
 /**
  * What the three Cilium systems (cilium, cilium-wireguard, cilium-l7) share: the Helm values, the install and
@@ -45,12 +47,20 @@ const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const STATUS_WAIT = '10m';
 const STATUS_TIMEOUT_MS = 11 * 60_000;
 const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+const NODES_READY_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * The chart values mesh-bench sets, typed so a misspelt key does not compile; test/mesh-cilium-helm-values.test.ts
  * also checks every key against the 1.20.0 chart's values.yaml and the merged result against its values.schema.json.
  */
 export interface CiliumHelmValues {
+  /**
+   * Set explicitly: left unset, cilium-cli names the cluster after the kube context (`kind-<prefix>-<system>`), and
+   * Cilium refuses names over 32 characters. values.yaml 1.20.0 `cluster.name`: "at most 32 characters; begin and
+   * end with a lower case alphanumeric character; may contain lower case alphanumeric characters and dashes between".
+   * See ciliumClusterName.
+   */
+  cluster: { name: string };
   /**
    * kind runs without kube-proxy (clusters/kind/no-cni.yaml), so Cilium must replace it and be told where the API
    * server is: Documentation/network/kubernetes/kubeproxy-free.rst ("--set kubeProxyReplacement=true --set
@@ -72,9 +82,12 @@ export interface CiliumHelmValues {
    * Default 2; one is enough on a three-node cluster. cilium-cli v0.19.7 install/helm.go sets operator.replicas=1 for
    * every install and ipam.mode=kubernetes on kind anyway; written out so the plan shows them and Helm validates them.
    */
-  operator: { replicas: number };
+  operator: { replicas: number; nodeSelector: Record<string, string> };
   /** Hubble on with relay (values.yaml: hubble.enabled true, hubble.relay.enabled false by default). */
-  hubble: { enabled: boolean; relay: { enabled: boolean } };
+  hubble: {
+    enabled: boolean;
+    relay: { enabled: boolean; nodeSelector: Record<string, string>; tolerations: Toleration[] };
+  };
   /**
    * The standalone cilium-envoy DaemonSet. values.yaml 1.20.0 leaves `envoy.enabled: ~`, documented as "`true` for new
    * installation" (in the 1.20.0-pre.3 chart embedded in cilium-cli v0.19.7, _helpers.tpl envoyDaemonSetEnabled turns
@@ -87,6 +100,21 @@ export interface CiliumHelmValues {
   encryption?: { enabled: boolean; type: 'wireguard' };
 }
 
+/** Cilium's limit on `cluster.name` (values.yaml 1.20.0). */
+export const CILIUM_CLUSTER_NAME_MAX = 32;
+
+/**
+ * The kind cluster's name when it fits Cilium's rules, else a deterministic shortening: its first characters and 6
+ * hex digits of its SHA-256, so two long prefixes never collide by truncation alone.
+ */
+export function ciliumClusterName(kindCluster: string): string {
+  const clean = kindCluster.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
+  if (clean.length > 0 && clean.length <= CILIUM_CLUSTER_NAME_MAX) return clean;
+  const hash = createHash('sha256').update(kindCluster).digest('hex').slice(0, 6);
+  const head = clean.slice(0, CILIUM_CLUSTER_NAME_MAX - hash.length - 1).replace(/-+$/, '');
+  return head ? `${head}-${hash}` : hash;
+}
+
 export interface CiliumInstallOptions {
   wireguard: boolean;
 }
@@ -97,12 +125,18 @@ export interface CiliumInstallOptions {
  */
 export function ciliumHelmValues(ctx: MeshContext, opts: CiliumInstallOptions): CiliumHelmValues {
   const values: CiliumHelmValues = {
+    cluster: { name: ciliumClusterName(ctx.clusterName) },
     kubeProxyReplacement: true,
     k8sServiceHost: `${ctx.clusterName}-control-plane`,
     k8sServicePort: KIND_API_SERVER_PORT,
     ipam: { mode: 'kubernetes' },
-    operator: { replicas: 1 },
-    hubble: { enabled: true, relay: { enabled: true } },
+    // Placement (placement.ts): the operator's default tolerations already include the control-plane taint (values.yaml 1.20.0
+    // operator.tolerations); hubble-relay's default is none, so it gets the toleration here.
+    operator: { replicas: 1, nodeSelector: controlPlaneNodeSelector() },
+    hubble: {
+      enabled: true,
+      relay: { enabled: true, nodeSelector: controlPlaneNodeSelector(), tolerations: controlPlaneTolerations() },
+    },
     envoy: { enabled: true },
   };
   if (opts.wireguard) values.encryption = { enabled: true, type: 'wireguard' };
@@ -170,6 +204,8 @@ export function ciliumInstallOperations(
       argv: ciliumCli(ctx, ['status', '--wait', '--wait-duration', STATUS_WAIT, '--interactive=false']),
       timeoutMs: STATUS_TIMEOUT_MS,
     },
+    // Cilium is the CNI: only now can the nodes become Ready, and nothing else can be scheduled before they are.
+    { op: 'wait-nodes', title: 'Waiting for every node to be Ready (Cilium is the CNI)', minNodes: 1, timeoutMs: NODES_READY_TIMEOUT_MS },
     rollout('DaemonSet', AGENT_DAEMONSET, 'Cilium agent'),
     rollout('Deployment', OPERATOR_DEPLOYMENT, 'Cilium operator'),
     rollout('DaemonSet', ENVOY_DAEMONSET, 'Cilium Envoy'),

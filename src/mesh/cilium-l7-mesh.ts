@@ -6,6 +6,8 @@ import { CiliumMesh } from './cilium-mesh.js';
 import type { CiliumStatusReport } from './cilium-output.js';
 import { checkEnvoyReady, checkL7Redirects, checkPolicyExists, type CheckResult } from './cilium-verify.js';
 import type { MeshContext } from './mesh-adapter.js';
+import { ciliumEvidence } from './cilium-evidence.js';
+import type { MeshEvidence } from './traffic-evidence.js';
 
 /**
  * The fields of a CiliumNetworkPolicy that mesh-bench writes, as typed data. Field names and types are those of the
@@ -87,6 +89,7 @@ export class CiliumL7Mesh extends CiliumMesh {
   override readonly id: string = 'cilium-l7';
   override readonly description: string =
     "Cilium with an L7 HTTP policy on the servers: every request crosses the node's cilium-envoy";
+  override readonly evidence: MeshEvidence = ciliumEvidence('l7');
 
   override workloadObjects(ctx: MeshContext): KubeObject[] {
     return [serverL7Policy(ctx)];

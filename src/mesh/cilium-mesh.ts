@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { ProcessRunner } from '../core/deps.js';
 import type { KubeClient, KubeObject } from '../core/kube.js';
 import type { Operation } from '../platform/operations.js';
-import { ciliumInstallOperations, ciliumInstalledVersions, classifyCiliumContainer } from './cilium-common.js';
+import { CILIUM_NAMESPACE, ciliumCli, ciliumInstallOperations, ciliumInstalledVersions, classifyCiliumContainer } from './cilium-common.js';
 import type { CiliumStatusReport } from './cilium-output.js';
 import {
   checkCiliumHealthy,
@@ -13,6 +13,8 @@ import {
   type CheckResult,
 } from './cilium-verify.js';
 import type { MeshAdapter, MeshContext, ToolName, Verification } from './mesh-adapter.js';
+import { ciliumEvidence } from './cilium-evidence.js';
+import type { MeshEvidence } from './traffic-evidence.js';
 
 /**
  * `cilium`: Cilium as the CNI with its eBPF kube-proxy replacement and Hubble. Every pod is enrolled by being wired by
@@ -26,6 +28,12 @@ export class CiliumMesh implements MeshAdapter {
   /** cilium-cli installs the chart itself (Helm as a library), so the helm binary is not needed. */
   readonly tools: ToolName[] = ['cilium'];
   readonly classify = classifyCiliumContainer;
+  readonly evidence: MeshEvidence = ciliumEvidence('datapath');
+  /** Diagnostics of a failed run: Cilium's pods and `cilium status` (its summary of every component and endpoint). */
+  readonly diagnostics = {
+    namespaces: [CILIUM_NAMESPACE],
+    commands: (ctx: MeshContext) => [{ file: 'mesh-cilium-status.txt', argv: ciliumCli(ctx, ['status', '--interactive=false']) }],
+  };
   protected readonly wireguard: boolean = false;
 
   installOperations(ctx: MeshContext): Operation[] {

@@ -5,6 +5,8 @@ import { CiliumMesh } from './cilium-mesh.js';
 import type { CiliumStatusReport } from './cilium-output.js';
 import { checkWireguardPeers, type CheckResult } from './cilium-verify.js';
 import type { MeshContext } from './mesh-adapter.js';
+import { ciliumEvidence } from './cilium-evidence.js';
+import type { MeshEvidence } from './traffic-evidence.js';
 
 /**
  * `cilium-wireguard`: `cilium` plus transparent WireGuard encryption. Cilium encrypts pod traffic between nodes only,
@@ -16,6 +18,7 @@ export class CiliumWireguardMesh extends CiliumMesh {
   override readonly id: string = 'cilium-wireguard';
   override readonly description: string = 'Cilium with transparent WireGuard encryption of pod traffic between nodes';
   protected override readonly wireguard: boolean = true;
+  override readonly evidence: MeshEvidence = ciliumEvidence('wireguard');
 
   protected override async systemChecks(
     _ctx: MeshContext,

@@ -16,9 +16,9 @@ import type { MeshContext } from './mesh-adapter.js';
  * upstream material, and a release asset can be replaced under the same tag. Instead we pin the same nine files at the
  * tag's commit: raw.githubusercontent.com URLs with the commit id in the path are content-addressed by git, and each
  * file's git blob id (read with `git ls-tree` at the tag, i.e. upstream's own record of the content) is kept below so
- * the bytes can be checked before they are applied (`verifyGatewayApiFile`). The executor has no download-and-verify
- * operation yet, so the operations below let kubectl fetch the commit-pinned URLs; the blob ids are checked in tests
- * against the byte-identical copies in /work/shared/reference/gateway-api/v1.5.1/.
+ * the bytes are checked before they are applied: each file is one `apply-url` operation, which downloads it, compares
+ * its git blob id with the pinned one and applies nothing on a mismatch (src/platform/execute-operations.ts). The
+ * pinned ids themselves are checked in tests against the byte-identical copies in /work/shared/reference/gateway-api/v1.5.1/.
  */
 export interface GatewayApiFile {
   /** File name under config/crd/standard/. */

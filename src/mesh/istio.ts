@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { ProcessRunner } from '../core/deps.js';
 import type { KubeClient, KubeObject } from '../core/kube.js';
 import type { ContainerClassifier } from '../metrics/roles.js';
@@ -5,10 +7,13 @@ import type { Operation } from '../platform/operations.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../platform/manifests.js';
 import { gatewayApiInstallOperations } from './gateway-api.js';
 import { ciliumForIstioAmbientOperations } from './istio-cilium.js';
-import { classifyCiliumContainer } from './cilium-common.js';
+import { CILIUM_NAMESPACE, classifyCiliumContainer } from './cilium-common.js';
 import { GATEWAY_NAME_LABEL, ISTIO_NAMESPACE, ISTIO_PROXY_CONTAINER, verifyIstioAmbient, verifyIstioSidecar } from './istio-verify.js';
 import { istioInstalledVersions } from './istio-versions.js';
 import type { MeshAdapter, MeshContext, ToolName, Verification } from './mesh-adapter.js';
+import { controlPlaneNodeSelector, controlPlaneTolerations } from './placement.js';
+import { istioAmbientEvidence } from './istio-evidence.js';
+import { headerEvidence, XFCC, type MeshEvidence } from './traffic-evidence.js';
 
 /**
  * Istio 1.30 in its two data-plane modes, installed with the pinned `istioctl` (which carries the charts and images of
@@ -55,14 +60,40 @@ export function kubeFlags(ctx: MeshContext): string[] {
   return ['--kubeconfig', ctx.kubeconfig, ...(ctx.context ? ['--context', ctx.context] : [])];
 }
 
+/**
+ * The IstioOperator overlay istioctl gets with `--filename` (istioctl 1.30.3 operator/cmd/mesh/install.go: -f/--filename
+ * "Path to file containing IstioOperator custom resource"; `--set profile=…` still picks the profile): istiod on the
+ * control-plane node (placement.ts), through the istio-discovery chart's `pilot.nodeSelector` and `pilot.tolerations`
+ * (manifests/charts/istio-control/istio-discovery/values.yaml at 1.30.3, both empty by default; istioctl hands
+ * `spec.values.pilot` to that chart as its root: operator/pkg/component/component.go, ToHelmValuesTreeRoot "pilot"). ztunnel and istio-cni are DaemonSets: one per node by design.
+ */
+export function istioOperatorOverlay(): string {
+  return stringify({
+    apiVersion: 'install.istio.io/v1alpha1',
+    kind: 'IstioOperator',
+    spec: { values: { pilot: { nodeSelector: controlPlaneNodeSelector(), tolerations: controlPlaneTolerations() } } },
+  });
+}
+
+export function istioOperatorPath(ctx: MeshContext): string {
+  return join(ctx.workDir, 'istio-operator.yaml');
+}
+
 /** `istioctl install` with a profile, then explicit readiness of what that profile deploys. */
 export function istioInstallOperations(ctx: MeshContext, profile: 'minimal' | 'ambient'): Operation[] {
   const version = ctx.versions.meshes.istio.version;
+  const overlay = istioOperatorPath(ctx);
   const ops: Operation[] = [
+    {
+      op: 'write-file',
+      title: 'Writing the IstioOperator overlay (istiod on the control-plane node)',
+      path: overlay,
+      content: `# from mesh-bench src/mesh/istio.ts\n${istioOperatorOverlay()}`,
+    },
     {
       op: 'run',
       title: `Installing Istio ${version} (profile ${profile})`,
-      argv: ['istioctl', 'install', '--skip-confirmation', '--set', `profile=${profile}`, ...kubeFlags(ctx)],
+      argv: ['istioctl', 'install', '--skip-confirmation', '--set', `profile=${profile}`, '--filename', overlay, ...kubeFlags(ctx)],
       timeoutMs: ISTIOCTL_INSTALL_TIMEOUT_MS,
     },
     // Names and labels: operator/pkg/component/component.go (istiod/discovery, istio-cni-node/install-cni,
@@ -160,6 +191,8 @@ export class IstioMesh implements MeshAdapter {
   readonly description: string;
   readonly kindConfig: 'default' | 'no-cni';
   readonly tools: ToolName[];
+  readonly evidence: MeshEvidence;
+  readonly diagnostics: NonNullable<MeshAdapter['diagnostics']>;
 
   constructor(readonly variant: IstioVariant) {
     this.id = variant === 'sidecar' ? 'istio' : `istio-${variant}`;
@@ -167,6 +200,19 @@ export class IstioMesh implements MeshAdapter {
     this.kindConfig = variant === 'ambient-cilium' ? 'no-cni' : 'default';
     // cilium-common installs Cilium with cilium-cli (`cilium install`), not helm.
     this.tools = variant === 'ambient-cilium' ? ['istioctl', 'cilium'] : ['istioctl'];
+    // Diagnostics of a failed run (istioctl 1.30.3: `proxy-status` lists every proxy and its xDS sync state;
+    // `ztunnel-config workloads` what ztunnel knows of each workload, with its protocol HBONE or TCP).
+    this.diagnostics = {
+      namespaces: variant === 'ambient-cilium' ? [ISTIO_NAMESPACE, CILIUM_NAMESPACE] : [ISTIO_NAMESPACE],
+      commands: (ctx: MeshContext) => [
+        { file: 'mesh-istioctl-proxy-status.txt', argv: ['istioctl', 'proxy-status', ...kubeFlags(ctx)] },
+        ...(variant === 'sidecar' ? [] : [{ file: 'mesh-istioctl-ztunnel-workloads.txt', argv: ['istioctl', 'ztunnel-config', 'workloads', ...kubeFlags(ctx)] }]),
+      ],
+    };
+    this.evidence =
+      variant === 'sidecar'
+        ? headerEvidence(XFCC, "the server's Istio sidecar")
+        : istioAmbientEvidence(variant === 'ambient-waypoint' ? WAYPOINT_NAME : null);
   }
 
   installOperations(ctx: MeshContext): Operation[] {

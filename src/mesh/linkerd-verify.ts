@@ -100,9 +100,10 @@ export async function verifyLinkerd(ctx: MeshContext, kube: KubeClient, runner: 
   try {
     output = (await runner.run(argv, { timeoutMs: 3 * 60_000 })).stdout;
   } catch (error) {
-    // linkerd check exits 1 when a check fails (cli/cmd/check.go os.Exit(1)); its JSON is still in the output.
+    // linkerd check exits 1 when a check fails (cli/cmd/check.go os.Exit(1)); its JSON is still on stdout, whole
+    // (a CommandError's `output` is only the tail of both streams, which cuts a long report mid-object).
     if (!(error instanceof CommandError)) throw error;
-    output = error.output;
+    output = error.stdout ?? error.output;
   }
   let report: LinkerdCheckOutput;
   try {

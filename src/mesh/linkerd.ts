@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { V1Container } from '@kubernetes/client-node';
 import type { ProcessRunner } from '../core/deps.js';
 import type { KubeClient, KubeObject } from '../core/kube.js';
@@ -7,6 +9,8 @@ import { imageTag } from './cilium-common.js';
 import { gatewayApiInstallOperations } from './gateway-api.js';
 import { LINKERD_PROXY_CONTAINER, verifyLinkerd } from './linkerd-verify.js';
 import type { MeshAdapter, MeshContext, ToolName, Verification } from './mesh-adapter.js';
+import { controlPlaneNodeSelector, controlPlaneTolerations } from './placement.js';
+import { headerEvidence, L5D_CLIENT_ID, type MeshEvidence } from './traffic-evidence.js';
 
 /**
  * `linkerd`: Linkerd edge with its proxy injected beside every benchmark pod, installed the documented way with the
@@ -45,12 +49,38 @@ function kubeFlags(ctx: MeshContext): string[] {
   return ['--kubeconfig', ctx.kubeconfig, ...(ctx.context ? ['--context', ctx.context] : [])];
 }
 
+/**
+ * Helm values for `linkerd install --values` (linkerd.io reference/cli/install: "configured by using the --set, --values,
+ * --set-string and --set-file flags"): the control plane on the control-plane node (placement.ts), through the
+ * chart's top-level `nodeSelector` (default `kubernetes.io/os: linux`, kept) and `tolerations` (commented out by
+ * default), which every control-plane workload uses (charts/linkerd-control-plane/values.yaml at edge-26.8.3).
+ */
+export function linkerdPlacementValues(): string {
+  return stringify({ nodeSelector: { 'kubernetes.io/os': 'linux', ...controlPlaneNodeSelector() }, tolerations: controlPlaneTolerations() });
+}
+
+export function linkerdValuesPath(ctx: MeshContext): string {
+  return join(ctx.workDir, 'linkerd-values.yaml');
+}
+
 export function linkerdInstallOperations(ctx: MeshContext): Operation[] {
   const version = ctx.versions.meshes.linkerd.version;
+  const values = linkerdValuesPath(ctx);
   return [
     ...gatewayApiInstallOperations(ctx),
     { op: 'run-apply', title: `Installing Linkerd ${version} CRDs`, argv: ['linkerd', 'install', '--crds', ...kubeFlags(ctx)], timeoutMs: RENDER_TIMEOUT_MS },
-    { op: 'run-apply', title: `Installing the Linkerd ${version} control plane`, argv: ['linkerd', 'install', ...kubeFlags(ctx)], timeoutMs: RENDER_TIMEOUT_MS },
+    {
+      op: 'write-file',
+      title: 'Writing Linkerd values (control plane on the control-plane node)',
+      path: values,
+      content: `# from mesh-bench src/mesh/linkerd.ts\n${linkerdPlacementValues()}`,
+    },
+    {
+      op: 'run-apply',
+      title: `Installing the Linkerd ${version} control plane`,
+      argv: ['linkerd', 'install', '--values', values, ...kubeFlags(ctx)],
+      timeoutMs: RENDER_TIMEOUT_MS,
+    },
     ...CONTROL_PLANE_DEPLOYMENTS.map(
       ([name, component]): Operation => ({
         op: 'wait-rollout',
@@ -97,6 +127,12 @@ export class LinkerdMesh implements MeshAdapter {
   readonly kindConfig = 'default' as const;
   readonly tools: ToolName[] = ['linkerd'];
   readonly classify = linkerdClassifier;
+  readonly evidence: MeshEvidence = headerEvidence(L5D_CLIENT_ID, "the server's Linkerd proxy");
+  /** Diagnostics of a failed run: the control plane's pods and `linkerd check` (every check with its hint). */
+  readonly diagnostics = {
+    namespaces: [LINKERD_NAMESPACE],
+    commands: (ctx: MeshContext) => [{ file: 'mesh-linkerd-check.txt', argv: ['linkerd', 'check', ...kubeFlags(ctx)] }],
+  };
 
   installOperations(ctx: MeshContext): Operation[] {
     return linkerdInstallOperations(ctx);

@@ -3,6 +3,7 @@ import type { ProcessRunner } from '../core/deps.js';
 import type { ContainerClassifier } from '../metrics/roles.js';
 import type { Versions } from '../platform/versions.js';
 import type { Operation } from '../platform/operations.js';
+import type { MeshEvidence } from './traffic-evidence.js';
 
 /**
  * One adapter per system (STYLE.md: MeshAdapter by role, CiliumMesh/IstioMesh… by technology). An adapter is data
@@ -59,6 +60,16 @@ export interface MeshAdapter {
   postDeployOperations(ctx: MeshContext): Operation[];
   /** Proof the workload is meshed; a mesh run on an unmeshed workload must fail here. */
   verify(ctx: MeshContext, kube: KubeClient, runner: ProcessRunner): Promise<Verification>;
+  /**
+   * What a burst through the measured path must show for the mesh to have handled it (traffic-evidence.ts). Absent for
+   * the baseline: then only "no mesh header on any request" is required.
+   */
+  evidence?: MeshEvidence;
+  /**
+   * What a failed run collects about the mesh (diagnostics bundle, src/platform/diagnostics.ts): the namespaces its
+   * pods run in (described, with their events) and its CLI's own status commands, each written to `file`.
+   */
+  diagnostics?: { namespaces: string[]; commands(ctx: MeshContext): Array<{ file: string; argv: string[] }> };
   /** Containers the mesh adds, by role (workload and load client are classified by the platform). */
   classify: ContainerClassifier;
   /** Versions as installed, asked of the CLI and the cluster (not the pins). */

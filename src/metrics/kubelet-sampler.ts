@@ -27,7 +27,9 @@ export function startKubeletSampler(kube: KubeClient, nodes: readonly string[], 
       nodes.map(async (node) => {
         const at = now();
         try {
-          scrapes.push(parseResourceMetrics(await kube.nodeProxyGet(node, KUBELET_RESOURCE_PATH), node, at));
+          // A scrape may retry transient failures only until the next one is due (and stop() never waits longer).
+          const text = await kube.nodeProxyGet(node, KUBELET_RESOURCE_PATH, { timeoutMs: everyMs });
+          scrapes.push(parseResourceMetrics(text, node, at));
         } catch (error) {
           failures.push(`${node}: ${error instanceof Error ? error.message : String(error)}`);
         }

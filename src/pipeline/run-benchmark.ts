@@ -8,14 +8,21 @@ import { collectEnvironment } from '../core/environment.js';
 import { aggregateStep } from '../analysis/aggregate-step.js';
 import { compareRun } from '../analysis/compare.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { expectedDuration, expectedDurationLine } from '../scenario/expected-duration.js';
 import { resultDirName, writeRunResult } from '../report/result-file.js';
+import { checkOutputDir } from '../report/output-location.js';
 import type { Platform, PreparedSystem } from '../platform/platform.js';
+import { timed } from '../platform/phase-timing.js';
+import { SystemRecord } from './system-record.js';
 import { UNMESHED_SUFFIX } from '../platform/variants.js';
+import { connectionReasons, withIntegrity } from '../platform/target-integrity.js';
 
 /**
- * `bench run`: flags → resolved scenario (an invalid file stops here, exit 2, nothing created) → for each system:
- * prepare → repetitions × steps → teardown → results written after every system (so a later failure or SIGINT keeps
- * the earlier systems) → comparisons against the reference → final results and report.
+ * `bench run`: `--out` checked and flags → resolved scenario (a bad location or an invalid file stops here, exit 2,
+ * nothing created) → for each system: prepare → repetitions × steps → teardown → comparisons against the reference →
+ * final results and report. The run directory is created exclusively (a run started in the same second gets `-2`,
+ * `-3`…), and the results are written atomically after every repetition, so a failure, a signal or a kill later on
+ * keeps every repetition already measured (a file written mid-run says `interrupted` until the run finishes).
  */
 export interface RunRequest {
   scenarioPath: string;
@@ -56,9 +63,12 @@ export function validateSystems(systems: readonly string[], platform: Pick<Platf
 }
 
 export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+  await checkOutputDir('--out', req.outDir, deps);
   const scenario = await loadScenario(req.scenarioPath, { fs: deps.fs, availableCores: deps.availableCores });
   validateSystems(req.systems, deps.platform);
   await deps.platform.preflight?.(req.systems);
+  const target = deps.platform.target;
+  deps.logger.info(expectedDurationLine(expectedDuration(scenario, req.systems, target, REFERENCE_SYSTEM), target));
   const environment = await collectEnvironment(deps.runner, deps.repoDir);
   const createdAt = new Date(deps.clock.now());
   const dir = await freshDir(join(req.outDir, resultDirName(createdAt, scenario.name)), deps);
@@ -78,9 +88,14 @@ export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunO
   };
   for (const id of req.systems) {
     if (deps.signal.aborted) break;
-    result.systems.push(...(await runSystem(id, scenario, deps)));
-    finalize(result, deps);
-    await writeRunResult(dir, result, { fs: deps.fs });
+    const done = result.systems;
+    const save = async (systems: SystemResult[], interim = true): Promise<void> => {
+      result.systems = [...done, ...systems];
+      // Comparisons (bootstraps and permutation tests over every system) wait for a finished system.
+      finalize(result, deps, !interim);
+      await writeRunResult(dir, result, { fs: deps.fs });
+    };
+    await save(await runSystem(id, scenario, deps, save, dir), false);
   }
   if (deps.signal.aborted) result.status = 'interrupted';
   finalize(result, deps);
@@ -90,11 +105,12 @@ export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunO
   return { result, dir, exitCode };
 }
 
-function finalize(result: RunResult, deps: RunDeps): void {
+function finalize(result: RunResult, deps: RunDeps, compare = true): void {
   result.finishedAt = new Date(deps.clock.now()).toISOString();
   if (result.systems.some((s) => s.status === 'interrupted') || deps.signal.aborted) result.status = 'interrupted';
   else if (result.systems.some((s) => s.status === 'failed')) result.status = 'failed';
-  result.comparisons = comparisons(result);
+  else result.status = 'completed';
+  if (compare) result.comparisons = comparisons(result);
 }
 
 /**
@@ -110,14 +126,29 @@ export function comparisons(result: RunResult): RunResult['comparisons'] {
   return out;
 }
 
+/** Creates the run directory exclusively: checking first and creating later would let two runs share one. */
 async function freshDir(base: string, deps: RunDeps): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
-    if (!(await deps.fs.exists(candidate))) return candidate;
+    if (await deps.fs.mkdirExclusive(candidate)) return candidate;
   }
 }
 
-async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps): Promise<SystemResult[]> {
+/**
+ * One system, every variant. `save` receives the results so far after every repetition (marked interrupted: that is
+ * what they are if nothing else is ever written) and must write them before measuring goes on.
+ */
+async function runSystem(
+  id: string,
+  scenario: ResolvedScenario,
+  deps: RunDeps,
+  save: (systems: SystemResult[]) => Promise<void>,
+  runDir: string | null = null,
+): Promise<SystemResult[]> {
+  // Each step's aggregate (a bootstrap) is recomputed only when its repetitions changed: saves happen after each one.
+  const aggregates = new Map<string, { count: number; aggregate: StepResult['aggregate'] }>();
+  // Phases, traffic proof, mesh pods and diagnostics, as the platform reports them (system-record.ts).
+  const record = new SystemRecord(runDir, id);
   const startedAt = new Date(deps.clock.now()).toISOString();
   const reps = new Map<string, Map<string, RepetitionResult[]>>();
   let failure: Failure | null = null;
@@ -127,7 +158,7 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
   const log = deps.logger;
   try {
     log.stepStart(`Preparing ${id}`);
-    prepared = await deps.platform.prepare(id, scenario, deps.signal);
+    prepared = await deps.platform.prepare(id, scenario, deps.signal, record);
     log.stepEnd(`Preparing ${id}`, true);
     for (const v of prepared.variants) reps.set(v, new Map(scenario.steps.map((s) => [s.name, []])));
     // Repetitions outermost, then steps, then variants: slow drift (thermal, noisy neighbours) spreads over every
@@ -142,12 +173,17 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
           phase = `measure ${variant} ${step.name} (repetition ${rep})`;
           const title = `${variant}: ${step.name}, repetition ${rep}/${scenario.repetitions}`;
           log.stepStart(title);
-          const { run, resources } = await prepared.measure(variant, step, {
-            errorBudget: scenario.errorBudget,
-            thresholds: scenario.thresholds,
-            seed: scenario.seed + rep,
-            signal: deps.signal,
-          });
+          const system = prepared;
+          const measured = await timed(record, deps.clock, `measure ${variant} ${step.name} #${rep}`, () =>
+            system.measure(variant, step, {
+              errorBudget: scenario.errorBudget,
+              thresholds: scenario.thresholds,
+              seed: scenario.seed + rep,
+              signal: deps.signal,
+            }),
+          );
+          const { resources, targetFailure } = measured;
+          const run = withIntegrity(measured.run, connectionReasons(measured.run));
           if (deps.signal.aborted) {
             // A repetition cut short measured less than it says: it is not kept.
             log.stepEnd(`${title}: interrupted, discarded`, false);
@@ -157,6 +193,9 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
           reps.get(variant)!.get(step.name)!.push({ ...run, step, repetition: rep, resources });
           const why = run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : '';
           log.stepEnd(`${title}: ${run.status}${why}`, run.status === 'valid');
+          await save(build('interrupted'));
+          // The target died under this repetition (kept, invalid, with the reason): the system fails.
+          if (targetFailure) throw targetFailure;
         }
       }
     }
@@ -167,6 +206,8 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
     else {
       failure = toFailure(phase, error);
       log.stepEnd(`${id}: ${phase} failed: ${failure.message}`, false);
+      // Before teardown: what the cluster looked like when it failed (the platform's diagnostics bundle).
+      await prepared?.diagnose?.(failure.message).catch((e: unknown) => log.warn(`diagnostics of ${id}: ${e instanceof Error ? e.message : String(e)}`));
     }
   } finally {
     try {
@@ -176,31 +217,40 @@ async function runSystem(id: string, scenario: ResolvedScenario, deps: RunDeps):
       failure ??= toFailure('teardown', error);
     }
   }
-  const finishedAt = new Date(deps.clock.now()).toISOString();
-  const variants = prepared ? prepared.variants : [id];
-  return variants.map((variant) => {
-    const byStep = reps.get(variant);
-    const steps: StepResult[] = scenario.steps.map((s) => {
-      const repetitions = byStep?.get(s.name) ?? [];
+  return build(interrupted ? 'interrupted' : failure ? 'failed' : 'completed');
+
+  function build(status: SystemResult['status']): SystemResult[] {
+    const finishedAt = new Date(deps.clock.now()).toISOString();
+    const variants = prepared ? prepared.variants : [id];
+    return variants.map((variant) => {
+      const byStep = reps.get(variant);
+      const steps: StepResult[] = scenario.steps.map((s) => {
+        const repetitions = byStep?.get(s.name) ?? [];
+        const key = `${variant}\n${s.name}`;
+        let cached = aggregates.get(key);
+        if (cached?.count !== repetitions.length) {
+          cached = {
+            count: repetitions.length,
+            aggregate: aggregateStep(repetitions, { seed: scenario.seed, maxCv: scenario.thresholds.maxCv, mode: s.mode }),
+          };
+          aggregates.set(key, cached);
+        }
+        return { name: s.name, config: s, repetitions: [...repetitions], aggregate: cached.aggregate };
+      });
       return {
-        name: s.name,
-        config: s,
-        repetitions,
-        aggregate: aggregateStep(repetitions, { seed: scenario.seed, maxCv: scenario.thresholds.maxCv, mode: s.mode }),
+        id: variant,
+        target: deps.platform.target,
+        status,
+        startedAt,
+        finishedAt,
+        failure,
+        versions: prepared?.versions() ?? {},
+        meshComponents: prepared?.meshComponents() ?? [],
+        ...record.fields(variant),
+        steps,
       };
     });
-    return {
-      id: variant,
-      target: deps.platform.target,
-      status: interrupted ? 'interrupted' : failure ? 'failed' : 'completed',
-      startedAt,
-      finishedAt,
-      failure,
-      versions: prepared?.versions() ?? {},
-      meshComponents: prepared?.meshComponents() ?? [],
-      steps,
-    };
-  });
+  }
 }
 
 export function toFailure(step: string, error: unknown): Failure {

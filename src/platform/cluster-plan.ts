@@ -9,9 +9,11 @@ import { renderKindConfig } from './kind-config.js';
 import type { Versions } from './versions.js';
 import { benchNamespace, loadClient, LOAD_CLIENT_CONTAINER, LOAD_CLIENT_NAME, serverChain, serverName, serverUrl } from './manifests.js';
 import { execTimeoutMs, loadArgv } from './in-cluster-load.js';
+import type { MeasureOptions } from './platform.js';
 import { KUBELET_RESOURCE_PATH, SCRAPE_INTERVAL_MS } from '../metrics/kubelet-sampler.js';
 import { imageOperations } from './image-build.js';
 import { UNMESHED_SUFFIX } from './variants.js';
+import { BURST_STEP } from './traffic-proof.js';
 
 /**
  * The whole life of one system on a cluster as operations, in order: a pure function of its inputs, shared by
@@ -39,6 +41,8 @@ export interface ClusterPlanInput {
   context?: string;
   image: string;
   kindConfigs: Record<MeshAdapter['kindConfig'], KindConfig>;
+  /** `linux/<arch>` of the Docker engine the kind nodes run on: `docker save --platform` (see image-build.ts). */
+  imagePlatform?: string;
 }
 
 /** Where one variant of a system is measured. */
@@ -70,10 +74,29 @@ export function kubectlBase(p: Pick<ClusterPlanInput, 'kubeconfig' | 'context'>)
   return ['kubectl', '--kubeconfig', p.kubeconfig, ...(p.context ? ['--context', p.context] : [])];
 }
 
+/** How long every node may take to become Ready once its CNI is there (kind's own `--wait` default is 5m too). */
+export const NODES_READY_TIMEOUT_MS = 5 * 60_000;
+/** kubeadm's CoreDNS add-on, which kind keeps: Deployment kube-system/coredns, pods labelled k8s-app=kube-dns. */
+export const COREDNS = { namespace: 'kube-system', name: 'coredns', selector: 'k8s-app=kube-dns' } as const;
+
+/** Nodes of a kind config: one control plane when it lists none (kind's default). */
+export function kindNodeCount(config: KindConfig): number {
+  return config.nodes?.length ?? 1;
+}
+
+/**
+ * A cluster without a CNI (the Cilium systems) is created without `--wait`: its nodes cannot be Ready before the
+ * CNI is installed, and kind's `--wait` then only warns after the whole timeout and still exits 0 (kind v0.32.0
+ * pkg/cluster/internal/create/actions/waitforready/waitforready.go: on timeout it prints "WARNING: Timed out
+ * waiting for the nodes to be ready." and returns nil). Nodes are waited for after the CNI instead (readinessSection,
+ * and cilium-common's install operations before anything else is scheduled).
+ */
 export function createClusterSection(p: ClusterPlanInput): PlanSection {
   const configPath = join(p.workDir, 'kind-config.yaml');
+  const wait = p.adapter.kindConfig === 'no-cni' ? [] : ['--wait', '5m'];
   return {
     title: `Create kind cluster ${p.clusterName}`,
+    phase: 'cluster create',
     operations: [
       {
         op: 'write-file',
@@ -85,7 +108,7 @@ export function createClusterSection(p: ClusterPlanInput): PlanSection {
         op: 'run',
         title: `Create cluster ${p.clusterName}`,
         // --kubeconfig: kind writes the cluster's credentials to this run-private file, never ~/.kube/config.
-        argv: ['kind', 'create', 'cluster', '--name', p.clusterName, '--config', configPath, '--kubeconfig', p.kubeconfig, '--wait', '5m'],
+        argv: ['kind', 'create', 'cluster', '--name', p.clusterName, '--config', configPath, '--kubeconfig', p.kubeconfig, ...wait],
         timeoutMs: CREATE_TIMEOUT_MS,
       },
     ],
@@ -130,13 +153,36 @@ export function deploySection(p: ClusterPlanInput): PlanSection {
     ops.push({ op: 'wait-rollout', title: `Wait for ${v.namespace}/${LOAD_CLIENT_NAME}`, kind: 'Deployment', namespace: v.namespace, name: LOAD_CLIENT_NAME, timeoutMs: ROLLOUT_TIMEOUT_MS });
   }
   ops.push(...p.adapter.postDeployOperations(ctx));
-  ops.push({
-    op: 'check',
-    title: `Verify the workload is meshed by ${p.adapter.id}`,
-    check: 'verify-meshed',
-    description: `${p.adapter.id}: proof that ${BENCH_NAMESPACE} pods are in the data path (${p.adapter.description}); a failure stops the run`,
-  });
-  return { title: 'Deploy the workload', operations: ops };
+  return { title: 'Deploy the workload', phase: 'deploy', operations: ops };
+}
+
+/** Proof before measuring: the cluster's own view (verify), then a burst through the measured path (traffic-proof.ts). */
+export function verifySection(p: ClusterPlanInput): PlanSection {
+  const a = p.adapter;
+  const variants = variantsOf(a);
+  return {
+    title: 'Verify the mesh is on the measured path',
+    phase: 'verify',
+    operations: [
+      {
+        op: 'check',
+        title: `Verify the workload is meshed by ${a.id}`,
+        check: 'verify-meshed',
+        description: `${a.id}: proof that ${BENCH_NAMESPACE} pods are in the data path (${a.description}); a failure stops the run`,
+      },
+      {
+        op: 'check',
+        title: 'Prove it by traffic: a burst through the measured path',
+        check: 'traffic-proof',
+        description:
+          `per variant (${variants.map((v) => v.id).join(', ')}): ${BURST_STEP.rate} req/s for ${BURST_STEP.durationS} s from the load client to ${serverUrl(BENCH_NAMESPACE).replace(BENCH_NAMESPACE, '<namespace>')}, ` +
+          `counters read before and after. ` +
+          (variants.some((v) => v.meshed) ? `Meshed: ${a.evidence?.expected ?? 'no evidence declared'}. ` : '') +
+          `Unmeshed: no mesh header on any request${a.evidence ? `; ${a.evidence.expectedUnmeshed}` : ''}. ` +
+          `A variant that fails this stops the run ("not meshed: expected …, saw …") before anything is measured`,
+      },
+    ],
+  };
 }
 
 export function versionsSection(p: ClusterPlanInput): PlanSection {
@@ -144,7 +190,7 @@ export function versionsSection(p: ClusterPlanInput): PlanSection {
     { op: 'run', title: 'Record the kubectl version', argv: ['kubectl', 'version', '--client', '--output', 'json'], timeoutMs: 30_000, capture: 'kubectl' },
   ];
   if (p.target === 'kind') ops.unshift({ op: 'run', title: 'Record the kind version', argv: ['kind', 'version'], timeoutMs: 30_000, capture: 'kind' });
-  return { title: 'Record versions (the API server is asked through the API)', operations: ops };
+  return { title: 'Record versions (the API server is asked through the API)', phase: 'versions', operations: ops };
 }
 
 /** One exec per step and repetition and variant, in the order the run measures them. */
@@ -159,7 +205,7 @@ export function measureSection(p: ClusterPlanInput): PlanSection {
   const s = p.scenario;
   for (let rep = 1; rep <= s.repetitions; rep++) {
     for (const step of s.steps) {
-      for (const v of variantsOf(p.adapter)) ops.push(measureOperation(v, step, { errorBudget: s.errorBudget, seed: s.seed + rep }, rep));
+      for (const v of variantsOf(p.adapter)) ops.push(measureOperation(v, step, { errorBudget: s.errorBudget, thresholds: s.thresholds, seed: s.seed + rep }, rep));
     }
   }
   return { title: 'Measure', operations: ops };
@@ -168,7 +214,7 @@ export function measureSection(p: ClusterPlanInput): PlanSection {
 export function measureOperation(
   v: Variant,
   step: ResolvedScenario['steps'][number],
-  o: { errorBudget: number; seed: number },
+  o: Pick<MeasureOptions, 'errorBudget' | 'seed' | 'thresholds'>,
   rep: number,
 ): Extract<Operation, { op: 'exec' }> {
   return {
@@ -207,6 +253,34 @@ export function teardownSection(p: ClusterPlanInput): PlanSection {
   };
 }
 
+/**
+ * Before the first measured step: every node Ready (on a no-CNI cluster the first moment they can be) and cluster DNS
+ * answering, since the load URL is a Service DNS name (serverUrl).
+ */
+export function readinessSection(p: ClusterPlanInput): PlanSection {
+  return {
+    title: 'Wait for the nodes and cluster DNS',
+    phase: 'readiness',
+    operations: [
+      {
+        op: 'wait-nodes',
+        title: `Waiting for all ${kindNodeCount(p.kindConfigs[p.adapter.kindConfig])} nodes to be Ready`,
+        minNodes: kindNodeCount(p.kindConfigs[p.adapter.kindConfig]),
+        timeoutMs: NODES_READY_TIMEOUT_MS,
+      },
+      {
+        op: 'wait-rollout',
+        title: `Waiting for CoreDNS (Deployment ${COREDNS.namespace}/${COREDNS.name})`,
+        kind: 'Deployment',
+        namespace: COREDNS.namespace,
+        name: COREDNS.name,
+        selector: COREDNS.selector,
+        timeoutMs: ROLLOUT_TIMEOUT_MS,
+      },
+    ],
+  };
+}
+
 export function preparationSections(p: ClusterPlanInput): PlanSection[] {
   const ctx = meshContext(p);
   const sections: PlanSection[] = [];
@@ -214,12 +288,21 @@ export function preparationSections(p: ClusterPlanInput): PlanSection[] {
     sections.push(createClusterSection(p));
     sections.push({
       title: 'Build and load the workload image',
-      operations: imageOperations({ repoDir: p.repoDir, workDir: p.workDir, tag: p.image, clusterName: p.clusterName }),
+      phase: 'image load',
+      operations: imageOperations({
+        repoDir: p.repoDir,
+        workDir: p.workDir,
+        tag: p.image,
+        clusterName: p.clusterName,
+        ...(p.imagePlatform ? { platform: p.imagePlatform } : {}),
+      }),
     });
     const install = p.adapter.installOperations(ctx);
-    if (install.length) sections.push({ title: `Install ${p.adapter.id}`, operations: install });
+    if (install.length) sections.push({ title: `Install ${p.adapter.id}`, phase: 'mesh install', operations: install });
+    sections.push(readinessSection(p));
   }
   sections.push(deploySection(p));
+  sections.push(verifySection(p));
   sections.push(versionsSection(p));
   return sections;
 }

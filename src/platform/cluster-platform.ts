@@ -5,7 +5,7 @@ import { BenchError, ExitCode, PreflightError } from '../core/errors.js';
 import type { ResolvedScenario } from '../core/scenario-types.js';
 import type { MeshAdapter } from '../mesh/mesh-adapter.js';
 import { composeClassifiers, type ContainerClassifier } from '../metrics/roles.js';
-import { meshComponents } from '../mesh/mesh-components.js';
+import { meshComponents, meshPodPlacements } from '../mesh/mesh-components.js';
 import { startKubeletSampler } from '../metrics/kubelet-sampler.js';
 import { summarizeResources } from '../metrics/summarize-resources.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SERVER_CONTAINER, LOAD_CLIENT_CONTAINER } from './manifests.js';
@@ -13,7 +13,10 @@ import { executeOperations, execInDeployment, type OperationDeps } from './execu
 import { parseInPodResult } from './in-cluster-load.js';
 import type { KindConfig } from './kind-config.js';
 import type { Versions } from './versions.js';
-import type { Measurement, Platform, PreparedSystem } from './platform.js';
+import type { Measurement, Platform, PreparedSystem, SystemRecorder } from './platform.js';
+import { timed } from './phase-timing.js';
+import { proofFailure, proveVariant } from './traffic-proof.js';
+import { collectDiagnostics } from './diagnostics.js';
 import {
   BENCH_NAMESPACE,
   measureOperation,
@@ -25,6 +28,7 @@ import {
   type Variant,
 } from './cluster-plan.js';
 import { parseToolVersions } from './tool-versions.js';
+import { measureWithIntegrity } from './target-integrity.js';
 import { assertPreflight, DEFAULT_NEEDS, KIND_TARGET_TOOLS, runPreflight } from './preflight.js';
 import type { ToolName } from '../mesh/mesh-adapter.js';
 
@@ -46,6 +50,8 @@ export interface ClusterPlatformOptions {
   keepCluster: boolean;
   image: string;
   kindConfigs: Record<MeshAdapter['kindConfig'], KindConfig>;
+  /** `linux/<arch>` for `docker save --platform` (kind targets; see image-build.ts). */
+  imagePlatform?: string;
   /** Cores of this machine (preflight). */
   cores: number;
   /** Existing target: the user's kubeconfig file (read, never written) and context. */
@@ -84,6 +90,7 @@ export class ClusterPlatform implements Platform {
       ...(existing ? { context: existing.context } : {}),
       image: this.o.image,
       kindConfigs: this.o.kindConfigs,
+      ...(this.o.imagePlatform ? { imagePlatform: this.o.imagePlatform } : {}),
     };
   }
 
@@ -100,7 +107,7 @@ export class ClusterPlatform implements Platform {
     assertPreflight(report);
   }
 
-  async prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal): Promise<PreparedSystem> {
+  async prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal, recorder?: SystemRecorder): Promise<PreparedSystem> {
     const p = this.planInput(systemId, scenario);
     const d = this.o.deps;
     let kube: KubeClient | null = null;
@@ -121,6 +128,15 @@ export class ClusterPlatform implements Platform {
           for (const line of v.evidence) d.logger.debug(`verify ${systemId}: ${line}`);
           if (!v.ok) throw new BenchError(`${systemId}: the workload is not meshed: ${v.problem ?? 'verification failed'}`, ExitCode.runFailed);
         },
+        // Proof by traffic (traffic-proof.ts): every variant, before anything is measured.
+        'traffic-proof': async () => {
+          for (const v of variantsOf(p.adapter)) {
+            const proof = await proveVariant(p.adapter, ctx, v, scenario, { kube: kubeOf(), runner: d.runner, clock: d.clock });
+            recorder?.trafficProof(v.id, proof);
+            d.logger.debug(`traffic proof ${v.id}: ${proof.seen}`);
+            if (!proof.ok) throw proofFailure(v, proof);
+          }
+        },
       },
     };
     let created = false;
@@ -132,29 +148,64 @@ export class ClusterPlatform implements Platform {
         return;
       }
       // Teardown must run even after SIGINT: it gets its own, never-aborted signal.
-      await executeOperations(teardownSection(p).operations, { ...opDeps, signal: new AbortController().signal });
+      await timed(recorder, d.clock, 'teardown', () => executeOperations(teardownSection(p).operations, { ...opDeps, signal: new AbortController().signal }));
+    };
+    // A failed system's diagnostics bundle, collected before its teardown (diagnostics.ts); never replaces the failure.
+    const diagnose = async (failure: string): Promise<void> => {
+      if (!recorder?.diagnosticsDir || !created) return;
+      const where = recorder.diagnosticsDir;
+      const bundle = await collectDiagnostics(p, ctx, where.path, failure, d).catch((e: unknown) => {
+        d.logger.warn(`diagnostics of ${systemId}: ${e instanceof Error ? e.message : String(e)}`);
+        return null;
+      });
+      if (bundle) recorder.diagnostics({ ...bundle, dir: where.inResult });
     };
     try {
       if (this.o.target === 'existing') await this.claimNamespaces(kubeOf(), p);
       // From here on something may exist that the teardown must remove (a half-created kind cluster included).
       created = true;
-      await executeOperations(preparationSections(p).flatMap((s) => s.operations), opDeps);
+      for (const section of preparationSections(p)) {
+        await timed(recorder, d.clock, section.phase ?? section.title, () => executeOperations(section.operations, opDeps));
+      }
+      // Still preparing: a failure reading versions, nodes or components must tear the cluster down too.
+      const versions: Record<string, string> = {
+        ...parseToolVersions(captured),
+        kubernetes: await kubeOf().serverVersion(),
+        ...(await p.adapter.installedVersions(ctx, kubeOf(), d.runner)),
+      };
+      const nodes = (await kubeOf().listNodes()).map((n) => n.metadata?.name ?? '').filter(Boolean);
+      const components = p.adapter.id === 'baseline' ? [] : meshComponents(await kubeOf().listAllPods(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!));
+      if (p.adapter.id !== 'baseline') {
+        recorder?.meshPods(meshPodPlacements(await kubeOf().listAllPods(), await kubeOf().listNodes(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!)));
+      }
+      return { ...this.prepared(kubeOf(), p, versions, nodes, components, teardown), diagnose };
     } catch (error) {
+      if (!signal.aborted) await diagnose(error instanceof Error ? error.message : String(error));
       await teardown().catch((e: unknown) => d.logger.warn(`teardown after failure: ${e instanceof Error ? e.message : String(e)}`));
       throw error;
     }
-    const versions: Record<string, string> = {
-      ...parseToolVersions(captured),
-      kubernetes: await kubeOf().serverVersion(),
-      ...(await p.adapter.installedVersions(ctx, kubeOf(), d.runner)),
-    };
-    const nodes = (await kubeOf().listNodes()).map((n) => n.metadata?.name ?? '').filter(Boolean);
-    const components = p.adapter.id === 'baseline' ? [] : meshComponents(await kubeOf().listAllPods(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!));
+  }
+
+  private prepared(
+    kube: KubeClient,
+    p: ClusterPlanInput,
+    versions: Record<string, string>,
+    nodes: string[],
+    components: ReturnType<typeof meshComponents>,
+    teardown: () => Promise<void>,
+  ): PreparedSystem {
     return {
       variants: variantsOf(p.adapter).map((v) => v.id),
       versions: () => versions,
       meshComponents: () => components,
-      measure: (variantId, step, o) => this.measure(kubeOf(), p, variantId, nodes, step, o),
+      // Measured pods and their nodes snapshotted around each repetition: a changed target makes it invalid.
+      measure: (variantId, step, o) =>
+        measureWithIntegrity(
+          kube,
+          variantsOf(p.adapter).find((v) => v.id === variantId)?.namespace ?? variantId,
+          () => this.measure(kube, p, variantId, nodes, step, o),
+          p.adapter.id === 'baseline' ? undefined : p.adapter.classify,
+        ),
       teardown,
     };
   }
@@ -169,10 +220,10 @@ export class ClusterPlatform implements Platform {
   ): Promise<Measurement> {
     const variant = variantsOf(p.adapter).find((v) => v.id === variantId);
     if (!variant) throw new Error(`no variant ${variantId} of ${p.adapter.id}`);
-    const op = measureOperation(variant, step, { errorBudget: o.errorBudget, seed: o.seed }, 0);
+    const op = measureOperation(variant, step, { errorBudget: o.errorBudget, thresholds: o.thresholds, seed: o.seed }, 0);
     const sampler = startKubeletSampler(kube, nodes);
     const startedMs = this.o.deps.clock.now();
-    const exec = await execInDeployment(kube, op).then(
+    const exec = await execInDeployment(kube, op, o.signal).then(
       (out) => ({ out, error: null }),
       (error: unknown) => ({ out: null, error }),
     );

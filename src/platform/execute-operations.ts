@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Clock, FileSystem, Logger, ProcessRunner } from '../core/deps.js';
-import type { KubeClient, KubeObject } from '../core/kube.js';
+import type { KubeCallOptions, KubeClient, KubeObject } from '../core/kube.js';
 import { BenchError, ExitCode } from '../core/errors.js';
 import type { Operation } from './operations.js';
 
@@ -64,7 +64,7 @@ async function executeOne(op: Operation, deps: OperationDeps): Promise<void> {
       return;
     }
     case 'exec':
-      await execInDeployment(deps.kube(), op);
+      await execInDeployment(deps.kube(), op, deps.signal);
       return;
     case 'note':
       deps.logger.debug(op.text);
@@ -93,6 +93,9 @@ async function executeOne(op: Operation, deps: OperationDeps): Promise<void> {
     case 'wait-rollout':
       await waitRollout(op, deps);
       return;
+    case 'wait-nodes':
+      await waitNodesReady(op, deps);
+      return;
     case 'check': {
       const check = deps.checks[op.check];
       if (!check) throw new Error(`no implementation for check ${op.check}`);
@@ -115,15 +118,19 @@ export function digestOf(algorithm: 'sha256' | 'git-blob-sha1', content: string)
 
 type ExecOp = Extract<Operation, { op: 'exec' }>;
 
-/** Runs an exec operation in the first ready pod of its Deployment; returns what the command printed. */
-export async function execInDeployment(kube: KubeClient, op: ExecOp): Promise<{ stdout: string; stderr: string; exitCode: number; pod: string }> {
+/** Runs an exec operation in the first ready pod of its Deployment; returns what the command printed. `signal` cuts it short. */
+export async function execInDeployment(
+  kube: KubeClient,
+  op: ExecOp,
+  signal?: AbortSignal,
+): Promise<{ stdout: string; stderr: string; exitCode: number; pod: string }> {
   const dep = await kube.readDeployment(op.namespace, op.deployment);
   const labels = dep?.spec?.selector?.matchLabels;
   if (!labels) throw new Error(`Deployment ${op.namespace}/${op.deployment} not found`);
   const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
   const pod = (await kube.listPods(op.namespace, selector)).find(podReady);
   if (!pod?.metadata?.name) throw new Error(`no ready pod of Deployment ${op.namespace}/${op.deployment}`);
-  const r = await kube.exec(op.namespace, pod.metadata.name, op.container, op.argv, op.timeoutMs);
+  const r = await kube.exec(op.namespace, pod.metadata.name, op.container, op.argv, op.timeoutMs, signal);
   return { ...r, pod: pod.metadata.name };
 }
 
@@ -151,23 +158,76 @@ export async function waitRollout(op: WaitOp, deps: OperationDeps): Promise<void
   const kube = deps.kube();
   const deadline = deps.clock.monotonic() + op.timeoutMs;
   let state = 'not found';
-  for (;;) {
-    const s = await rolloutState(kube, op);
+  let unanswered: string | undefined;
+  // The deadline is checked before every read after the first, and each read may only use the time left (the kube
+  // client retries transient failures within it), so a hung API server cannot hold the wait past its deadline.
+  for (let first = true; ; first = false) {
+    const left = deadline - deps.clock.monotonic();
+    if (!first && left <= 0) break;
+    let s: { ready: boolean; state: string };
+    try {
+      s = await rolloutState(kube, op, { timeoutMs: Math.max(1, left), signal: deps.signal });
+    } catch (error) {
+      if (deps.signal.aborted || deps.clock.monotonic() < deadline) throw error;
+      unanswered = error instanceof Error ? error.message : String(error);
+      break;
+    }
     if (s.ready) return;
     state = s.state;
     if (deps.clock.monotonic() >= deadline) break;
     await deps.clock.sleep(POLL_MS, deps.signal);
   }
+  const waited = `${op.kind} ${op.namespace}/${op.name} not ready after ${formatWait(op.timeoutMs)}`;
+  // An API server that did not answer in time cannot describe the pods either.
+  if (unanswered !== undefined) throw new RolloutTimeoutError(`${waited} (${state}; the API server did not answer in time: ${unanswered})`);
   const pods = await describeUnreadyPods(kube, op.namespace, op.selector ?? (await selectorOf(kube, op)));
+  throw new RolloutTimeoutError(`${waited} (${state})` + (pods.length ? `\n${pods.join('\n')}` : ''));
+}
+
+function formatWait(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
+type WaitNodesOp = Extract<Operation, { op: 'wait-nodes' }>;
+
+/**
+ * Every node registered and Ready, polled through the API; on timeout the error names each node that is not Ready
+ * with its Ready condition's reason and message (kubelet: "container runtime network not ready: … cni plugin not
+ * initialized" on a cluster whose CNI never came up).
+ */
+export async function waitNodesReady(op: WaitNodesOp, deps: OperationDeps): Promise<void> {
+  const kube = deps.kube();
+  const deadline = deps.clock.monotonic() + op.timeoutMs;
+  let notReady: string[] = [];
+  let count = 0;
+  for (;;) {
+    // Each read may use only the time left (the kube client retries transient failures within it).
+    const nodes = await kube.listNodes({ timeoutMs: Math.max(1, deadline - deps.clock.monotonic()), signal: deps.signal });
+    count = nodes.length;
+    notReady = nodes.filter((n) => !nodeReady(n)).map(describeNode);
+    if (count >= op.minNodes && notReady.length === 0) return;
+    if (deps.clock.monotonic() >= deadline) break;
+    await deps.clock.sleep(POLL_MS, deps.signal);
+  }
+  const missing = count < op.minNodes ? `${count} of ${op.minNodes} nodes registered` : `${notReady.length} of ${count} nodes not Ready`;
   throw new RolloutTimeoutError(
-    `${op.kind} ${op.namespace}/${op.name} not ready after ${Math.round(op.timeoutMs / 1000)} s (${state})` +
-      (pods.length ? `\n${pods.join('\n')}` : ''),
+    `nodes not Ready after ${Math.round(op.timeoutMs / 1000)} s (${missing})` + (notReady.length ? `\n${notReady.map((l) => `  ${l}`).join('\n')}` : ''),
   );
 }
 
-async function rolloutState(kube: KubeClient, op: WaitOp): Promise<{ ready: boolean; state: string }> {
+export function nodeReady(node: V1Node): boolean {
+  return (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+function describeNode(node: V1Node): string {
+  const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
+  const why = ready ? `Ready=${ready.status}${ready.reason ? ` ${ready.reason}` : ''}${ready.message ? `: ${ready.message}` : ''}` : 'no Ready condition yet';
+  return `node ${node.metadata?.name ?? '?'}: ${why}`;
+}
+
+async function rolloutState(kube: KubeClient, op: WaitOp, call: KubeCallOptions): Promise<{ ready: boolean; state: string }> {
   if (op.kind === 'Deployment') {
-    const d = await kube.readDeployment(op.namespace, op.name);
+    const d = await kube.readDeployment(op.namespace, op.name, call);
     if (!d) return { ready: false, state: 'not found' };
     const want = d.spec?.replicas ?? 1;
     const st = d.status ?? {};
@@ -175,7 +235,7 @@ async function rolloutState(kube: KubeClient, op: WaitOp): Promise<{ ready: bool
     const ready = observed && (st.updatedReplicas ?? 0) === want && (st.availableReplicas ?? 0) === want && (st.readyReplicas ?? 0) === want;
     return { ready, state: `${st.readyReplicas ?? 0}/${want} ready, ${st.updatedReplicas ?? 0} updated` };
   }
-  const ds = await kube.readDaemonSet(op.namespace, op.name);
+  const ds = await kube.readDaemonSet(op.namespace, op.name, call);
   if (!ds) return { ready: false, state: 'not found' };
   const st = ds.status;
   const want = st?.desiredNumberScheduled ?? 0;

@@ -12,7 +12,7 @@ import type { MeasureOptions } from './platform.js';
 export const IN_POD_BENCH = ['node', 'bin/bench.js'] as const;
 
 /** The flags that make `bench load` resolve to exactly `step` (round trip tested in test/cluster-in-pod-load-argv). */
-export function loadArgv(url: string, step: ResolvedLoadStep, o: Pick<MeasureOptions, 'errorBudget' | 'seed'>): string[] {
+export function loadArgv(url: string, step: ResolvedLoadStep, o: Pick<MeasureOptions, 'errorBudget' | 'seed' | 'thresholds'>): string[] {
   const argv = [...IN_POD_BENCH, 'load', url, '--json'];
   if (step.mode === 'rate') {
     argv.push('--rate', String(step.rate), '--connections', String(step.connections), '--max-connections', String(step.maxConnections));
@@ -35,6 +35,12 @@ export function loadArgv(url: string, step: ResolvedLoadStep, o: Pick<MeasureOpt
     String(o.errorBudget),
     '--seed',
     String(o.seed),
+    // The pod judges validity itself: it must judge with the scenario's thresholds, not `bench load`'s defaults.
+    // (maxCv concerns repetitions, which the pipeline judges, not one step.)
+    '--min-rate-fraction',
+    String(o.thresholds.minRateFraction),
+    '--littles-law-tolerance',
+    String(o.thresholds.littlesLawTolerance),
   );
   return argv;
 }

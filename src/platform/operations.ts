@@ -33,6 +33,12 @@ export type Operation =
       /** Label selector of its pods, to describe them on timeout (default: the object's matchLabels). */
       selector?: string;
     }
+  /**
+   * Wait until the cluster has at least `minNodes` nodes and every one reports condition Ready=True (what
+   * `kubectl wait --for=condition=Ready nodes --all` waits for). On a cluster without a CNI the nodes stay NotReady
+   * until the CNI is installed, so this runs after it.
+   */
+  | { op: 'wait-nodes'; title: string; minNodes: number; timeoutMs: number }
   /** Run a command in the first ready pod of a Deployment (the load client). */
   | { op: 'exec'; title: string; namespace: string; deployment: string; container: string; argv: string[]; timeoutMs: number }
   /** Something the run does that is not a command: shown in plans, logged in runs (e.g. kubelet scraping). */

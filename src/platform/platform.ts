@@ -1,4 +1,4 @@
-import type { LoadRun, MeshComponent } from '../core/result-schema.js';
+import type { Diagnostics, LoadRun, MeshComponent, MeshPod, PhaseTiming, TrafficProof } from '../core/result-schema.js';
 import type { ResourceSummary } from '../core/resource-schema.js';
 import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
 
@@ -14,6 +14,11 @@ export interface MeasureOptions {
 export interface Measurement {
   run: LoadRun;
   resources: ResourceSummary | null;
+  /**
+   * The target died during the measurement (a local workload process exited): `run` is already invalid with the
+   * reason; the pipeline keeps it, then fails the system with this error.
+   */
+  targetFailure?: Error;
 }
 
 /** One system, ready to be measured (servers running, cluster created and meshed, …). */
@@ -29,8 +34,30 @@ export interface PreparedSystem {
   versions(): Record<string, string>;
   /** The mesh's containers with their requests and limits, as the cluster runs them. */
   meshComponents(): MeshComponent[];
+  /**
+   * Collects the diagnostics bundle of a system that failed after prepare (a measurement), before teardown; platforms
+   * without one leave it out.
+   */
+  diagnose?(failure: string): Promise<void>;
   /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */
   teardown(): Promise<void>;
+}
+
+/**
+ * What a platform reports about a system besides its measurements, as it happens (so a system that fails half-way
+ * still has them): phase durations, the proof by traffic per variant, where the mesh's pods ran, and the diagnostics
+ * bundle of a failure. The pipeline keeps them in the system's result.
+ */
+export interface SystemRecorder {
+  /**
+   * Where a failed system's diagnostics bundle goes: `path` on disk (`<run dir>/diagnostics/<system>`) and as the
+   * result names it (relative to the result file); null to collect none.
+   */
+  readonly diagnosticsDir: { path: string; inResult: string } | null;
+  phase(timing: PhaseTiming): void;
+  trafficProof(variant: string, proof: TrafficProof): void;
+  meshPods(pods: MeshPod[]): void;
+  diagnostics(bundle: Diagnostics): void;
 }
 
 /** Where workloads run: local processes, a kind cluster per system, or an existing cluster. */
@@ -42,5 +69,5 @@ export interface Platform {
   unsupportedReason(systemId: string): string;
   /** Checks tools and the machine for these systems; throws PreflightError (exit 3) before anything is created. */
   preflight?(systemIds: readonly string[]): Promise<void>;
-  prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal): Promise<PreparedSystem>;
+  prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal, recorder?: SystemRecorder): Promise<PreparedSystem>;
 }

@@ -9,6 +9,8 @@ import { downloadArgv } from './execute-operations.js';
  */
 export interface PlanSection {
   title: string;
+  /** The phase whose duration the run records for this section (`cluster create`, `mesh install`, …). */
+  phase?: string;
   operations: Operation[];
 }
 
@@ -55,6 +57,8 @@ export function renderOperation(op: Operation, kubectl: KubectlBase): string[] {
         comment,
         shellQuote([...kubectl, '-n', op.namespace, 'rollout', 'status', `${op.kind.toLowerCase()}/${op.name}`, `--timeout=${Math.round(op.timeoutMs / 1000)}s`]),
       ];
+    case 'wait-nodes':
+      return [comment, shellQuote([...kubectl, 'wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${Math.round(op.timeoutMs / 1000)}s`])];
     case 'exec':
       return [comment, shellQuote([...kubectl, '-n', op.namespace, 'exec', `deploy/${op.deployment}`, '-c', op.container, '--', ...op.argv])];
     case 'note':

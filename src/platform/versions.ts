@@ -12,6 +12,7 @@ export const VERSIONS_SCHEMA_VERSION = 1;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (a sha256)');
 const semverTag = z.string().regex(/^v\d+\.\d+\.\d+$/, 'must be a version like v1.2.3');
+const pseudoVersion = z.string().regex(/^v0\.0\.0-\d{14}-[0-9a-f]{12}$/, 'must be a Go pseudo-version like v0.0.0-20260713165634-56df41f63e51');
 const plainSemver = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.2.3');
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 /** An image pinned by digest: `name[:tag]@sha256:<64 hex>`; a tag alone can move under us. */
@@ -51,6 +52,17 @@ export const versionsSchema = z
       })
       .strict(),
     gatewayApi: z.object({ version: semverTag }).strict(),
+    /** Built from the Go module proxy for the control-plane tests (test/control-plane/build-tools.sh); never installed. */
+    testTools: z
+      .object({
+        kubernetes: semverTag,
+        etcd: semverTag,
+        kwok: semverTag,
+        /** Go module versions of the mesh CLIs' release tags that are not semver (their commits' pseudo-versions). */
+        istioModule: pseudoVersion,
+        linkerdModule: pseudoVersion,
+      })
+      .strict(),
   })
   .strict();
 export type Versions = z.infer<typeof versionsSchema>;
@@ -80,6 +92,10 @@ export function parseVersions(text: string, source: string): Versions {
       'kubectl.version',
       `must be the node image's minor version (${minor(server)}, from kind.nodeImage), got ${versions.kubectl.version}`,
     );
+  }
+  // The control-plane tests must see the API server our clusters run.
+  if (versions.testTools.kubernetes !== server) {
+    throw InputError.single(source, 'testTools.kubernetes', `must be the node image's version (${server}, from kind.nodeImage), got ${versions.testTools.kubernetes}`);
   }
   return versions;
 }

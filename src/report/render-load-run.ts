@@ -9,12 +9,15 @@ export function renderLoadRun(r: LoadRun): string {
     r.mode === 'rate'
       ? `open loop at ${s.rate} req/s (${s.arrival}), ${r.connections.initial}→${r.connections.peak} connections`
       : `closed loop (${r.mode}), ${s.connections} connections`;
-  lines.push(`${r.url}: ${what}, ${s.durationS}s measured after ${s.warmupS}s warm-up, ${s.workers} worker(s)`);
+  const measured = r.durationS < s.durationS ? `${r.durationS}s of ${s.durationS}s measured (stopped early)` : `${s.durationS}s measured`;
+  lines.push(`${r.url}: ${what}, ${measured} after ${s.warmupS}s warm-up, ${s.workers} worker(s)`);
   lines.push('');
   const rows: Array<[string, ...string[]]> = [['latency', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'count']];
   const add = (label: string, x: LoadRun['latency']['sent']['summary'] | null): void => {
     if (!x) return;
-    rows.push([label, ...[x.p50Us, x.p90Us, x.p99Us, x.p999Us, x.maxUs, x.meanUs].map(formatMicros), String(x.count)]);
+    // No latencies recorded: there are no percentiles to show, and "0 µs" would be a figure that cannot be.
+    const cells = x.count === 0 ? Array<string>(6).fill('—') : [x.p50Us, x.p90Us, x.p99Us, x.p999Us, x.maxUs, x.meanUs].map(formatMicros);
+    rows.push([label, ...cells, String(x.count)]);
   };
   add('from intended send', r.latency.intended?.summary ?? null);
   add('from actual send', r.latency.sent.summary);
@@ -26,7 +29,7 @@ export function renderLoadRun(r: LoadRun): string {
   lines.push(
     `throughput ${formatRate(r.throughput)}` +
       (r.targetRate !== null ? `, achieved ${formatRate(r.achievedRate)} of ${formatRate(r.targetRate)}` : '') +
-      `, errors ${formatPercent(r.errorRate)}`,
+      (c.sent > 0 ? `, errors ${formatPercent(r.errorRate)}` : ', errors — (no request was sent)'),
   );
   lines.push(
     `requests: ${c.sent} sent, ${c.completed} completed (${c.ok} 2xx, ${c.non2xx} other), ${c.socketErrors} socket errors, ` +
@@ -39,6 +42,7 @@ export function renderLoadRun(r: LoadRun): string {
         `(×${l.ratio.toFixed(3)}${l.withinTolerance ? '' : ', OUT OF TOLERANCE'})`,
     );
   }
+  if (r.firstConnectionError) lines.push(`first connection error: ${r.firstConnectionError}`);
   lines.push(`status: ${r.status.toUpperCase()}`);
   for (const reason of r.invalidReasons) lines.push(`  invalid: ${reason}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);

@@ -1,3 +1,4 @@
+import { diagnosticsLines, renderMeshPlacement, renderPhases, renderTrafficProof } from './render-cluster-run.js';
 import { stringify } from 'yaml';
 import { renderMeshComponents, renderResources } from './render-resources.js';
 import type { Comparison, Failure, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
@@ -35,6 +36,9 @@ export function renderMarkdown(result: RunResult): string {
     comparisons(result),
     renderResources(result),
     renderMeshComponents(result),
+    renderTrafficProof(result),
+    renderMeshPlacement(result),
+    renderPhases(result),
     chart(result),
     environment(result),
     scenario(result),
@@ -132,7 +136,7 @@ function status(r: RunResult): string {
     ),
   ];
   for (const s of r.systems) {
-    if (s.failure) lines.push('', ...failure(s, s.failure));
+    if (s.failure) lines.push('', ...failure(s, s.failure), ...diagnosticsLines(s));
   }
   return lines.join('\n');
 }
@@ -203,8 +207,13 @@ function stepResults(r: RunResult): string {
 }
 
 function stepRow(sys: SystemResult, step: StepResult | undefined): string[] {
-  if (!step) {
-    const why = sys.status === 'completed' ? 'not measured' : `not measured (system ${sys.status})`;
+  // A system that failed (or was interrupted) before this step ran measured nothing here: "0/0, no valid
+  // repetitions" would read as a measurement. Say what happened instead; its Status entry says why.
+  if (!step || step.repetitions.length === 0) {
+    const why =
+      sys.status === 'completed'
+        ? 'not measured'
+        : `not measured: ${sys.status === 'failed' ? 'failed' : 'interrupted'}${sys.failure ? ` at ${inlineCode(sys.failure.step)}` : ''} (see Status)`;
     return [sys.id, '–', '–', '–', '–', '–', '–', '–', '–', why];
   }
   const a = step.aggregate;
@@ -233,7 +242,8 @@ function invalidCount(step: StepResult): number {
 }
 
 function stepNotes(sys: SystemResult, step: StepResult | undefined): string[] {
-  if (!step) return [];
+  // Nothing ran for a system that stopped before this step: its row says so, notes would only repeat it.
+  if (!step || (step.repetitions.length === 0 && sys.status !== 'completed')) return [];
   const notes: string[] = [];
   for (const rep of step.repetitions) {
     if (rep.status === 'invalid') {

@@ -5,6 +5,7 @@ import { InputError, type InputProblem } from '../core/errors.js';
 import { fieldPath, readInputFile } from '../core/input-file.js';
 import { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from '../core/result-schema.js';
 import { renderMarkdown } from './render-markdown.js';
+import { resultProblems } from './result-consistency.js';
 
 export const RESULT_FILE_NAME = 'results.json';
 export const REPORT_FILE_NAME = 'report.md';
@@ -85,6 +86,9 @@ export async function readRunResult(path: string, deps: { fs: FileSystem }): Pro
       ),
     );
   }
+  // Well-formed is not enough: histograms must decode, systems appear once, counts and rates agree.
+  const inconsistent = resultProblems(parsed.data, path);
+  if (inconsistent.length) throw new InputError(inconsistent);
   return parsed.data;
 }
 

@@ -6,6 +6,9 @@ import { InputError, type InputProblem } from '../core/errors.js';
 import { resolvedScenarioSchema, type ResolvedScenario } from '../core/scenario-types.js';
 import { resolveScenario } from './resolve-scenario.js';
 import { scenarioFileSchema } from './schema.js';
+import { LIMITS, limitText } from './limits.js';
+import { loadSeconds } from './expected-duration.js';
+import { formatDuration } from './durations.js';
 
 export interface LoadScenarioDeps {
   fs: FileSystem;
@@ -27,7 +30,12 @@ export function parseScenario(text: string, source: string, availableCores: numb
   const parsed = scenarioFileSchema.safeParse(yamlData(doc, source, 'is empty: a scenario needs at least "name" and "steps"'));
   if (!parsed.success) throw new InputError(problemsFromIssues(parsed.error.issues, source, (path) => positionOf(doc, path)));
   // A schema violation here is a bug in resolution, not bad input: let it surface as an internal error.
-  return resolvedScenarioSchema.parse(resolveScenario(parsed.data, source, availableCores));
+  const scenario = resolvedScenarioSchema.parse(resolveScenario(parsed.data, source, availableCores));
+  const total = loadSeconds(scenario);
+  if (total > LIMITS.totalLoadS.max) {
+    throw InputError.single(source, 'repetitions', `with these steps gives ${formatDuration(total)} of load: must be ${limitText('totalLoadS')}`);
+  }
+  return scenario;
 }
 
 /**

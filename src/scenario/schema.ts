@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HISTOGRAM_HIGHEST_US } from '../core/result-schema.js';
+import { LIMITS, limitText, type LimitName } from './limits.js';
 import {
   DURATION_EXAMPLES,
   FRACTION_EXAMPLES,
@@ -28,11 +28,10 @@ export const SCENARIO_DEFAULTS = {
   step: { durationS: 10, warmupS: 2, timeoutS: 10, arrival: 'uniform', workers: 1 },
 } as const;
 
-export const MAX_HOPS = 8;
-/** A warm-up this long is almost certainly a unit mistake ("10m" for "10s"), and it would hold a cluster for nothing. */
-export const MAX_WARMUP_S = 600;
-/** Latency histograms stop at 60 s, so a longer timeout would record clamped, meaningless latencies. */
-export const MAX_TIMEOUT_S = HISTOGRAM_HIGHEST_US / 1e6;
+/** Upper bounds and their reasons live in limits.ts, shared with `bench load`'s flags. */
+export const MAX_HOPS = LIMITS.hops.max;
+export const MAX_WARMUP_S = LIMITS.warmupS.max;
+export const MAX_TIMEOUT_S = LIMITS.timeoutS.max;
 export const MIN_TIMEOUT_S = 0.001;
 /** Upper bound on default connection pools: stays clear of file-descriptor and ephemeral-port limits on CI runners. */
 export const DEFAULT_MAX_CONNECTIONS_CAP = 4096;
@@ -155,34 +154,52 @@ function unitField(what: string, parse: (value: string | number) => number, chec
 const durationField = (check?: (seconds: number) => string | undefined) =>
   unitField(`a duration like ${DURATION_EXAMPLES}`, parseDuration, check);
 
-const stepDuration = () => durationField((s) => (s > 0 ? undefined : 'longer than 0s'));
-const warmup = () => durationField((s) => (s < MAX_WARMUP_S ? undefined : 'shorter than 10m'));
+/** The error for a value above its limit in limits.ts: names the limit and why it exists. */
+function overLimit(name: LimitName): ErrorFunction {
+  return (issue) => `must be ${limitText(name)}, got ${describeValue(issue.input)}`;
+}
+
+const stepDuration = () =>
+  durationField((s) => (s <= 0 ? 'longer than 0s' : s > LIMITS.durationS.max ? limitText('durationS') : undefined));
+const warmup = () => durationField((s) => (s < MAX_WARMUP_S ? undefined : `shorter than ${LIMITS.warmupS.text} (${LIMITS.warmupS.why})`));
 const timeout = () =>
   durationField((s) =>
-    s >= MIN_TIMEOUT_S && s <= MAX_TIMEOUT_S ? undefined : 'from 1ms to 60s (latencies are recorded up to 60 s)',
+    s >= MIN_TIMEOUT_S && s <= MAX_TIMEOUT_S ? undefined : `from 1ms to ${LIMITS.timeoutS.text} (${LIMITS.timeoutS.why})`,
   );
 const arrival = () => z.enum(['uniform', 'poisson'], { error: expected('"uniform" or "poisson"') });
 const workers = () => {
   const error = expected('a whole number ≥ 1 or "auto"');
-  return z.union([z.number({ error }).int({ error }).min(1, { error }), z.literal('auto', { error })], { error });
+  return z.union(
+    [z.number({ error }).int({ error }).min(1, { error }).max(LIMITS.workers.max, { error: overLimit('workers') }), z.literal('auto', { error })],
+    {
+      // A number above the limit fails both options; say the limit rather than "≥ 1 or auto".
+      error: (issue) =>
+        typeof issue.input === 'number' && Number.isInteger(issue.input) && issue.input > LIMITS.workers.max
+          ? overLimit('workers')(issue)
+          : error(issue),
+    },
+  );
 };
 
-const wholeNumber = (min: number, whenMissing?: string) => {
+const wholeNumber = (min: number, whenMissing?: string, limit?: LimitName) => {
   const error = expected(`a whole number ≥ ${min}`, whenMissing);
-  return z.number({ error }).int({ error }).min(min, { error });
+  const n = z.number({ error }).int({ error }).min(min, { error });
+  return limit ? n.max(LIMITS[limit].max, { error: overLimit(limit) }) : n;
 };
 
 const workloadSchema = mapping(
   {
-    responseBytes: unitField(`a size like ${SIZE_EXAMPLES}`, parseSize).default(
-      SCENARIO_DEFAULTS.workload.responseBytes,
+    responseBytes: unitField(`a size like ${SIZE_EXAMPLES}`, parseSize, (b) =>
+      b > LIMITS.responseBytes.max ? limitText('responseBytes') : undefined,
+    ).default(SCENARIO_DEFAULTS.workload.responseBytes),
+    serviceDelay: durationField((s) => (s > LIMITS.serviceDelayS.max ? limitText('serviceDelayS') : undefined)).default(
+      SCENARIO_DEFAULTS.workload.serviceDelayS,
     ),
-    serviceDelay: durationField().default(SCENARIO_DEFAULTS.workload.serviceDelayS),
     hops: (() => {
       const error = expected(`a whole number from 1 to ${MAX_HOPS}`);
-      return z.number({ error }).int({ error }).min(1, { error }).max(MAX_HOPS, { error });
+      return z.number({ error }).int({ error }).min(1, { error }).max(MAX_HOPS, { error: overLimit('hops') });
     })().default(SCENARIO_DEFAULTS.workload.hops),
-    replicas: wholeNumber(1).default(SCENARIO_DEFAULTS.workload.replicas),
+    replicas: wholeNumber(1, undefined, 'replicas').default(SCENARIO_DEFAULTS.workload.replicas),
     path: z
       .string({ error: expected('a request path starting with "/"') })
       .regex(/^\/\S*$/, { error: expected('a request path starting with "/", without spaces') })
@@ -262,15 +279,17 @@ const rateStepSchema = mapping(
         'a positive number of requests per second',
         'is required in mode "rate": a positive number of requests per second',
       );
-      return z.number({ error }).positive({ error });
+      return z.number({ error }).positive({ error }).max(LIMITS.rate.max, { error: overLimit('rate') });
     })(),
-    connections: wholeNumber(1).optional(),
-    maxConnections: wholeNumber(1).optional(),
+    connections: wholeNumber(1, undefined, 'connections').optional(),
+    maxConnections: wholeNumber(1, undefined, 'connections').optional(),
   },
   'a mapping of step fields',
   STEP_FIELDS,
 ).superRefine((step, ctx) => {
-  if (step.maxConnections === undefined) return;
+  // zod runs refinements even when a field already failed: say nothing more about a value already refused.
+  if (step.maxConnections === undefined || !Number.isInteger(step.maxConnections) || step.maxConnections < 1) return;
+  if (step.connections !== undefined && (!Number.isInteger(step.connections) || step.connections < 1)) return;
   const connections = step.connections ?? defaultRateConnections(step.rate);
   if (step.maxConnections < connections) {
     const origin = step.connections === undefined ? `${connections}, derived from rate` : `${connections}`;
@@ -289,7 +308,7 @@ function closedLoopStepSchema<Mode extends 'connections' | 'max'>(mode: Mode) {
       mode: z.literal(mode),
       ...sharedStepFields,
       rate: forbidden(`is not allowed in mode "${mode}": closed-loop steps send as fast as responses come back`),
-      connections: wholeNumber(1, `is required in mode "${mode}": a whole number ≥ 1`),
+      connections: wholeNumber(1, `is required in mode "${mode}": a whole number ≥ 1`, 'connections'),
       maxConnections: forbidden(`is not allowed in mode "${mode}": closed-loop steps keep exactly "connections" open`),
     },
     'a mapping of step fields',
@@ -322,7 +341,7 @@ export const scenarioFileSchema = mapping(
       .string({ error: expected('text') })
       .transform((s) => s.trim())
       .optional(),
-    repetitions: wholeNumber(1).default(SCENARIO_DEFAULTS.repetitions),
+    repetitions: wholeNumber(1, undefined, 'repetitions').default(SCENARIO_DEFAULTS.repetitions),
     seed: wholeNumber(0).default(SCENARIO_DEFAULTS.seed),
     errorBudget: unitField(FRACTION_EXAMPLES, parsePercentOrFraction).default(SCENARIO_DEFAULTS.errorBudget),
     workload: workloadSchema.prefault({}),
@@ -331,6 +350,7 @@ export const scenarioFileSchema = mapping(
     steps: z
       .array(stepSchema, { error: expected('a list of steps') })
       .min(1, { error: 'must have at least one step' })
+      .max(LIMITS.steps.max, { error: (issue) => `must have ${limitText('steps')}, got ${Array.isArray(issue.input) ? issue.input.length : 'more'}` })
       .superRefine((steps, ctx) => {
         const firstIndexByName = new Map<string, number>();
         steps.forEach((step, index) => {

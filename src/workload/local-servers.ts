@@ -1,12 +1,15 @@
 import { access } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import type { Result, ResultPromise } from 'execa';
 import { CommandError } from '../core/errors.js';
+import { PARENT_PID_ENV } from './exit-with-parent.js';
 
 /**
  * A chain of workload server processes on loopback: client → hop-1 → hop-2 → … → hop-N. Real processes (not servers
- * in the harness's own event loop) so the load engine and the servers do not share a thread.
+ * in the harness's own event loop) so the load engine and the servers do not share a thread. Each hop is started
+ * with exit-with-parent.ts preloaded, so it dies with the harness even when the harness is SIGKILLed; a hop that
+ * exits on its own is a crash (`crashed()`, `exited`), which the local platform turns into a failed system.
  */
 export interface LocalChainSpec {
   hops: number;
@@ -31,7 +34,9 @@ export interface LocalHop {
 export type LocalChainExit =
   | { kind: 'stopped' }
   /** A hop exited on its own; the others were stopped. */
-  | { kind: 'crashed'; hop: string; exitCode: number | null; signal: string | null; stderr: string };
+  | { kind: 'crashed'; hop: string; pid: number; argv: string[]; exitCode: number | null; signal: string | null; stderr: string };
+
+export type LocalChainCrash = Extract<LocalChainExit, { kind: 'crashed' }>;
 
 export interface LocalChain {
   /** The first hop: where the load goes. */
@@ -42,6 +47,10 @@ export interface LocalChain {
   stop(): Promise<void>;
   /** Resolves once every hop has exited, saying whether it was stop() or a crash. */
   exited: Promise<LocalChainExit>;
+  /** The first hop that exited on its own (not by stop()), as soon as its exit is known; null while all run. */
+  crashed(): LocalChainCrash | null;
+  /** Resolves with that first crash as soon as it is known (before the other hops have stopped); never otherwise. */
+  crash: Promise<LocalChainCrash>;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -58,7 +67,11 @@ const WORKLOAD_ENV = [
  * JavaScript, so from a .ts file point into dist/.
  */
 export function workloadMainPath(moduleUrl: string = import.meta.url): string {
-  const url = moduleUrl.endsWith('.ts') ? new URL('../../dist/src/workload/main.js', moduleUrl) : new URL('./main.js', moduleUrl);
+  return compiledWorkloadFile('main.js', moduleUrl);
+}
+
+function compiledWorkloadFile(name: string, moduleUrl: string = import.meta.url): string {
+  const url = moduleUrl.endsWith('.ts') ? new URL(`../../dist/src/workload/${name}`, moduleUrl) : new URL(`./${name}`, moduleUrl);
   return fileURLToPath(url);
 }
 
@@ -75,26 +88,33 @@ export async function startLocalChain(spec: LocalChainSpec): Promise<LocalChain>
   if (!Number.isInteger(spec.hops) || spec.hops < 1) throw new RangeError(`hops must be a positive integer, got ${spec.hops}`);
   spec.signal?.throwIfAborted();
   const mainPath = workloadMainPath();
-  try {
-    await access(mainPath);
-  } catch {
-    throw new Error(`workload server not built: ${mainPath} is missing (run \`npm run build\`)`);
+  const preloadPath = compiledWorkloadFile('exit-with-parent.js');
+  for (const path of [mainPath, preloadPath]) {
+    try {
+      await access(path);
+    } catch {
+      throw new Error(`workload server not built: ${path} is missing (run \`npm run build\`)`);
+    }
   }
   spec.signal?.throwIfAborted();
   const startTimeoutMs = spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const stopTimeoutMs = spec.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of WORKLOAD_ENV) delete env[name];
+  env[PARENT_PID_ENV] = String(process.pid);
 
   const children: Child[] = [];
   let stopping = false;
-  let crash: LocalChainExit | null = null;
+  let crash: LocalChainCrash | null = null;
+  let reportCrash: (c: LocalChainCrash) => void = () => {};
+  const crashReported = new Promise<LocalChainCrash>((resolve) => (reportCrash = resolve));
   let stopped: Promise<void> | null = null;
 
-  const stop = (): Promise<void> => {
+  /** SIGTERM: graceful. After a crash, SIGKILL: the chain is broken, and the hops left must not hold requests. */
+  const stop = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
     stopped ??= (async () => {
       stopping = true;
-      for (const child of children) if (!child.exited) child.process.kill('SIGTERM');
+      for (const child of children) if (!child.exited) child.process.kill(signal);
       await Promise.all(children.map((child) => child.done));
     })();
     return stopped;
@@ -103,6 +123,8 @@ export async function startLocalChain(spec: LocalChainSpec): Promise<LocalChain>
   const spawn = (index: number, nextHop: string | null): Child => {
     const name = `hop-${index + 1}`;
     const args = [
+      '--import',
+      pathToFileURL(preloadPath).href,
       mainPath,
       '--host', '127.0.0.1',
       '--port', '0',
@@ -139,11 +161,16 @@ export async function startLocalChain(spec: LocalChainSpec): Promise<LocalChain>
       crash ??= {
         kind: 'crashed',
         hop: name,
+        pid: subprocess.pid ?? -1,
+        argv: child.argv,
         exitCode: result.exitCode ?? null,
         signal: result.signal ?? null,
         stderr: stderr.trim(),
       };
-      void stop();
+      reportCrash(crash);
+      // Requests in flight through the hops still alive would otherwise wait out their graceful shutdown (seconds),
+      // and the step with them.
+      void stop('SIGKILL');
     });
     return child;
   };
@@ -173,7 +200,7 @@ export async function startLocalChain(spec: LocalChainSpec): Promise<LocalChain>
     spec.signal?.removeEventListener('abort', onAbort);
     return crash ?? { kind: 'stopped' };
   })();
-  return { url: hops[0]!.url, hops, stop, exited };
+  return { url: hops[0]!.url, hops, stop: () => stop(), exited, crashed: () => crash, crash: crashReported };
 }
 
 interface Listening {

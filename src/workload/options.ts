@@ -64,9 +64,10 @@ export const WORKLOAD_DEFAULTS = {
   shutdownTimeoutMs: 5000,
 } as const;
 
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** The body is built once in memory; scenarios share this bound (src/scenario/limits.ts). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** One minute: anything longer is a mistake, and setTimeout overflows past ~24 days anyway. */
-const MAX_DELAY_US = 60_000_000;
+export const MAX_SERVICE_DELAY_US = 60_000_000;
 const MAX_MS = 24 * 3600 * 1000;
 
 /** The user-visible name of each option, by source: flags and env vars from the executable, field paths from code. */
@@ -142,7 +143,7 @@ export function resolveWorkloadServerOptions(
     host,
     port: checkInt(options.port ?? WORKLOAD_DEFAULTS.port, names.port, 0, 65535),
     responseBytes: checkInt(options.responseBytes ?? WORKLOAD_DEFAULTS.responseBytes, names.responseBytes, 0, MAX_RESPONSE_BYTES),
-    serviceDelayUs: checkInt(options.serviceDelayUs ?? WORKLOAD_DEFAULTS.serviceDelayUs, names.serviceDelayUs, 0, MAX_DELAY_US),
+    serviceDelayUs: checkInt(options.serviceDelayUs ?? WORKLOAD_DEFAULTS.serviceDelayUs, names.serviceDelayUs, 0, MAX_SERVICE_DELAY_US),
     nextHop: options.nextHop === undefined || options.nextHop === null ? null : checkNextHop(options.nextHop, names.nextHop),
     closeEvery,
     closeEveryAbrupt,

@@ -6,6 +6,7 @@ import { resolveWorkloadServerOptions } from './options.js';
 import type { WorkloadServerOptions } from './options.js';
 import { ReleaseQueue } from './release-queue.js';
 import { stallOpenAt } from './stall.js';
+import { MESH_EVIDENCE_PATH, MeshHeaderCounter } from './mesh-headers.js';
 
 export type { ResolvedWorkloadServerOptions, StallOptions, WorkloadServerOptions } from './options.js';
 
@@ -53,6 +54,7 @@ export async function startWorkloadServer(options: WorkloadServerOptions): Promi
   const healthBody = Buffer.from('ok');
   const healthHeaders = { 'content-type': 'text/plain', 'content-length': '2', 'x-bench-hop': config.name };
   let closing = false;
+  const meshHeaders = new MeshHeaderCounter();
 
   function respond(res: ServerResponse, code: number): void {
     const socket = res.socket;
@@ -93,6 +95,11 @@ export async function startWorkloadServer(options: WorkloadServerOptions): Promi
       serveBench(url, req, res);
       return;
     }
+    if (url === MESH_EVIDENCE_PATH) {
+      sendJson(res, 200, meshHeaders.snapshot());
+      return;
+    }
+    meshHeaders.record(req.rawHeaders);
     if (arrivals !== null) arrivals.record(performance.now());
     let connection = KEEP;
     if (config.closeEvery > 0) {

@@ -5,8 +5,9 @@ import { ClusterPlatform, type ClusterPlatformOptions } from '../../src/platform
 import { MESH_ADAPTERS_BY_ID } from '../../src/mesh/registry.js';
 import { runBenchmark, type RunOutcome } from '../../src/pipeline/run-benchmark.js';
 import type { Deps } from '../../src/core/deps.js';
-import { FakeKube, FakeRunner, type Transcript } from './fake-cluster.js';
+import { FakeKube, FakeRunner, kubeletText, type Transcript } from './fake-cluster.js';
 import { FakeClock } from './fake-clock.js';
+import { answerKindRun } from './fake-tools.js';
 import { MemoryFileSystem } from './memory-fs.js';
 import { RecordingLogger } from './recording-logger.js';
 
@@ -26,6 +27,13 @@ steps:
     duration: 1s
     warmup: 0s
 `;
+
+const MiB = 1024 * 1024;
+/** The workload containers the default fake kubelets report, with their memory and CPU (cores). */
+export const DEFAULT_KUBELET_CONTAINERS = ['mesh-bench', 'mesh-bench-plain'].flatMap((namespace, i) => [
+  { node: 'bench-node-worker', namespace, pod: 'server-1-7d9f-abcde', container: 'server', memoryBytes: (20 + i) * MiB, cores: 0.25 },
+  { node: 'bench-node-worker2', namespace, pod: 'load-client-7d9f-abcde', container: 'load', memoryBytes: (50 + i) * MiB, cores: 0.5 },
+]);
 
 export interface ClusterRunFixture {
   transcript: Transcript;
@@ -48,14 +56,18 @@ export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'targe
     '/proc/sys/fs/inotify/max_user_instances': '512\n',
     '/proc/meminfo': 'MemTotal:       16365244 kB\nMemAvailable:   12582912 kB\n',
   });
+  answerKindRun(runner, kube, fs);
   const clock = new FakeClock();
   const logger = new RecordingLogger();
   const controller = new AbortController();
+  // What the kubelets report, stamped with the fake clock so every sample falls inside the step's window: each
+  // namespace's server on worker, its load client on worker2 (numbers the resource tests assert exactly).
+  kube.kubeletFor = (node) => kubeletText(clock.now(), DEFAULT_KUBELET_CONTAINERS.filter((c) => c.node === node));
   // A step takes time: the kubelet samples of a step fall inside its window.
   const answer = kube.execAnswer;
-  kube.execAnswer = async (argv) => {
+  kube.execAnswer = async (argv, signal, where) => {
     await clock.sleep(30_000);
-    return answer(argv);
+    return answer(argv, signal, where);
   };
   const deps: Deps = { runner, fs, clock, logger, cwd: '/repo', env: {} };
   const options: ClusterPlatformOptions = {
@@ -70,6 +82,7 @@ export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'targe
     keepCluster: o.keepCluster ?? false,
     image: 'mesh-bench:0123456789ab',
     cores: 4,
+    imagePlatform: 'linux/amd64',
     kindConfigs: {
       default: parseKindConfig(repo('clusters/kind/default.yaml'), 'clusters/kind/default.yaml'),
       'no-cni': parseKindConfig(repo('clusters/kind/no-cni.yaml'), 'clusters/kind/no-cni.yaml'),

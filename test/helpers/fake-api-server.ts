@@ -24,6 +24,8 @@ export interface RecordedRequest {
   body: string;
   /** CN of the client certificate, on a TLS server. */
   clientCertCn?: string;
+  /** Set when the client gave up on a request the server held (closed the connection before any answer). */
+  abandoned?: boolean;
 }
 
 export interface FakeResponse {
@@ -34,6 +36,10 @@ export interface FakeResponse {
   contentType?: string;
   /** Never answer (the connection stays open until the server closes). */
   hold?: boolean;
+  /** Reset the connection (TCP RST) instead of answering: the client sees ECONNRESET. */
+  reset?: boolean;
+  /** Extra response headers, e.g. Retry-After. */
+  headers?: Record<string, string>;
 }
 
 export type Responder = (request: RecordedRequest) => FakeResponse;
@@ -81,6 +87,36 @@ export const notFound = (what: string): FakeResponse => ({
     code: 404,
   },
 });
+
+/** A metav1.Status failure as the API server sends it. */
+export const statusFailure = (code: number, reason: string, message: string, headers?: Record<string, string>): FakeResponse => ({
+  status: code,
+  body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code },
+  ...(headers ? { headers } : {}),
+});
+
+/** Faults a real API server (or what stands in front of it) produces. */
+export const faults = {
+  /** The connection is accepted and the request read, but nothing is ever answered. */
+  hang: (): FakeResponse => ({ body: '', hold: true }),
+  /** An API server that is starting or overloaded. */
+  unavailable: (): FakeResponse => statusFailure(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'),
+  /** API Priority and Fairness rejecting a request: 429 with Retry-After in seconds. */
+  tooManyRequests: (retryAfterSeconds: number): FakeResponse =>
+    statusFailure(429, 'TooManyRequests', 'too many requests, please try again later', { 'Retry-After': String(retryAfterSeconds) }),
+  /** The TCP connection reset under the request. */
+  reset: (): FakeResponse => ({ body: '', reset: true }),
+};
+
+/** Answers with each response in turn, then with the last one for ever: `sequence(faults.unavailable(), ok)`. */
+export function sequence(...answers: Array<FakeResponse | Responder>): Responder {
+  let next = 0;
+  return (request) => {
+    const answer = answers[Math.min(next++, answers.length - 1)];
+    if (answer === undefined) throw new Error('sequence() needs at least one answer');
+    return typeof answer === 'function' ? answer(request) : answer;
+  };
+}
 
 const discovery: Record<string, FakeResponse> = {
   '/api/v1': {
@@ -171,9 +207,18 @@ export async function startFakeApiServer(options: { tls?: FakeServerTls } = {}):
       const recorded = record(req, Buffer.concat(chunks).toString('utf8'));
       const responder = routes.get(`${recorded.method} ${recorded.path}`);
       const answer = responder ? responder(recorded) : (discovery[recorded.path] ?? notFound(recorded.path));
-      if (answer.hold) return;
+      if (answer.hold) {
+        res.on('close', () => {
+          if (!res.writableEnded) recorded.abandoned = true;
+        });
+        return;
+      }
+      if (answer.reset) {
+        req.socket.resetAndDestroy();
+        return;
+      }
       const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'application/json' });
+      res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'application/json', ...answer.headers });
       res.end(text);
     });
   };

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import type { V1DaemonSet, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1DaemonSet, V1Deployment, V1LabelSelector, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ProcessRunner, RunOptions, RunOutput } from '../../src/core/deps.js';
 import type { ExecResult, KubeClient, KubeObject } from '../../src/core/kube.js';
 import { CommandError } from '../../src/core/errors.js';
-import { resolveLoadFlags, type LoadFlags } from '../../src/cli/load-flags.js';
-import { makeRepetition } from './repetition-factory.js';
+import { FakeBenchPods } from './fake-pod-load.js';
 
 /**
  * Fakes for the process-runner and Kubernetes seams, answering like the real tools and API server do, and keeping
@@ -12,8 +10,18 @@ import { makeRepetition } from './repetition-factory.js';
  */
 export type Transcript = string[];
 
-type Answer = string | RunOutput | ((argv: readonly string[]) => RunOutput) | Error;
+type Answer = string | RunOutput | ((argv: readonly string[], options: RunOptions) => RunOutput | Promise<RunOutput>) | Error;
 
+/** What a command killed through its cancel signal throws (as ExecaRunner does: no exit code, reason `cancelled`). */
+function cancelled(argv: readonly string[]): CommandError {
+  return new CommandError(argv, null, '', 'cancelled');
+}
+
+/**
+ * A fake process runner. It answers only the commands a test (or a fixture) set up, and FAILS every other one like a
+ * missing program would (exit 127), so a command the code under test should not run cannot pass unnoticed. A command
+ * whose cancel signal is aborted is killed like a real one: before it starts, or while a `hang` answer is running.
+ */
 export class FakeRunner implements ProcessRunner {
   private readonly answers: Array<{ prefix: string[]; answer: Answer; once: boolean }> = [];
   constructor(readonly transcript: Transcript = []) {
@@ -41,15 +49,31 @@ export class FakeRunner implements ProcessRunner {
     });
   }
 
+  /**
+   * The command starting with `prefix` runs until its cancel signal aborts (then it is killed: CommandError
+   * `cancelled`); `started` is called once it runs, e.g. to abort the run from "inside" a long command.
+   */
+  hang(prefix: string[], started: (argv: readonly string[]) => void = () => {}): this {
+    return this.on(prefix, (argv, options) => {
+      const signal = options.signal;
+      if (!signal) throw new Error(`fake runner: ${argv.join(' ')} would hang forever: it was given no cancel signal`);
+      return new Promise<RunOutput>((_, reject) => {
+        signal.addEventListener('abort', () => reject(cancelled(argv)), { once: true });
+        started(argv);
+      });
+    });
+  }
+
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunOutput> {
     this.transcript.push(`$ ${argv.join(' ')}${options.input !== undefined ? ' <stdin>' : ''}`);
+    if (options.signal?.aborted) throw cancelled(argv);
     const i = this.answers.findIndex((a) => a.prefix.every((p, j) => argv[j] === p));
-    if (i < 0) return { stdout: '', stderr: '', exitCode: 0 };
+    if (i < 0) throw new CommandError(argv, 127, `fake runner: no answer set up for: ${argv.join(' ')}`, 'exit code 127');
     const a = this.answers[i]!;
     if (a.once) this.answers.splice(i, 1);
     if (a.answer instanceof Error) throw a.answer;
     if (typeof a.answer === 'string') return { stdout: a.answer, stderr: '', exitCode: 0 };
-    if (typeof a.answer === 'function') return a.answer(argv);
+    if (typeof a.answer === 'function') return a.answer(argv, options);
     return a.answer;
   }
 
@@ -58,48 +82,54 @@ export class FakeRunner implements ProcessRunner {
   }
 }
 
-export const kubeletSample = readFileSync(
-  new URL('../../../shared/reference/kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt', import.meta.url),
-  'utf8',
-);
-
-/** Parses `node bin/bench.js load <url> --json …` back into the step the pod would run, and answers like it. */
+/** What `node bin/bench.js load <url> --json …` in a load-client pod answers (see FakeBenchPods). */
 export function fakeLoadClientAnswer(argv: readonly string[]): ExecResult {
-  const at = argv.indexOf('load');
-  const url = argv[at + 1]!;
-  const flags: Record<string, string | boolean> = {};
-  for (let i = at + 2; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const key = a.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) flags[key] = true;
-    else flags[key] = argv[++i]!;
-  }
-  const { step } = resolveLoadFlags(flags as unknown as LoadFlags, 2);
-  const { repetition: _r, resources: _res, ...run } = makeRepetition({ mode: step.mode });
-  return { stdout: JSON.stringify({ ...run, url, step, mode: step.mode, targetRate: step.rate }), stderr: '', exitCode: 0 };
+  return new FakeBenchPods().answer(argv, '');
 }
 
-function readyPod(namespace: string, name: string, labels: Record<string, string>, node = 'bench-baseline-worker'): V1Pod {
-  return {
-    metadata: { name, namespace, labels },
-    spec: { nodeName: node, containers: [] },
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
-  };
+type Selectable = { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Record<string, unknown> };
+type PodTemplate = { metadata?: { labels?: Record<string, string> }; spec?: { containers?: V1Container[]; initContainers?: V1Container[] } };
+
+const key = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
+
+/** `a=b,c=d` holds for these labels. */
+export function selectorMatches(selector: string | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const [k, v] = term.split('=');
+    return k !== undefined && labels?.[k.trim()] === v?.trim();
+  });
 }
 
+/**
+ * A fake API server. It knows only the objects that were applied (or that a test or a fixture declares, standing in for
+ * what kind or a mesh CLI creates): reading anything else answers "not found" (null, no pods). Workloads roll out
+ * over time: a Deployment or DaemonSet reports ready only from its `readyAfterPolls`-th read on (a `stuck` one never),
+ * and its pods, derived from its pod template, are Running and Ready only then. Exec runs only in a pod and container
+ * that exist and, like a real exec, is cut short when its signal aborts.
+ */
 export class FakeKube implements KubeClient {
   readonly applied: KubeObject[] = [];
+  /** Every object the cluster holds, applied or declared, by kind/namespace/name. */
+  readonly objects = new Map<string, KubeObject>();
   /** Namespaces that exist, with their labels. */
   readonly namespaces = new Map<string, Record<string, string>>();
-  /** Deployments that never become ready (to test rollout timeouts). */
+  /** Deployments and DaemonSets (`namespace/name`) that never become ready (to test rollout timeouts). */
   readonly stuck = new Set<string>();
-  execAnswer: (argv: readonly string[]) => ExecResult | Promise<ExecResult> = fakeLoadClientAnswer;
-  podsFor: (namespace: string, selector: string | undefined) => V1Pod[] = (ns, selector) => {
-    const name = /app\.kubernetes\.io\/name=([^,]+)/.exec(selector ?? '')?.[1] ?? 'pod';
-    return [readyPod(ns, `${name}-7d9f-abcde`, { 'app.kubernetes.io/name': name })];
-  };
+  /** Reads of a Deployment or DaemonSet before it reports ready (a rollout takes a while). */
+  readyAfterPolls = 2;
+  private readonly polls = new Map<string, number>();
+  /** Controllers: what the cluster does when an object is applied (e.g. istiod creating a waypoint Deployment). */
+  readonly controllers: Array<(o: KubeObject, kube: FakeKube) => void> = [];
+  /** The programs in the pods (bench load, read-evidence), answering like the real ones for the argv they get. */
+  readonly programs = new FakeBenchPods();
+  execAnswer: (argv: readonly string[], signal?: AbortSignal, where?: { namespace: string; pod: string; container: string }) => ExecResult | Promise<ExecResult> = (
+    argv,
+    _signal,
+    where,
+  ) => this.programs.answer(argv, where?.namespace ?? '');
+  /** Pods of a namespace matching a selector; by default those of the Deployments and DaemonSets the cluster holds. */
+  podsFor: (namespace: string, selector: string | undefined) => V1Pod[] = (ns, selector) => this.workloadPods(ns, selector);
 
   constructor(readonly transcript: Transcript = []) {}
 
@@ -107,13 +137,85 @@ export class FakeKube implements KubeClient {
     this.transcript.push(`api ${line}`);
   }
 
+  /** The cluster was deleted (kind delete cluster): nothing of it remains for the next one. */
+  reset(): void {
+    this.objects.clear();
+    this.namespaces.clear();
+    this.polls.clear();
+    this.programs.reset();
+  }
+
+  /** Puts an object in the cluster without an API call in the transcript (what kind or a mesh's CLI creates). */
+  declare(...objects: KubeObject[]): this {
+    for (const o of objects) {
+      this.objects.set(key(o.kind, o.metadata.namespace, o.metadata.name), o);
+      if (o.kind === 'Namespace') this.namespaces.set(o.metadata.name, o.metadata.labels ?? {});
+      for (const c of this.controllers) c(o, this);
+    }
+    return this;
+  }
+
+  /** A Deployment or DaemonSet in the cluster: `name` pods labelled `labels`, with these containers. */
+  declareWorkload(kind: 'Deployment' | 'DaemonSet', namespace: string, name: string, labels: Record<string, string>, containers: string[] = [name]): this {
+    return this.declare({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name, namespace, labels },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: containers.map((c) => ({ name: c })) } } },
+    });
+  }
+
+  private isReady(kind: string, namespace: string, name: string): boolean {
+    return !this.stuck.has(`${namespace}/${name}`) && (this.polls.get(key(kind, namespace, name)) ?? 0) >= this.readyAfterPolls;
+  }
+
+  private poll(kind: string, namespace: string, name: string): KubeObject | undefined {
+    const o = this.objects.get(key(kind, namespace, name));
+    if (o) this.polls.set(key(kind, namespace, name), (this.polls.get(key(kind, namespace, name)) ?? 0) + 1);
+    return o;
+  }
+
+  /** Pods of the held Deployments and DaemonSets (one per Deployment replica, one per node for a DaemonSet). */
+  workloadPods(namespace: string, selector: string | undefined): V1Pod[] {
+    const pods: V1Pod[] = [];
+    for (const o of this.objects.values()) {
+      if ((o.kind !== 'Deployment' && o.kind !== 'DaemonSet') || o.metadata.namespace !== namespace) continue;
+      const spec = (o as Selectable).spec ?? {};
+      const template = (spec.template ?? {}) as PodTemplate;
+      const labels = template.metadata?.labels ?? {};
+      if (!selectorMatches(selector, labels)) continue;
+      const ready = this.isReady(o.kind, namespace, o.metadata.name);
+      const nodes = o.kind === 'DaemonSet' ? this.nodes.map((n) => n.metadata?.name ?? '') : ['bench-node-worker'];
+      const replicas = o.kind === 'DaemonSet' ? 1 : ((spec.replicas as number | undefined) ?? 1);
+      nodes.forEach((node, n) => {
+        for (let r = 0; r < replicas; r++) {
+          const containers = template.spec?.containers ?? [];
+          const suffix = o.kind === 'DaemonSet' ? `x${n}` : r === 0 ? '7d9f-abcde' : `7d9f-r${r}`;
+          pods.push({
+            metadata: { name: `${o.metadata.name}-${suffix}`, namespace, labels },
+            spec: { nodeName: node, containers, ...(template.spec?.initContainers ? { initContainers: template.spec.initContainers } : {}) },
+            status: ready
+              ? { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } })) }
+              : {
+                  phase: 'Pending',
+                  conditions: [{ type: 'Ready', status: 'False' }],
+                  containerStatuses: containers.map((c) => ({ name: c.name, ready: false, restartCount: 0, image: 'x', imageID: '', state: { waiting: { reason: this.stuck.has(`${namespace}/${o.metadata.name}`) ? 'ImagePullBackOff' : 'ContainerCreating' } } })),
+                },
+          });
+        }
+      });
+    }
+    return pods;
+  }
+
   async apply(o: KubeObject): Promise<void> {
     this.log(`apply ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
     this.applied.push(o);
-    if (o.kind === 'Namespace') this.namespaces.set(o.metadata.name, o.metadata.labels ?? {});
+    this.declare(o);
   }
   async delete(ref: { kind: string; name: string; namespace?: string }): Promise<void> {
     this.log(`delete ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`);
+    this.objects.delete(key(ref.kind, ref.namespace, ref.name));
   }
   async namespaceLabels(name: string): Promise<Record<string, string> | null> {
     this.log(`get Namespace ${name}`);
@@ -122,38 +224,37 @@ export class FakeKube implements KubeClient {
   async deleteNamespace(name: string): Promise<void> {
     this.log(`delete Namespace ${name}`);
     this.namespaces.delete(name);
+    for (const [k, o] of this.objects) if (o.metadata.namespace === name || (o.kind === 'Namespace' && o.metadata.name === name)) this.objects.delete(k);
   }
   async readDeployment(namespace: string, name: string): Promise<V1Deployment | null> {
     this.log(`get Deployment ${namespace}/${name}`);
-    const ready = this.stuck.has(`${namespace}/${name}`) ? 0 : 1;
+    const o = this.poll('Deployment', namespace, name);
+    if (!o) return null;
+    const spec = (o as Selectable).spec ?? {};
+    const want = (spec.replicas as number | undefined) ?? 1;
+    const ready = this.isReady('Deployment', namespace, name) ? want : 0;
     return {
       metadata: { name, namespace, generation: 1 },
-      spec: { replicas: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name } }, template: {} },
-      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: ready, availableReplicas: ready },
+      spec: { replicas: want, selector: spec.selector as V1LabelSelector, template: {} },
+      status: { observedGeneration: 1, replicas: want, updatedReplicas: want, readyReplicas: ready, availableReplicas: ready },
     };
   }
   async readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | null> {
     this.log(`get DaemonSet ${namespace}/${name}`);
+    const o = this.poll('DaemonSet', namespace, name);
+    if (!o) return null;
+    const spec = (o as Selectable).spec ?? {};
+    const want = this.nodes.length;
+    const ready = this.isReady('DaemonSet', namespace, name) ? want : 0;
     return {
       metadata: { name, namespace, generation: 1 },
-      spec: { selector: { matchLabels: { 'app.kubernetes.io/name': name } }, template: {} },
-      status: { observedGeneration: 1, desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3, numberMisscheduled: 0 },
+      spec: { selector: spec.selector as V1LabelSelector, template: {} },
+      status: { observedGeneration: 1, desiredNumberScheduled: want, currentNumberScheduled: want, numberReady: ready, updatedNumberScheduled: want, numberAvailable: ready, numberMisscheduled: 0 },
     };
   }
   async listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
     this.log(`list Pods ${namespace}${labelSelector ? ` ${labelSelector}` : ''}`);
-    const pods = this.podsFor(namespace, labelSelector);
-    if (labelSelector && [...this.stuck].some((s) => s === `${namespace}/${/name=([^,]+)/.exec(labelSelector)?.[1]}`)) {
-      return pods.map((p) => ({
-        ...p,
-        status: {
-          phase: 'Pending',
-          conditions: [{ type: 'Ready', status: 'False' }],
-          containerStatuses: [{ name: 'server', ready: false, restartCount: 0, image: 'x', imageID: '', state: { waiting: { reason: 'ImagePullBackOff' } } }],
-        },
-      }));
-    }
-    return pods;
+    return this.podsFor(namespace, labelSelector);
   }
   /** Pods outside the benchmark namespaces (mesh components), for listAllPods. */
   systemPods: V1Pod[] = [];
@@ -163,14 +264,22 @@ export class FakeKube implements KubeClient {
   }
   async listNodes(): Promise<V1Node[]> {
     this.log('list Nodes');
-    return ['control-plane', 'worker', 'worker2'].map((n) => ({ metadata: { name: `bench-node-${n}` } }));
+    return this.nodes;
   }
+  /** What listNodes answers: three Ready nodes unless a test changes them. */
+  nodes: V1Node[] = ['control-plane', 'worker', 'worker2'].map((n) => ({
+    metadata: { name: `bench-node-${n}` },
+    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+  }));
   async events(namespace: string, objectName: string): Promise<string[]> {
     this.log(`list Events ${namespace}/${objectName}`);
     return ['Scheduled: Successfully assigned', 'Failed: Failed to pull image "mesh-bench:abc": not found'];
   }
-  /** What the kubelet of `node` answers on its n-th scrape (default: a real capture). */
-  kubeletFor: (node: string, n: number) => string = () => kubeletSample;
+  /**
+   * What the kubelet of `node` answers on its n-th scrape (default: a valid answer listing no containers; tests that
+   * measure resources set their own, and real captures are read by the metrics tests, so no fake needs ../shared).
+   */
+  kubeletFor: (node: string, n: number) => string = () => kubeletText(Date.UTC(2026, 10, 21, 5, 49, 0), []);
   private scrapes = new Map<string, number>();
   async nodeProxyGet(node: string, path: string): Promise<string> {
     // Not in the transcript: how many scrapes a step gets depends on timing.
@@ -179,9 +288,22 @@ export class FakeKube implements KubeClient {
     this.scrapes.set(node, n);
     return this.kubeletFor(node, n);
   }
-  async exec(namespace: string, pod: string, container: string, argv: readonly string[]): Promise<ExecResult> {
+  async exec(namespace: string, pod: string, container: string, argv: readonly string[], _timeoutMs?: number, signal?: AbortSignal): Promise<ExecResult> {
     this.log(`exec ${namespace}/${pod} -c ${container} -- ${argv.join(' ')}`);
-    return this.execAnswer(argv);
+    // Like the API server: no such pod or container is an error, not an answer.
+    const target = this.podsFor(namespace, undefined).find((p) => p.metadata?.name === pod);
+    if (!target) throw new Error(`exec in ${namespace}/${pod}: pods "${pod}" not found`);
+    const containers = [...(target.spec?.containers ?? []), ...(target.spec?.initContainers ?? [])].map((c) => c.name);
+    if (!containers.includes(container)) throw new Error(`exec in ${namespace}/${pod}: container ${container} is not valid for pod ${pod}`);
+    signal?.throwIfAborted();
+    const where = { namespace, pod, container };
+    if (!signal) return this.execAnswer(argv, undefined, where);
+    // An aborted exec closes its stream at once: the command's answer, if any, comes too late to matter.
+    return new Promise<ExecResult>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error(`exec aborted: ${String(signal.reason)}`));
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(this.execAnswer(argv, signal, where)).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
   async serverVersion(): Promise<string> {
     this.log('get version');

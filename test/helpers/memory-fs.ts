@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { FileSystem } from '../../src/core/deps.js';
+import type { FileSystem, PathProbe } from '../../src/core/deps.js';
 
-export type FsOperation = 'readFile' | 'writeFileAtomic' | 'mkdir' | 'exists' | 'remove' | 'readdir';
+export type FsOperation = 'readFile' | 'writeFileAtomic' | 'mkdir' | 'mkdirExclusive' | 'probe' | 'exists' | 'remove' | 'readdir';
 
 export interface FsCall {
   op: FsOperation;
@@ -28,6 +28,7 @@ function describeCode(code: string): string {
     EACCES: 'permission denied',
     ENOSPC: 'no space left on device',
     EIO: 'i/o error',
+    EROFS: 'read-only file system',
   };
   return known[code] ?? 'error';
 }
@@ -41,6 +42,10 @@ export class MemoryFileSystem implements FileSystem {
   readonly files = new Map<string, string>();
   readonly dirs = new Set<string>(['/']);
   readonly calls: FsCall[] = [];
+  /** Directories that refuse new entries (like a read-only mount): probe says not writable, creating in them fails. */
+  readonly readOnly = new Set<string>();
+  /** Directories on a kernel pseudo-filesystem, by name (e.g. '/proc' → 'proc'), for probe. */
+  readonly pseudo = new Map<string, string>();
   private readonly faults: { op: FsOperation; path: string; code: string }[] = [];
 
   /** Seed with files (their parent directories are created). */
@@ -76,12 +81,36 @@ export class MemoryFileSystem implements FileSystem {
     if (this.dirs.has(p)) throw new FakeFsError('EISDIR', 'open', p);
     const parent = posix.dirname(p);
     if (!this.dirs.has(parent)) throw new FakeFsError(this.files.has(parent) ? 'ENOTDIR' : 'ENOENT', 'open', p);
+    if (this.readOnly.has(parent)) throw new FakeFsError('EROFS', 'open', p);
     this.files.set(p, content);
   }
 
   async mkdir(path: string): Promise<void> {
     const p = this.enter('mkdir', path);
     this.mkdirSync(p);
+  }
+
+  async mkdirExclusive(path: string): Promise<boolean> {
+    const p = this.enter('mkdirExclusive', path);
+    this.mkdirSync(posix.dirname(p));
+    if (this.files.has(p) || this.dirs.has(p)) return false;
+    if (this.readOnly.has(posix.dirname(p))) throw new FakeFsError('EROFS', 'mkdir', p);
+    this.dirs.add(p);
+    return true;
+  }
+
+  async probe(path: string): Promise<PathProbe> {
+    const p = this.enter('probe', path);
+    const pseudoOf = (q: string): string | null => {
+      for (let d = q; ; d = posix.dirname(d)) {
+        const name = this.pseudo.get(d);
+        if (name !== undefined) return name;
+        if (d === '/') return null;
+      }
+    };
+    if (this.files.has(p)) return { kind: 'file', writable: false, pseudo: pseudoOf(p) };
+    if (this.dirs.has(p)) return { kind: 'directory', writable: !this.readOnly.has(p), pseudo: pseudoOf(p) };
+    return { kind: 'missing' };
   }
 
   async exists(path: string): Promise<boolean> {
@@ -119,6 +148,7 @@ export class MemoryFileSystem implements FileSystem {
     for (let d = p; d !== '/'; d = posix.dirname(d)) parts.unshift(d);
     for (const d of parts) {
       if (this.files.has(d)) throw new FakeFsError('EEXIST', 'mkdir', d);
+      if (!this.dirs.has(d) && this.readOnly.has(posix.dirname(d))) throw new FakeFsError('EROFS', 'mkdir', d);
       this.dirs.add(d);
     }
   }

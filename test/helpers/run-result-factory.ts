@@ -34,6 +34,7 @@ import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../../src/c
 // ---- deterministic samples ---------------------------------------------------------------------------------------
 
 import { createRandom as seededRandom } from '../../src/analysis/random.js';
+import { aggregateStep } from '../../src/analysis/aggregate-step.js';
 export { seededRandom };
 
 /** Log-normal latencies around a median, rounded to 0.1 µs (what the engine's hrtime gives, roughly). */
@@ -396,7 +397,7 @@ function measureSystem(
 /**
  * The reference fixture: baseline and istio-ambient on kind, a rate step and a closed-loop step, 3 repetitions;
  * istio-ambient's second rate repetition is invalid (a 40 ms stall left the generator behind), its closed-loop step is
- * noisy; istio-sidecar failed installing the mesh. Deterministic: same code, same bytes.
+ * noisy; istio failed installing the mesh. Deterministic: same code, same bytes.
  */
 export function buildTwoSystemRun(): RunResult {
   const random = seededRandom(fixtureScenario.seed);
@@ -451,26 +452,20 @@ export function buildTwoSystemRun(): RunResult {
     meshComponents: [],
     steps: ambientSteps,
   };
+  // Exactly what the pipeline writes for a system whose mesh install failed (test/report-failed-system-as-the-
+  // pipeline-writes-it.test.ts produces it from the real pipeline): step `prepare`, the failing command as the runner
+  // reported it, no versions (nothing was prepared), every step present with no repetitions.
+  const installArgv = ['istioctl', 'install', '--skip-confirmation', '--set', 'profile=minimal', '--kubeconfig', '/tmp/mesh-bench-Qx81f2/istio/kubeconfig'];
   const sidecar: SystemResult = {
-    id: 'istio-sidecar',
+    id: 'istio',
     target: 'kind',
     status: 'failed',
     startedAt: '2026-11-21T06:04:13.000Z',
     finishedAt: '2026-11-21T06:10:02.000Z',
     failure: {
-      step: 'installMesh',
-      message: 'istiod did not become ready within 5m0s',
-      command: [
-        'istioctl',
-        'install',
-        '--context',
-        'kind-mesh-bench-istio-sidecar',
-        '-y',
-        '--set',
-        'profile=default',
-        '--set',
-        "meshConfig.accessLogFormat=%REQ(:METHOD)% %RESPONSE_CODE% 'upstream'",
-      ],
+      step: 'prepare',
+      message: `command failed (exit code 1): ${installArgv.join(' ')}`,
+      command: installArgv,
       output: [
         '\u001b[32m✔\u001b[0m Istio core installed ⛵️',
         '\u001b[31m✘\u001b[0m Istiod encountered an error: failed to wait for resource: ' +
@@ -480,9 +475,14 @@ export function buildTwoSystemRun(): RunResult {
         '',
       ].join('\n'),
     },
-    versions: { kind: 'v0.30.0', kubernetes: 'v1.34.0', istioctl: '1.28.0' },
+    versions: {},
     meshComponents: [],
-    steps: [],
+    steps: fixtureScenario.steps.map((step) => ({
+      name: step.name,
+      config: step,
+      repetitions: [],
+      aggregate: aggregateStep([], { seed: fixtureScenario.seed, maxCv: fixtureScenario.thresholds.maxCv, mode: step.mode }),
+    })),
   };
 
   const comparisons = fixtureScenario.steps.map((step) => {
@@ -499,7 +499,7 @@ export function buildTwoSystemRun(): RunResult {
     createdAt: '2026-11-21T05:49:00.000Z',
     finishedAt: '2026-11-21T06:10:03.000Z',
     status: 'failed',
-    command: ['bench', 'run', 'scenarios/two-systems.yaml', '--systems', 'baseline,istio-ambient,istio-sidecar'],
+    command: ['bench', 'run', '--scenario', 'scenarios/two-systems.yaml', '--mesh', 'baseline,istio-ambient,istio'],
     scenario: fixtureScenario,
     environment: fixtureEnvironment,
     reference: 'baseline',

@@ -5,6 +5,7 @@ import { collectEnvironment } from '../../core/environment.js';
 import { packageRoot } from '../../core/package-root.js';
 import { calibrate } from '../../calibration/calibration.js';
 import { renderCalibration } from '../../report/render-calibration.js';
+import { checkOutputDir } from '../../report/output-location.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -19,6 +20,8 @@ export async function calibrateCommand(p: {
   signal: AbortSignal;
   cores: number;
 }): Promise<ExitCodeValue> {
+  // Before measuring: minutes of calibration must not be lost to an --out that cannot be written.
+  await checkOutputDir('--out', p.outDir, p.deps);
   const environment = await collectEnvironment(p.deps.runner, packageRoot());
   const c = await calibrate({
     quick: p.quick,
@@ -34,5 +37,6 @@ export async function calibrateCommand(p: {
   const md = renderCalibration(c);
   await p.deps.fs.writeFileAtomic(join(p.outDir, 'calibration.md'), md);
   p.io.out(md);
+  p.io.out(`\nwrote ${join(p.outDir, 'calibration.json')} and ${join(p.outDir, 'calibration.md')}\n`);
   return c.checks.every((k) => k.ok) ? ExitCode.ok : ExitCode.failure;
 }
