@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import type { V1Node } from '@kubernetes/client-node';
 import { ciliumClusterName, CILIUM_CLUSTER_NAME_MAX } from '../src/mesh/cilium-common.js';
 import { MESH_ADAPTERS } from '../src/mesh/registry.js';
-import { validateClusterFlags, dockerPlatform } from '../src/cli/cluster-setup.js';
+import { validateClusterFlags, dockerPlatform, MAX_CLUSTER_PREFIX, KIND_CLUSTER_NAME_MAX } from '../src/cli/cluster-setup.js';
 import { executeOperations, type OperationDeps } from '../src/platform/execute-operations.js';
 import type { Operation } from '../src/platform/operations.js';
 import { ClusterPlatform } from '../src/platform/cluster-platform.js';
@@ -17,7 +17,7 @@ import { parseScenario } from '../src/scenario/load-scenario.js';
 
 /** Issue 8 defects 2–5: how clusters are created and waited for, Cilium's cluster name, and the saved image's platform. */
 
-const LONGEST_PREFIX = 'p'.repeat(32);
+const LONGEST_PREFIX = 'p'.repeat(MAX_CLUSTER_PREFIX);
 const CILIUM_SYSTEMS = MESH_ADAPTERS.filter((a) => a.kindConfig === 'no-cni');
 
 function planOps(systemId: string, prefix = 'bench'): Operation[] {
@@ -130,8 +130,11 @@ describe("Cilium's cluster name", () => {
   });
 
   it(`is a valid name of at most ${CILIUM_CLUSTER_NAME_MAX} characters for the longest --cluster-prefix, for every Cilium system`, () => {
+    expect(MAX_CLUSTER_PREFIX).toBe(27);
     expect(() => validateClusterFlags({ target: 'kind', clusterPrefix: LONGEST_PREFIX })).not.toThrow();
-    expect(() => validateClusterFlags({ target: 'kind', clusterPrefix: `${LONGEST_PREFIX}p` })).toThrow();
+    expect(() => validateClusterFlags({ target: 'kind', clusterPrefix: `${LONGEST_PREFIX}p` })).toThrow(
+      /^--cluster-prefix: at most 27 characters \(got 28\): kind names a node <prefix>-<system>-control-plane/,
+    );
     const names = new Set<string>();
     for (const a of CILIUM_SYSTEMS) {
       const write = planOps(a.id, LONGEST_PREFIX).find((o) => o.op === 'write-file' && o.path.endsWith('cilium-values.yaml'));
@@ -140,6 +143,8 @@ describe("Cilium's cluster name", () => {
       expect(name.length, a.id).toBeLessThanOrEqual(CILIUM_CLUSTER_NAME_MAX);
       expect(name, a.id).toMatch(valid);
       names.add(name);
+      // kind's own limit holds too: the cluster is <prefix>-<system>.
+      expect(`${LONGEST_PREFIX}-${a.id}`.length).toBeLessThanOrEqual(KIND_CLUSTER_NAME_MAX);
     }
     expect(names.size).toBe(CILIUM_SYSTEMS.length);
   });

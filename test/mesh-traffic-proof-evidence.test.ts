@@ -8,6 +8,8 @@ import { WAYPOINT_REQUESTS, waypointRequests, ZTUNNEL_MTLS_CONNECTIONS, ztunnelM
 import { L5D_CLIENT_ID, SERVER_REQUESTS, serverHeaderKey, XFCC, type Burst, type Counters } from '../src/mesh/traffic-evidence.js';
 import { judgeVariant, proofFailure, proveVariant } from '../src/platform/traffic-proof.js';
 import { meshTestContext } from './helpers/mesh-context.js';
+import { renderTrafficProof } from '../src/report/render-cluster-run.js';
+import type { RunResult } from '../src/core/result-schema.js';
 import { FakeClock } from './helpers/fake-clock.js';
 
 /**
@@ -315,5 +317,30 @@ describe('proving a variant through the cluster seams', () => {
     expect(proofFailure(meshed('istio-ambient'), proof).message).toBe(
       `istio-ambient: not meshed: expected ${adapter('istio-ambient').evidence!.expected}, saw ztunnel mTLS connections +0`,
     );
+  });
+});
+
+describe('the report', () => {
+  it('lists each variant’s proof, failed ones marked, and the mesh header the server received', () => {
+    const xfcc = 'By=spiffe://cluster.local/ns/mesh-bench/sa/default;Hash=4c2f;Subject="";URI=spiffe://cluster.local/ns/mesh-bench/sa/default';
+    const proof = (ok: boolean, meshed: boolean, seen: string, headerSample: string | null) => ({
+      expected: meshed ? adapter('istio').evidence!.expected : 'no mesh header on any request; no request carrying x-forwarded-client-cert',
+      seen,
+      ok,
+      meshed,
+      burst: { sent: 100, ok: 100 },
+      counters: {},
+      headerSample,
+    });
+    const r = {
+      systems: [
+        { id: 'istio', trafficProof: proof(true, true, '100 of 100 requests at the server carried x-forwarded-client-cert', xfcc) },
+        { id: 'istio/unmeshed', trafficProof: proof(false, false, '3 requests carried x-forwarded-client-cert of 100 at the server', null) },
+      ],
+    } as unknown as RunResult;
+    const text = renderTrafficProof(r)!;
+    expect(text).toContain('| istio | proven | 100/100 | every burst request at the server carrying x-forwarded-client-cert');
+    expect(text).toContain('| istio/unmeshed | FAILED | 100/100 |');
+    expect(text).toContain(`- istio: \`${xfcc}\``);
   });
 });

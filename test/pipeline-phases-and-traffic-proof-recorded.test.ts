@@ -32,6 +32,8 @@ describe('a kind run records', () => {
     const report = renderMarkdown(results(f, outcome.dir));
     expect(report).toContain('## Phases');
     expect(report).toMatch(/\| baseline \| measure \(4 repetitions; longest baseline rate-100 #1, 30 s\) \| 120 s \| ok \|/);
+    // In the order they ran: the measured steps before the teardown.
+    expect(report.indexOf('| baseline | measure (')).toBeLessThan(report.indexOf('| baseline | teardown |'));
   });
 
   it('the failing phase as failed, and the teardown after it', async () => {

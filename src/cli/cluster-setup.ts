@@ -9,6 +9,15 @@ import { loadVersions } from '../platform/versions.js';
 import { computeImageTag } from '../platform/image-build.js';
 import type { ClusterPlatformOptions } from '../platform/cluster-platform.js';
 
+/**
+ * kind's limit on a cluster's name (pkg/cluster/internal/create/create.go at v0.32.0: clusterNameMax = 50, "Typical
+ * host name max limit is 64 characters … We append -control-plane (14 characters)"; longer names fail at `docker run`
+ * with "sethostname: invalid argument", kubernetes-sigs/kind#619). Clusters are `<prefix>-<system>`, so the prefix
+ * leaves room for the longest system id.
+ */
+export const KIND_CLUSTER_NAME_MAX = 50;
+export const MAX_CLUSTER_PREFIX = KIND_CLUSTER_NAME_MAX - 1 - Math.max(...[...MESH_ADAPTERS_BY_ID.keys()].map((id) => id.length));
+
 /** Flags shared by `bench run`, `bench plan` and `bench down` for cluster targets. */
 export interface ClusterFlags {
   target: 'kind' | 'existing';
@@ -40,6 +49,12 @@ export function validateClusterFlags(f: ClusterFlags): void {
   }
   if (!/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(f.clusterPrefix)) {
     problems.push({ source: '--cluster-prefix', field: '', message: `must be a short DNS label (a-z, 0-9, -), got ${f.clusterPrefix}` });
+  } else if (f.target === 'kind' && f.clusterPrefix.length > MAX_CLUSTER_PREFIX) {
+    problems.push({
+      source: '--cluster-prefix',
+      field: '',
+      message: `at most ${MAX_CLUSTER_PREFIX} characters (got ${f.clusterPrefix.length}): kind names a node <prefix>-<system>-control-plane, which must fit a hostname`,
+    });
   }
   if (problems.length) throw new InputError(problems);
 }

@@ -120,6 +120,9 @@ export class PacedConnection extends AutocannonClient {
       if (intended === NO_REQUEST) return; // a response nobody asked for: ignore
       this.intendedMs = NO_REQUEST;
       this.responsesOnSocket++;
+      // The back-off ends with a response, not a connect: a server that accepts and then fails every request (not
+      // HTTP, closes at once) must not be retried every 10 ms.
+      this.backoffMs = 0;
       const closing = this.closing;
       this.owner.onResponse(this, this.status, intended, this.sentMs, now);
       // HTTP/1.1: after `Connection: close` the client closes too. Deferred, because the parser is still
@@ -204,7 +207,6 @@ export class PacedConnection extends AutocannonClient {
     const event = this.opts.protocol === 'https:' ? 'secureConnect' : 'connect';
     this.conn.once(event, () => {
       this.ready = true;
-      this.backoffMs = 0;
       this.owner.onReady(this);
     });
   }

@@ -79,7 +79,7 @@ export interface ShareHandle {
   ready: Promise<void>;
   /** Starts the share at `startMs` (this thread's performance.now() base); resolves with the outcome. */
   start(startMs: number): Promise<ShareOutcome>;
-  /** Stops early (SIGINT): the window ends now, in-flight requests drain as usual. */
+  /** Stops early (SIGINT, a dead target): the window ends now, in-flight requests drain, queued ones are not sent. */
   stop(): void;
 }
 
@@ -321,6 +321,10 @@ export function createShare(spec: ShareSpec): ShareHandle {
   }
 
   function sweep(): void {
+    // Draining ends when nothing is left in flight, also when the last request in flight ended in a socket error
+    // (which does not call maybeFinish): otherwise a step stopped on a dead target waits out the timeout.
+    if (draining) maybeFinish();
+    if (finished) return;
     const now = performance.now();
     if (errorsSinceProgress > 0 && now - lastProgressMs >= UNREACHABLE_AFTER_MS && !connections.some((c) => c.busy)) {
       gaveUp = `stopped after ${((now - lastProgressMs) / 1000).toFixed(1)} s without a response: ${firstError?.message ?? 'connection errors'}`;
@@ -344,13 +348,15 @@ export function createShare(spec: ShareSpec): ShareHandle {
     immediate = null;
     // Requests of the window still queued are sent as connections free up; give up after the timeout.
     drainTimer = setTimeout(finish, spec.timeoutMs);
-    for (const c of idle.splice(0)) feed(c);
+    // Stopped early (SIGINT, or the target died: the step is invalid either way), queued requests are not sent:
+    // against a dead target they would only wait out the timeout. Requests in flight still drain.
+    if (!stoppedEarly) for (const c of idle.splice(0)) feed(c);
     maybeFinish();
   }
 
   function maybeFinish(): void {
     if (!draining || finished) return;
-    if (backlog.size > 0) return;
+    if (backlog.size > 0 && !stoppedEarly) return;
     for (const c of connections) if (c.busy) return;
     finish();
   }

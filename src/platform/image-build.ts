@@ -15,8 +15,11 @@ import type { Operation } from './operations.js';
  * Desktop) it fails with `ctr: content digest sha256:…: not found`, because `docker save` writes the image's whole
  * index and kind imports with `ctr images import --all-platforms` (kubernetes-sigs/kind#3795, #3845; the workaround
  * kind documents in kubernetes-sigs/kind#4247 is `docker save --platform … --output <file>` + `kind load
- * image-archive`). Our image is built locally, so every blob it references is present; `platform` adds
- * `docker save --platform` (Docker API 1.48+, Docker 28) for engines where that is still not enough.
+ * image-archive`). Our image is built locally, so every blob it references is present; still, the kind plan always
+ * passes `platform` (`linux/<arch>` of this machine, cluster-setup.ts dockerPlatform), so the archive holds exactly
+ * the one platform the nodes run and nothing `ctr import --all-platforms` could miss (issue 8, defect 5). The flag
+ * needs Docker API 1.48+ (Docker 28; docs.docker.com reference/cli/docker/image/save: "--platform API 1.48+ Save only
+ * the given platform(s)").
  */
 export interface ImageBuildParams {
   /** Repository root: the build context, holding the Dockerfile. */

@@ -68,12 +68,19 @@ export function renderPhases(r: RunResult): string | null {
     const phases = s.phases ?? [];
     if (phases.length === 0) continue;
     const id = s.id.split('/')[0]!;
+    // The measured steps as one row, where they ran (every one is in results.json).
     const measured = phases.filter((p) => p.name.startsWith('measure '));
-    for (const p of phases.filter((x) => !x.name.startsWith('measure '))) rows.push([id, p.name, seconds(p.durationMs), p.ok ? 'ok' : 'failed']);
-    if (measured.length) {
-      const total = measured.reduce((a, p) => a + p.durationMs, 0);
-      const longest = measured.reduce((a, p) => (p.durationMs > a.durationMs ? p : a));
-      rows.push([id, `measure (${measured.length} repetitions; longest ${longest.name.slice('measure '.length)}, ${seconds(longest.durationMs)})`, seconds(total), measured.every((p) => p.ok) ? 'ok' : 'failed']);
+    let shown = false;
+    for (const p of phases) {
+      if (!p.name.startsWith('measure ')) {
+        rows.push([id, p.name, seconds(p.durationMs), p.ok ? 'ok' : 'failed']);
+        continue;
+      }
+      if (shown) continue;
+      shown = true;
+      const total = measured.reduce((a, m) => a + m.durationMs, 0);
+      const longest = measured.reduce((a, m) => (m.durationMs > a.durationMs ? m : a));
+      rows.push([id, `measure (${measured.length} repetitions; longest ${longest.name.slice('measure '.length)}, ${seconds(longest.durationMs)})`, seconds(total), measured.every((m) => m.ok) ? 'ok' : 'failed']);
     }
   }
   if (rows.length === 0) return null;

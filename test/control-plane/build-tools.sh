@@ -38,10 +38,9 @@ pin() {
     process.stdout.write(value);' "$ROOT/clusters/versions.yaml" "$1"
 }
 
-record() { # name version seconds result note
-  local tmp="$STATUS.$$"
-  { [ -f "$STATUS" ] && grep -v "^$1	" "$STATUS"; printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5"; } >"$tmp"
-  mv "$tmp" "$STATUS"
+record() { # name version seconds result note: one file per tool (builds run in parallel), joined into status.tsv
+  mkdir -p "$CACHE/status"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >"$CACHE/status/$1.tsv"
 }
 
 # build <name> <version> <module> <module version> <ldflags> <packages...>
@@ -174,10 +173,17 @@ for arg in "$@"; do
 done
 [ ${#wanted[@]} -gt 0 ] || wanted=("${core[@]}")
 
+# In parallel: module downloads overlap with compiling, and a cold Kubernetes build dominates anyway.
 failed_core=0
+pids=()
 for tool in "${wanted[@]}"; do
-  if ! "build_$tool"; then
-    case " ${core[*]} " in *" $tool "*) failed_core=1 ;; esac
+  "build_$tool" &
+  pids+=("$!")
+done
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    case " ${core[*]} " in *" ${wanted[$i]} "*) failed_core=1 ;; esac
   fi
 done
+cat "$CACHE"/status/*.tsv >"$STATUS" 2>/dev/null || true
 exit "$failed_core"

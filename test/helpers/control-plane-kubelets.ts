@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
  * strategy.go, isProxyableHostname), so 127.0.0.1 cannot be a node address. The nodes get addresses from TEST-NET-1
  * (192.0.2.0/24, RFC 5737: never routed), and the API server's `cluster` egress (kubelet exec, logs and node proxy) is
  * sent through an HTTP CONNECT proxy on a Unix socket (--egress-selector-config-file, apiserver.k8s.io/v1beta1
- * EgressSelectorConfiguration). The proxy never dials the requested address: it hands the connection to the TLS
+ * EgressSelectorConfiguration; the Konnectivity task page, kubernetes.io/docs/tasks/extend-kubernetes/setup-konnectivity,
+ * shows the format, with "HTTPConnect" as a supported proxyProtocol and "uds" as a transport). The proxy never dials the requested address: it hands the connection to the TLS
  * "kubelet" of that node, in this process, which forwards to kwok's server on 127.0.0.1.
  *
  * kwok serves every node's kubelet metrics on one port under `/metrics/nodes/{nodeName}/metrics/resource` (its Metric
