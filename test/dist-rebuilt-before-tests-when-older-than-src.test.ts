@@ -22,15 +22,15 @@ beforeEach(() => {
 afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
 describe('staleCompiledSources', () => {
-  it('names sources whose compiled file is missing or older, in src, bench and scripts', () => {
+  it('names sources whose compiled file is missing or older, in src, bench and test/reference', () => {
     write('src/fresh.ts', 'export {};', 60);
     write('dist/src/fresh.js', '', 30);
     write('src/edited.ts', 'export {};', 10);
     write('dist/src/edited.js', '', 30);
     write('src/deep/new.ts', 'export {};');
     write('bench/b.ts', 'export {};');
-    write('scripts/s.ts', 'export {};', 60);
-    write('dist/scripts/s.js', '', 30);
+    write('test/reference/s.ts', 'export {};', 60);
+    write('dist/test/reference/s.js', '', 30);
     write('src/types.d.ts', 'export {};');
     write('test/not-compiled.ts', 'export {};');
     expect(staleCompiledSources(repo)).toEqual(['bench/b.ts', 'src/deep/new.ts', 'src/edited.ts']);

@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sha256Of } from '../scripts/reference-download.js';
-import { runFetchReference } from '../scripts/reference-fetch-command.js';
-import type { ReferenceEntry } from '../scripts/reference-manifest.js';
-import { tgzMembers } from '../scripts/tar-members.js';
+import { sha256Of } from './reference/reference-download.js';
+import { runFetchReference } from './reference/reference-fetch-command.js';
+import type { ReferenceEntry } from './reference/reference-manifest.js';
+import { tgzMembers } from './reference/tar-members.js';
 
 /**
  * `npm run reference` against a loopback HTTP server standing in for raw.githubusercontent.com (this machine has no

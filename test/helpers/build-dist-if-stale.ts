@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
  */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The folders tsconfig.build.json compiles. */
-export const COMPILED_FOLDERS = ['src', 'bench', 'scripts'] as const;
+export const COMPILED_FOLDERS = ['src', 'bench', 'test/reference'] as const;
 
 /** Sources (relative to `repo`) whose dist/ output is missing or older than they are. */
 export function staleCompiledSources(repo: string, folders: readonly string[] = COMPILED_FOLDERS): string[] {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { REFERENCE_CACHE } from '../../scripts/reference-fetch-command.js';
-import { REFERENCE_MANIFEST, readReferenceManifest, type ReferenceEntry } from '../../scripts/reference-manifest.js';
+import { REFERENCE_CACHE } from '../reference/reference-fetch-command.js';
+import { REFERENCE_MANIFEST, readReferenceManifest, type ReferenceEntry } from '../reference/reference-manifest.js';
 
 /**
  * Upstream reference data for the tests (CRDs, chart values, kubelet samples…), which this repository never commits.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InputError } from '../src/core/errors.js';
+import { InputError } from '../../src/core/errors.js';
 
 /**
  * test/reference/sources.json: where each upstream reference file the tests read comes from. The files themselves are

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { BenchError, ExitCode, type ExitCodeValue } from '../src/core/errors.js';
-import type { CliIo } from '../src/cli/io.js';
-import { reportError } from '../src/cli/exit.js';
+import { BenchError, ExitCode, type ExitCodeValue } from '../../src/core/errors.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { reportError } from '../../src/cli/exit.js';
 import { downloadReference, type Fetch } from './reference-download.js';
 import { REFERENCE_MANIFEST, readReferenceManifest } from './reference-manifest.js';
 
