@@ -17,7 +17,8 @@ describe('.ci/run', () => {
     expect(test).toBeGreaterThan(exported);
   });
 
-  it('prints "N passed, N failed, N skipped" from the vitest JSON report, also after failures', () => {
+  it('prints "N passed, N failed, N skipped" as its last line, summing both suites\' vitest JSON reports, also after failures', () => {
+    expect(lines.filter((l) => l.trim() && !l.startsWith('#')).slice(-2)[0]).toContain('numPassedTests');
     expect(lines.find((l) => /^npm test\b/.test(l))).toMatch(/--outputFile\.json=\.tmp\/vitest\.json \|\| status=\$\?$/);
     const oneLiner = /node -e '([^']+)'/.exec(lines.find((l) => l.includes('numPassedTests')) ?? '')?.[1];
     expect(oneLiner).toBeDefined();
@@ -26,6 +27,9 @@ describe('.ci/run', () => {
       mkdirSync(join(dir, '.tmp'));
       writeFileSync(join(dir, '.tmp', 'vitest.json'), JSON.stringify({ numPassedTests: 1058, numFailedTests: 2, numPendingTests: 83, numTodoTests: 1 }));
       expect(execFileSync(process.execPath, ['-e', oneLiner!], { cwd: dir, encoding: 'utf8' })).toBe('1058 passed, 2 failed, 84 skipped\n');
+      // With the real control-plane suite's report beside it, the one line counts both.
+      writeFileSync(join(dir, '.tmp', 'vitest-cluster.json'), JSON.stringify({ numPassedTests: 13, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 }));
+      expect(execFileSync(process.execPath, ['-e', oneLiner!], { cwd: dir, encoding: 'utf8' })).toBe('1071 passed, 3 failed, 84 skipped\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

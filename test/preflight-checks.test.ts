@@ -107,7 +107,7 @@ describe('a machine with everything pinned', () => {
       cilium: 'v0.19.7',
     });
     expect(report.checks.map((c) => `${c.status} ${c.detail}`)).toEqual([
-      'ok docker engine 28.2.2 (linux/amd64)',
+      'ok docker engine 28.2.2 (linux/amd64), API 1.50',
       'ok kind v0.32.0',
       'ok kubectl v1.36.1',
       'ok helm v3.21.4',

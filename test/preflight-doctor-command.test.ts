@@ -14,7 +14,7 @@ const versions = parseVersions(readFileSync(VERSIONS_PATH, 'utf8'), VERSIONS_PAT
 
 /** Each tool's version output at its pin; a tool missing from `present` is not on PATH. */
 const OUTPUTS: Record<string, string> = {
-  docker: '{"Version":"28.2.2","Os":"linux","Arch":"amd64"}\n',
+  docker: '{"Version":"28.2.2","ApiVersion":"1.50","Os":"linux","Arch":"amd64"}\n',
   kind: 'kind v0.32.0 go1.25.5 linux/amd64\n',
   kubectl: '{"clientVersion":{"gitVersion":"v1.36.1"}}\n',
   helm: 'v3.21.4',
@@ -85,7 +85,7 @@ describe('bench doctor', () => {
     expect(out).toBe(
       [
         'Checking this machine for: baseline, istio',
-        ' ✓ docker engine 28.2.2 (linux/amd64)',
+        ' ✓ docker engine 28.2.2 (linux/amd64), API 1.50',
         ' ✓ kind v0.32.0',
         ' ✓ kubectl v1.36.1',
         ' ✓ istioctl 1.30.3',
@@ -105,7 +105,7 @@ describe('bench doctor', () => {
     expect(code).toBe(ExitCode.preflight);
     expect(out.split('\n')).toEqual([
       'Checking this machine for: cilium',
-      ' ✓ docker engine 28.2.2 (linux/amd64)',
+      ' ✓ docker engine 28.2.2 (linux/amd64), API 1.50',
       ' ✓ kind v0.32.0',
       ' ! kubectl v1.35.2 found, v1.36.1 pinned in clusters/versions.yaml: results may not match; install v1.36.1 (see .github/scripts/install-tools.sh)',
       ' ✓ helm v3.21.4',

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../src/core/errors.js';
 import { startLocalChain, workloadMainPath } from '../src/workload/local-servers.js';
+import { isAlive } from './helpers/test-processes.js';
 
 function get(url: string): Promise<{ status: number; hop: unknown; bytes: number; ms: number }> {
   return new Promise((resolve, reject) => {
@@ -19,19 +20,11 @@ function get(url: string): Promise<{ status: number; hop: unknown; bytes: number
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitDead(pid: number, ms = 5000): Promise<boolean> {
   const deadline = performance.now() + ms;
-  while (alive(pid) && performance.now() < deadline) await sleep(20);
-  return !alive(pid);
+  while (isAlive(pid) && performance.now() < deadline) await sleep(20);
+  return !isAlive(pid);
 }
 
 beforeAll(() => {
@@ -80,7 +73,7 @@ describe('a local chain of servers', () => {
     } finally {
       await chain.stop();
     }
-    for (const hop of chain.hops) expect(alive(hop.pid)).toBe(false);
+    for (const hop of chain.hops) expect(isAlive(hop.pid)).toBe(false);
     expect(await chain.exited).toEqual({ kind: 'stopped' });
   });
 
@@ -134,7 +127,7 @@ describe('a local chain of servers', () => {
     const chain = await startLocalChain({ hops: 2, responseBytes: 0, serviceDelayUs: 0, signal: controller.signal });
     controller.abort();
     expect(await chain.exited).toEqual({ kind: 'stopped' });
-    for (const hop of chain.hops) expect(alive(hop.pid)).toBe(false);
+    for (const hop of chain.hops) expect(isAlive(hop.pid)).toBe(false);
   });
 
   it('gives up on a start that is aborted', async () => {

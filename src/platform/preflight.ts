@@ -24,13 +24,22 @@ export const INOTIFY_MINIMUMS = {
   max_user_instances: 512,
 } as const;
 
-/** The kind target always needs these, whatever the mesh (adapters list only their extra tools). */
+/**
+ * The oldest Docker Engine API the kind target can use. The workload image is saved for the nodes' one platform
+ * (`docker save --platform linux/<arch>`, image-build.ts: without it `kind load image-archive` can fail under
+ * Docker's containerd image store, kubernetes-sigs/kind#3795), and the Docker CLI reference marks that flag "API
+ * 1.48+" (docs.docker.com/reference/cli/docker/image/save/); API 1.48 is Docker Engine 28.0 (the "API version
+ * matrix" in docs.docker.com/reference/api/engine/). Older engines are refused before anything is created.
+ */
+export const MIN_DOCKER_API_VERSION = '1.48';
+
 /**
  * What one system's kind run needs on this machine: three kind nodes with a mesh (istiod alone requests 2 GiB) and
  * the load client. An estimate (not an upstream figure), checked against MemAvailable and cores.
  */
 export const DEFAULT_NEEDS: PreflightNeeds = { memoryBytes: 6 * 2 ** 30, cores: 4 };
 
+/** The kind target always needs these, whatever the mesh (adapters list only their extra tools). */
 export const KIND_TARGET_TOOLS: readonly ToolName[] = ['docker', 'kind', 'kubectl'];
 
 /** Every tool, in the order checks are reported. */
@@ -204,7 +213,31 @@ async function checkDockerEngine(deps: PreflightDeps): Promise<ToolCheck> {
   const server = parseDockerServerVersion(stdout);
   if (!server.reachable) return problem('docker', dockerUnreachable('no server in `docker version`', deps.env));
   const platform = server.os && server.arch ? ` (${server.os}/${server.arch})` : '';
-  return { tool: 'docker', version: server.version, check: { name: 'docker', status: 'ok', detail: `docker engine ${server.version}${platform}` } };
+  const engine = `docker engine ${server.version}${platform}`;
+  const check = checkDockerApi(engine, server.apiVersion);
+  return { tool: 'docker', version: server.version, check };
+}
+
+/** The engine's API must be new enough for `docker save --platform` (MIN_DOCKER_API_VERSION says why). */
+function checkDockerApi(engine: string, apiVersion: string | undefined): PreflightCheck {
+  const need =
+    `the workload image is saved with \`docker save --platform\`, which needs Docker Engine API ${MIN_DOCKER_API_VERSION}+ ` +
+    `(Docker 28+) so that \`kind load image-archive\` gets exactly the nodes' platform (kubernetes-sigs/kind#3795)`;
+  const order = apiVersion === undefined ? undefined : compareApiVersions(apiVersion, MIN_DOCKER_API_VERSION);
+  if (order === undefined) {
+    const read = apiVersion === undefined ? 'no ApiVersion' : `ApiVersion ${JSON.stringify(apiVersion)}`;
+    return { name: 'docker', status: 'warning', detail: `${engine}: ${read} in \`docker version\`, API not checked; ${need}` };
+  }
+  if (order < 0) {
+    return {
+      name: 'docker',
+      status: 'problem',
+      detail:
+        `${engine} speaks API ${apiVersion}, too old: ${need}: ` +
+        'upgrade Docker Engine to 28 or later (https://docs.docker.com/engine/install/)',
+    };
+  }
+  return { name: 'docker', status: 'ok', detail: `${engine}, API ${apiVersion}` };
 }
 
 function dockerUnreachable(reason: string, env: PreflightDeps['env']): string {
@@ -314,7 +347,7 @@ function checkCores(available: number, needed: number): PreflightCheck {
 // --- pure parsers of upstream outputs ---
 
 export type DockerServer =
-  | { reachable: true; version: string; os?: string; arch?: string }
+  | { reachable: true; version: string; apiVersion?: string; os?: string; arch?: string }
   | { reachable: false };
 
 /**
@@ -328,9 +361,21 @@ export function parseDockerServerVersion(stdout: string): DockerServer {
   return {
     reachable: true,
     version: value.Version,
+    ...(typeof value.ApiVersion === 'string' && value.ApiVersion !== '' ? { apiVersion: value.ApiVersion } : {}),
     ...(typeof value.Os === 'string' ? { os: value.Os } : {}),
     ...(typeof value.Arch === 'string' ? { arch: value.Arch } : {}),
   };
+}
+
+/**
+ * Docker API versions are `<major>.<minor>` (1.47, 1.48, … 1.52): compared as numbers, so 1.100 is after 1.99.
+ * Negative when `a` is older than `b`; undefined when either is not of that form.
+ */
+export function compareApiVersions(a: string, b: string): number | undefined {
+  const pa = /^(\d+)\.(\d+)$/.exec(a.trim());
+  const pb = /^(\d+)\.(\d+)$/.exec(b.trim());
+  if (!pa || !pb) return undefined;
+  return Number(pa[1]) - Number(pb[1]) || Number(pa[2]) - Number(pb[2]);
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startControlPlane } from '../helpers/control-plane.js';
 import { findControlPlaneBinaries } from '../helpers/control-plane-tools.js';
+import { isAlive } from '../helpers/test-processes.js';
 
 /**
  * The control plane leaves nothing behind: stop() ends every component's process group and removes the run-private
@@ -10,14 +11,6 @@ import { findControlPlaneBinaries } from '../helpers/control-plane-tools.js';
 const found = findControlPlaneBinaries();
 if (!found.ok) console.warn(`skipped the control-plane stop test (test/cluster): ${found.reason}`);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!found.ok)('stopping the control plane', () => {
   it('ends etcd, the API server, the controllers, the scheduler and kwok, and removes its directory', async () => {
@@ -26,12 +19,12 @@ describe.skipIf(!found.ok)('stopping the control plane', () => {
     const pids = cp.pids();
     try {
       expect(pids).toHaveLength(5);
-      expect(pids.every(alive)).toBe(true);
+      expect(pids.every(isAlive)).toBe(true);
       expect(existsSync(cp.kubeconfig)).toBe(true);
     } finally {
       await cp.stop();
     }
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(isAlive)).toEqual([]);
     expect(existsSync(cp.dir)).toBe(false);
   });
 });

@@ -56,3 +56,13 @@ function processesWithMarkerFromPs(needle: string): MarkedProcess[] {
       return { pid: Number(pid), args: args.slice(0, args.indexOf(needle) < 0 ? undefined : args.indexOf(needle)).trim() };
     });
 }
+
+/** Whether a process with this pid still exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
