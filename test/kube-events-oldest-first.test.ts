@@ -1,64 +1,13 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClientNodeKube } from '../src/kube/client-node-kube.js';
+import { describe, expect, it } from 'vitest';
 import { eventLines } from '../src/kube/event-lines.js';
-import { type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
 
-let api: FakeApiServer;
-let kube: ClientNodeKube;
-let close: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ api, kube, close } = await kubeOnFakeApi({ token: 't' }));
-});
-
-afterEach(() => close());
-
-/** Events as the API serves them (JSON), in a deliberately scrambled order. */
-const wireEvents = [
-  {
-    metadata: { name: 'web.3', creationTimestamp: '2026-01-01T00:00:30Z' },
-    reason: 'Pulled',
-    message: 'Successfully pulled image "mesh-bench/workload:abc"',
-    lastTimestamp: '2026-01-01T00:00:30Z',
-  },
-  {
-    // events.k8s.io-style: no lastTimestamp, a MicroTime eventTime.
-    metadata: { name: 'web.1', creationTimestamp: '2026-01-01T00:00:50Z' },
-    reason: 'Scheduled',
-    message: 'Successfully assigned bench/web-1 to kind-worker',
-    eventTime: '2026-01-01T00:00:10.123456Z',
-  },
-  {
-    metadata: { name: 'web.4', creationTimestamp: '2026-01-01T00:00:40Z' },
-    reason: 'BackOff',
-    message: 'Back-off restarting failed container web in pod web-1\n',
-  },
-  {
-    metadata: { name: 'web.2', creationTimestamp: '2026-01-01T00:00:20Z' },
-    reason: 'Pulling',
-    message: 'Pulling image "mesh-bench/workload:abc"',
-    firstTimestamp: '2026-01-01T00:00:01Z',
-    lastTimestamp: '2026-01-01T00:00:20Z',
-  },
-];
-
+/**
+ * The order and length of the event lines (pure). Reading an object's events from the API (field selector, core/v1
+ * and events.k8s.io-style events, oldest first) is asserted against a real kube-apiserver in
+ * test/cluster/kube-lists-events-and-namespace-waits-on-a-real-api-server.test.ts (npm run test:cluster).
+ */
 describe('events', () => {
-  it('asks for the object’s events by field selector and returns them oldest first as "Reason: message"', async () => {
-    api.route('GET', '/api/v1/namespaces/bench/events', { body: { apiVersion: 'v1', kind: 'EventList', items: wireEvents } });
-
-    const lines = await kube.events('bench', 'web-1');
-
-    expect(lines).toEqual([
-      'Scheduled: Successfully assigned bench/web-1 to kind-worker',
-      'Pulling: Pulling image "mesh-bench/workload:abc"',
-      'Pulled: Successfully pulled image "mesh-bench/workload:abc"',
-      'BackOff: Back-off restarting failed container web in pod web-1',
-    ]);
-    const [request] = api.apiRequests();
-    expect(Object.fromEntries(request?.query ?? [])).toEqual({ fieldSelector: 'involvedObject.name=web-1' });
-  });
-
   it('keeps only the 20 most recent', () => {
     const many: CoreV1Event[] = Array.from({ length: 25 }, (_, i) => ({
       involvedObject: {},

@@ -6,6 +6,12 @@ import { InputError } from '../src/core/errors.js';
 import { ClientNodeKube, clientNodeKubeFactory } from '../src/kube/client-node-kube.js';
 import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from './helpers/fake-api-server.js';
 
+/**
+ * Which server and which credentials a ClientNodeKube uses: two recording servers show which one was asked and with
+ * which user's token, something a real API server does not report (it would take a control plane per context).
+ * Client-certificate authentication against a real API server is asserted in
+ * test/cluster/rollout-waits-exec-and-node-proxy-on-kwok.test.ts.
+ */
 let first: FakeApiServer;
 let second: FakeApiServer;
 const cleanups: Array<() => Promise<void>> = [];

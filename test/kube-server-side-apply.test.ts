@@ -1,8 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../src/core/kube.js';
 import { ClientNodeKube } from '../src/kube/client-node-kube.js';
-import { KubeApiError } from '../src/kube/kube-errors.js';
 import { type FakeApiServer, kubeOnFakeApi } from './helpers/fake-api-server.js';
+
+/**
+ * Server-side apply as only a recording server can show it. Everything a real API server can answer — the Apply by
+ * field manager mesh-bench with force over another manager, the fields sent, cluster-scoped objects, the caller's object
+ * left untouched, a refusal's own message (422), a kind not served — is asserted against a real kube-apiserver in
+ * test/cluster/kube-apply-and-delete-on-a-real-api-server.test.ts (npm run test:cluster). Kept here: how often
+ * discovery is asked (a real server does not count requests for us), and fields that client-node's models do not
+ * know: against the pinned v1.36.1 server there is none to send (its Deployment and Container fields are all in
+ * client-node 1.4's models; PodSpec's two extra fields, workloadRef and schedulingGroup, are alpha and dropped while
+ * their feature gates are off), and a made-up field is refused by a real server ("field not declared in schema").
+ */
 
 let api: FakeApiServer;
 let kube: ClientNodeKube;
@@ -29,21 +39,6 @@ const deployment = (): KubeObject => ({
 });
 
 describe('server-side apply', () => {
-  it('sends a PATCH to the object path as application/apply-patch+yaml with fieldManager=mesh-bench and force=true', async () => {
-    api.route('PATCH', '/apis/apps/v1/namespaces/bench/deployments/web', (r) => ({ body: JSON.parse(r.body) }));
-
-    await kube.apply(deployment());
-
-    const [patch, ...others] = api.apiRequests();
-    expect(others).toEqual([]);
-    expect(patch?.method).toBe('PATCH');
-    expect(patch?.path).toBe('/apis/apps/v1/namespaces/bench/deployments/web');
-    expect(patch?.headers['content-type']).toBe('application/apply-patch+yaml');
-    expect(Object.fromEntries(patch?.query ?? [])).toEqual({ fieldManager: 'mesh-bench', force: 'true' });
-    expect(patch?.headers.authorization).toBe('Bearer secret-token');
-    expect(JSON.parse(patch?.body ?? '')).toEqual(deployment());
-  });
-
   it('discovers the resource name once per apiVersion and reuses it', async () => {
     api.route('PATCH', '/apis/apps/v1/namespaces/bench/deployments/web', (r) => ({ body: JSON.parse(r.body) }));
 
@@ -68,46 +63,5 @@ describe('server-side apply', () => {
     const sent = JSON.parse(api.apiRequests()[0]?.body ?? '') as { spec: Record<string, unknown> };
     expect(sent.spec.fieldFromAFutureRelease).toEqual({ enabled: true });
     expect((sent.spec.template as typeof spec.template).spec.podLevelThingFromAFutureRelease).toBe('kept');
-  });
-
-  it('applies cluster-scoped objects at their cluster path and leaves the caller’s object untouched', async () => {
-    api.route('PATCH', '/api/v1/namespaces/bench', (r) => ({ body: JSON.parse(r.body) }));
-    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench', labels: { a: 'b' } } };
-    const before = structuredClone(namespace);
-
-    await kube.apply(namespace);
-
-    expect(api.apiRequests().map((r) => `${r.method} ${r.path}`)).toEqual(['PATCH /api/v1/namespaces/bench']);
-    expect(namespace).toEqual(before);
-  });
-
-  it('reports a rejected apply with kind, namespace, name and the API server’s Status message', async () => {
-    api.route('PATCH', '/apis/apps/v1/namespaces/bench/deployments/web', {
-      status: 422,
-      body: {
-        kind: 'Status',
-        apiVersion: 'v1',
-        status: 'Failure',
-        message: 'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value',
-        reason: 'Invalid',
-        code: 422,
-      },
-    });
-
-    const error = await kube.apply(deployment()).catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(KubeApiError);
-    expect((error as KubeApiError).message).toBe(
-      'apply Deployment bench/web: Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value (HTTP 422)',
-    );
-    expect((error as KubeApiError).httpStatus).toBe(422);
-  });
-
-  it('reports a kind the API server does not serve', async () => {
-    const error = await kube
-      .apply({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'bench' } })
-      .catch((e: unknown) => e);
-
-    expect((error as Error).message).toMatch(/^apply StatefulSet bench\/db: Unrecognized API version and kind: apps\/v1 StatefulSet/);
   });
 });

@@ -23,8 +23,14 @@ describe('docker version --format {{json .Server}}', () => {
     '"Os":"linux","Arch":"amd64","KernelVersion":"4.19.76-linuxkit","Experimental":true,' +
     '"BuildTime":"2020-03-11T01:29:16.000000000+00:00"}';
 
-  it('reads the engine version and platform when an engine answered', () => {
-    expect(parseDockerServerVersion(`${server}\n`)).toEqual({ reachable: true, version: '19.03.8', os: 'linux', arch: 'amd64' });
+  it('reads the engine version, its API version and platform when an engine answered', () => {
+    expect(parseDockerServerVersion(`${server}\n`)).toEqual({
+      reachable: true,
+      version: '19.03.8',
+      apiVersion: '1.40',
+      os: 'linux',
+      arch: 'amd64',
+    });
   });
 
   it('reads `null` (Docker CLI 28.2.2 with no daemon; "Server":null in docker-archive/compose-cli#1515) as no engine', () => {

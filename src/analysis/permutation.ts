@@ -89,11 +89,14 @@ export function permutationPValue(
 
 /** C(n, k), or some value above `cap` as soon as it exceeds it (so large n never overflows or wastes time). */
 function binomialAtMost(n: number, k: number, cap: number): number {
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: C(n, k) = C(n, n − k), and k ≤ n, so max(k, n − k)
+  // or min(k, n + k) = k give the same value; the min only makes the loop shorter.
   const r = Math.min(k, n - k);
   let c = 1;
   // c stays an integer: after step i it is C(n − r + i, i).
   for (let i = 1; i <= r; i++) {
     c = (c * (n - r + i)) / i;
+    // Stryker disable next-line ConditionalExpression: c only grows with i, so finishing the loop also ends above cap.
     if (c > cap) return c;
   }
   return c;

@@ -27,7 +27,8 @@ export const CILIUM_NAMESPACE = 'kube-system';
  * OperatorDeploymentName "cilium-operator"); the same names in the chart templates (cilium-agent/daemonset.yaml,
  * cilium-envoy/daemonset.yaml, cilium-operator/deployment.yaml, hubble-relay/deployment.yaml, hubble-ui/deployment.yaml)
  * of cilium-1.20.0-pre.3.tgz as embedded in cilium-cli v0.19.7 (vendor/github.com/cilium/charts); the chart's
- * `name: cilium` default is unchanged in 1.20.0's values.yaml (shared/reference/cilium/1.20.0/values.yaml).
+ * `name: cilium` default is unchanged in 1.20.0's values.yaml (cilium/charts cilium-1.20.0.tgz; reference file
+ * cilium/1.20.0/values.yaml in test/reference/sources.json).
  */
 export const AGENT_DAEMONSET = 'cilium';
 export const AGENT_CONTAINER = 'cilium-agent';

@@ -4,8 +4,8 @@ import { z } from 'zod';
  * Parsers for what the Cilium CLIs print, reduced to the fields the harness checks. The shapes are the Go structs
  * behind the output, as vendored by cilium-cli v0.19.7 (github.com/cilium/cilium-cli, tag v0.19.7):
  * - `cilium status -o json`: status.Status in vendor/github.com/cilium/cilium/cilium-cli/status/status.go (also
- *   shared/reference/cli-samples/cilium/status-json.shape.json); `cilium_status` values are the agent's
- *   models.StatusResponse and `cilium_endpoints` values lists of models.Endpoint (vendor/github.com/cilium/cilium/
+ *   reference file cli-samples/cilium/status-json.shape.json in test/reference/sources.json); `cilium_status` values
+ *   are the agent's models.StatusResponse and `cilium_endpoints` values lists of models.Endpoint (vendor/github.com/cilium/cilium/
  *   api/v1/models: status_response.go, endpoint*.go, proxy_statistics.go, address_pair.go);
  * - `cilium-dbg encrypt status -o json` (run in an agent): models.EncryptionStatus (encryption_status.go,
  *   wireguard_*.go), printed by cilium-dbg/cmd/encrypt_status.go;

@@ -18,7 +18,8 @@ import type { MeshContext } from './mesh-adapter.js';
  * file's git blob id (read with `git ls-tree` at the tag, i.e. upstream's own record of the content) is kept below so
  * the bytes are checked before they are applied: each file is one `apply-url` operation, which downloads it, compares
  * its git blob id with the pinned one and applies nothing on a mismatch (src/platform/execute-operations.ts). The
- * pinned ids themselves are checked in tests against the byte-identical copies in /work/shared/reference/gateway-api/v1.5.1/.
+ * pinned ids themselves are checked in tests against the upstream files (reference files gateway-api/v1.5.1/standard/*
+ * in test/reference/sources.json: kubernetes-sigs/gateway-api config/crd/standard/ at v1.5.1).
  */
 export interface GatewayApiFile {
   /** File name under config/crd/standard/. */

@@ -8,10 +8,11 @@ import type { MeshContext } from './mesh-adapter.js';
 
 /**
  * What Istio reports about itself. `istioctl version -o json` prints `json.MarshalIndent` of pkg/version/cobra.go's
- * Version struct (istio 1.30.3; shape in /work/shared/reference/cli-samples/istio/version-json.shape.json): lowercase
- * `clientVersion` / `meshVersion` / `dataPlaneVersion`, but ServerInfo and ProxyInfo have no json tags, so their keys
- * are the Go field names (`Component`, `Info`, `IstioVersion`). `--remote` defaults to true for `istioctl version`
- * (istioctl/pkg/version/version.go); without a reachable istiod, meshVersion is simply absent.
+ * Version struct (istio 1.30.3; shape in reference file cli-samples/istio/version-json.shape.json,
+ * test/reference/sources.json): lowercase `clientVersion` / `meshVersion` / `dataPlaneVersion`, but ServerInfo and
+ * ProxyInfo have no json tags, so their keys are the Go field names (`Component`, `Info`, `IstioVersion`). `--remote`
+ * defaults to true for `istioctl version` (istioctl/pkg/version/version.go); without a reachable istiod, meshVersion is
+ * simply absent.
  */
 export interface IstioctlVersion {
   client: string;

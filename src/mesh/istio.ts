@@ -19,8 +19,9 @@ import { headerEvidence, XFCC, type MeshEvidence } from './traffic-evidence.js';
  * Istio 1.30 in its two data-plane modes, installed with the pinned `istioctl` (which carries the charts and images of
  * its own version, so the CLI pin is the mesh pin).
  *
- * Profiles (IstioOperator profiles at 1.30.3, /work/shared/reference/istio/1.30.3/profiles/; istioctl renders every
- * profile as an overlay on default.yaml, operator/pkg/render/manifest.go):
+ * Profiles (istio/istio manifests/profiles/ at 1.30.3, reference files istio/1.30.3/profiles/ in
+ * test/reference/sources.json; istioctl renders every profile as an overlay on default.yaml,
+ * operator/pkg/render/manifest.go):
  * - sidecar mode uses `minimal`, not `default`: default = base + istiod + istio-ingressgateway, and minimal is default
  *   with the ingress gateway disabled ("will install just the core control plane"). No benchmark request goes through
  *   an ingress gateway, so it would only add an idle Envoy whose resources no role should carry; the ambient profile

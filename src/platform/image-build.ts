@@ -19,7 +19,7 @@ import type { Operation } from './operations.js';
  * passes `platform` (`linux/<arch>` of this machine, cluster-setup.ts dockerPlatform), so the archive holds exactly
  * the one platform the nodes run and nothing `ctr import --all-platforms` could miss (issue 8, defect 5). The flag
  * needs Docker API 1.48+ (Docker 28; docs.docker.com reference/cli/docker/image/save: "--platform API 1.48+ Save only
- * the given platform(s)").
+ * the given platform(s)"); preflight.ts refuses an older engine before anything is created (MIN_DOCKER_API_VERSION).
  */
 export interface ImageBuildParams {
   /** Repository root: the build context, holding the Dockerfile. */

@@ -1,18 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 
 /**
  * A fake Kubernetes API server on 127.0.0.1 for testing the real client-node code paths: it records every request
  * (method, path, query, headers, body), answers API discovery for core/v1 and apps/v1 itself, answers 404 with a
  * NotFound Status like a real API server for anything not routed, and speaks the exec websocket channel protocol.
+ * Since issue 11 it stands in only where a real server cannot be made to misbehave on demand (hangs, one 503, resets,
+ * 429 with Retry-After, deadlines, aborts) or cannot show what it received (request counts, headers, subprotocols);
+ * normal API behaviour is asserted against a real kube-apiserver in test/cluster/ (npm run test:cluster).
  */
 
 export interface RecordedRequest {
@@ -22,8 +21,6 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
-  /** CN of the client certificate, on a TLS server. */
-  clientCertCn?: string;
   /** Set when the client gave up on a request the server held (closed the connection before any answer). */
   abandoned?: boolean;
 }
@@ -172,14 +169,7 @@ export function wsAvailable(): boolean {
   }
 }
 
-export interface FakeServerTls {
-  /** PEM. The server requires a client certificate signed by `ca`, like a kind API server accepting its admin cert. */
-  key: string;
-  cert: string;
-  ca: string;
-}
-
-export async function startFakeApiServer(options: { tls?: FakeServerTls } = {}): Promise<FakeApiServer> {
+export async function startFakeApiServer(): Promise<FakeApiServer> {
   const routes = new Map<string, Responder>();
   const requests: RecordedRequest[] = [];
   let execHandler: ((session: ExecSession) => void) | undefined;
@@ -187,14 +177,12 @@ export async function startFakeApiServer(options: { tls?: FakeServerTls } = {}):
 
   const record = (req: http.IncomingMessage, body: string): RecordedRequest => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const peer = options.tls ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0] ?? '/',
       query: url.searchParams,
       headers: req.headers,
       body,
-      ...(peer?.subject?.CN ? { clientCertCn: String(peer.subject.CN) } : {}),
     };
     requests.push(recorded);
     return recorded;
@@ -222,9 +210,7 @@ export async function startFakeApiServer(options: { tls?: FakeServerTls } = {}):
       res.end(text);
     });
   };
-  const server = options.tls
-    ? https.createServer({ ...options.tls, requestCert: true, rejectUnauthorized: true }, handle)
-    : http.createServer(handle);
+  const server = http.createServer(handle);
 
   let wss: WsServer | undefined;
   const offeredBy = new WeakMap<http.IncomingMessage, string[]>();
@@ -263,7 +249,7 @@ export async function startFakeApiServer(options: { tls?: FakeServerTls } = {}):
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
     requests,
     route(method, path, responder) {
       routes.set(`${method} ${path}`, typeof responder === 'function' ? responder : () => responder);
@@ -337,53 +323,6 @@ export async function writeKubeconfig(
 }
 
 const base64 = (pem: string): string => Buffer.from(pem).toString('base64');
-
-export interface TestPki {
-  ca: string;
-  server: { key: string; cert: string };
-  client: { key: string; cert: string };
-}
-
-/** Whether the openssl CLI is available to make a throwaway PKI. */
-export function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A throwaway CA, a server certificate for 127.0.0.1 and a client certificate (CN kubernetes-admin, the shape of a
- * kind admin kubeconfig), made with the openssl CLI in a temporary directory that is removed afterwards.
- */
-export async function makeTestPki(): Promise<TestPki> {
-  const dir = await mkdtemp(join(tmpdir(), 'mesh-bench-pki-'));
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const newKey = (name: string) =>
-    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`,
-      '-out', `${name}.csr`, '-subj', name === 'server' ? '/CN=127.0.0.1' : '/O=system:masters/CN=kubernetes-admin');
-  try {
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key',
-      '-out', 'ca.crt', '-subj', '/CN=fake-kubernetes-ca', '-days', '1');
-    await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-    for (const name of ['server', 'client']) {
-      newKey(name);
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-        '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
-    }
-    const read = (file: string) => readFileSync(join(dir, file), 'utf8');
-    return {
-      ca: read('ca.crt'),
-      server: { key: read('server.key'), cert: read('server.crt') },
-      client: { key: read('client.key'), cert: read('client.crt') },
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** A fake API server, a kubeconfig pointing at it with a bearer token, and a ClientNodeKube reading that file. */
 export async function kubeOnFakeApi(

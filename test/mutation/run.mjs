@@ -8,7 +8,7 @@ import { Stryker } from '@stryker-mutator/core';
 
 /** Folder → what to mutate and which test files may kill it. Smallest and fastest first. */
 const FOLDERS = {
-  analysis: { mutate: ['src/analysis/**/*.ts'], tests: ['test/statistics-*.test.ts', 'test/histogram-encoding.test.ts'] },
+  analysis: { mutate: ['src/analysis/**/*.ts'], tests: ['test/statistics-*.test.ts', 'test/histogram-*.test.ts'] },
   scenario: { mutate: ['src/scenario/**/*.ts'], tests: ['test/scenario-*.test.ts'] },
   report: { mutate: ['src/report/**/*.ts'], tests: ['test/report-*.test.ts'] },
   metrics: { mutate: ['src/metrics/**/*.ts'], tests: ['test/metrics-*.test.ts'] },
@@ -41,7 +41,15 @@ function score(results) {
 }
 
 async function main(argv) {
-  const names = argv.length > 0 ? argv : Object.keys(FOLDERS);
+  // `--concurrency=N` overrides the config's 2 (use 1 on a machine others are using).
+  const concurrencyFlag = argv.find((a) => a.startsWith('--concurrency='));
+  const concurrency = concurrencyFlag === undefined ? undefined : Number(concurrencyFlag.slice('--concurrency='.length));
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+    process.stderr.write(`test:mutation: --concurrency must be a positive integer, got ${concurrencyFlag}\n`);
+    return 2;
+  }
+  const folders = argv.filter((a) => a !== concurrencyFlag);
+  const names = folders.length > 0 ? folders : Object.keys(FOLDERS);
   const unknown = names.filter((n) => !(n in FOLDERS));
   if (unknown.length > 0) {
     process.stderr.write(`test:mutation: unknown folder ${unknown.join(', ')} (one of: ${Object.keys(FOLDERS).join(', ')})\n`);
@@ -57,6 +65,7 @@ async function main(argv) {
       testFiles: tests,
       incrementalFile: `.cache/stryker/${name}.incremental.json`,
       jsonReporter: { fileName: `.cache/stryker/${name}.mutation.json` },
+      ...(concurrency === undefined ? {} : { concurrency }),
     }).runMutationTest();
     const { counts, score: s } = score(results);
     const line = `${name}: score ${s ?? 'n/a'}% (killed ${counts.Killed}, timeout ${counts.Timeout}, survived ${counts.Survived}, no coverage ${counts.NoCoverage}, compile errors ${counts.CompileError}, ignored ${counts.Ignored})`;
