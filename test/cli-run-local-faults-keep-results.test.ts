@@ -73,7 +73,7 @@ describe('a local run whose workload server dies', () => {
   it('marks the repetition during which it died invalid with the reason, fails the system with its exit and stderr, and exits 4 within a second', async () => {
     const target = join(out, 'killed-server');
     const s = start(runArgs(target));
-    await s.waitFor('repetition 1/3: valid');
+    await s.waitFor('repetition 1/3: ');
     await s.waitFor('repetition 2/3 …');
     const [server] = servers(s);
     expect(server).toBeDefined();
@@ -108,14 +108,15 @@ describe('interruptions keep completed repetitions', () => {
     it(`on ${signal} keeps the completed repetitions, stops the servers and exits 130`, async () => {
       const target = join(out, signal);
       const s = start(runArgs(target));
-      await s.waitFor('repetition 1/3: valid');
+      await s.waitFor('repetition 1/3: ');
       await new Promise((r) => setTimeout(r, 300));
       s.child.kill(signal);
       expect(await s.done).toBe(130);
       expect(s.stderr()).toContain(`${signal}: stopping`);
       const result = resultIn(target);
       expect(result.status).toBe('interrupted');
-      expect(result.systems[0]!.steps[0]!.repetitions.map((x) => [x.repetition, x.status])).toEqual([[1, 'valid']]);
+      // Valid or not (a loaded machine may miss the rate), the first repetition was finished and is kept.
+      expect(result.systems[0]!.steps[0]!.repetitions.map((x) => x.repetition)).toEqual([1]);
       expect(processesWithMarker(s.marker)).toEqual([]);
     });
   }
@@ -123,7 +124,7 @@ describe('interruptions keep completed repetitions', () => {
   it('when stderr is closed mid-run keeps the completed repetitions, stops the servers and exits 130', async () => {
     const target = join(out, 'closed-stderr');
     const s = start(runArgs(target));
-    await s.waitFor('repetition 1/3: valid');
+    await s.waitFor('repetition 1/3: ');
     s.child.stderr!.destroy();
     expect(await s.done).toBe(130);
     const result = resultIn(target);

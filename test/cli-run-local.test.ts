@@ -73,7 +73,7 @@ describe('bench run --target local', () => {
     const r = await bench(['run', '--target', 'local', '--mesh', 'baseline', '--scenario', 'test/fixtures/cli/slow.yaml', '--out', target], {
       marker,
       onStderr: (text, child) => {
-        if (!sent && text.includes('repetition 1/3: valid')) {
+        if (!sent && text.includes('repetition 1/3: ')) {
           sent = true;
           // The check below sees the run's own servers while they run, so "none left" is not a blind spot.
           running = processesWithMarker(marker).map((p) => p.args);

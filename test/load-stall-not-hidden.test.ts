@@ -10,9 +10,11 @@ describe('a server that stalls', () => {
     try {
       const run = await load(chain.url, step({ mode: 'rate', rate: 500, connections: 16, maxConnections: 128, durationS: 2, warmupS: 0 }));
       const intended = run.latency.intended!.summary;
-      // Sane bounds only: the truth is 90 ms; anything between 60 and 130 ms shows the stall was seen.
+      // Sane bounds only (accuracy is `npm run bench:stall`'s job): the truth is 90 ms; between 60 and 170 ms shows the
+      // stall was seen and charged once (charging it twice would put p99 near 180 ms; a loaded 2-core machine adds
+      // tens of ms of event-loop lag on top of the truth).
       expect(intended.p99Us).toBeGreaterThan(60_000);
-      expect(intended.p99Us).toBeLessThan(130_000);
+      expect(intended.p99Us).toBeLessThan(170_000);
       // 90% of requests never meet a stall: the median stays far below it.
       expect(intended.p50Us).toBeLessThan(10_000);
       // New connections carry the queued requests into the stalled server, so here the send-time latency shows the

@@ -37,6 +37,8 @@ describe.skipIf(!suite.available)('lists, version, events and namespace waits th
   describe('lists', () => {
     beforeAll(async () => {
       await kubectlOk(['create', 'namespace', 'lists']);
+      // Pods are admitted only once the controller manager has made the namespace's default ServiceAccount.
+      await kubectlOk(['wait', '--for=create', 'serviceaccount/default', '-n', 'lists', '--timeout=30s']);
       await kubectlOk(['create', '-f', '-'], [
         pod('lists', 'web-1', { app: 'web' }),
         pod('lists', 'web-2', { app: 'web', tier: 'cache' }),

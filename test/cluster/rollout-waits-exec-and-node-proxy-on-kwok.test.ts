@@ -131,7 +131,8 @@ describe.skipIf(!suite.available)('rollout waits, exec and the node proxy throug
 
     it('fails a wait for a Deployment whose pod cannot be scheduled, naming the pod, its phase and the scheduler’s event', async () => {
       await kube.apply(deployment('stuck', 1, { 'mesh-bench/role': 'nowhere' }));
-      // The scheduler's FailedScheduling event exists before the wait gives up.
+      // The scheduler's FailedScheduling event exists before the wait gives up (once the ReplicaSet made the pod).
+      for (let i = 0; i < 60 && (await kube.listPods(NS, 'app=stuck')).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 250));
       const scheduled = await suite.cp().kubectl(['wait', '--for=condition=PodScheduled=False', 'pod', '-l', 'app=stuck', '-n', NS, '--timeout=30s']);
       expect(scheduled.code, scheduled.stderr).toBe(0);
 
