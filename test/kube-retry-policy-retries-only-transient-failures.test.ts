@@ -124,6 +124,39 @@ describe('withRetry', () => {
     expect(clock.sleeps).toEqual([100, 200, 400, 300]);
   });
 
+  it('names the failure that made it retry, not the deadline-cut attempt after it', async () => {
+    const clock = new SleepLog();
+    let calls = 0;
+    // A 503, then an attempt that never answers: the second is cut at the 200 ms left, and the message still says 503.
+    const attempt = (signal: AbortSignal) => {
+      calls++;
+      if (calls === 1) return Promise.reject(apiException(503));
+      return new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const error = await withRetry('proxy GET nodes/w1/metrics/resource', attempt, { policy: POLICY, clock, budget: { timeoutMs: 300 } }).catch(
+      (e: unknown) => e,
+    );
+    expect(calls).toBe(2);
+    expect((error as Error).message).toBe(
+      'proxy GET nodes/w1/metrics/resource: no success within 300 ms (2 attempts; last: answer 503 (HTTP 503))',
+    );
+  });
+
+  it('starts no retry with almost no time left', async () => {
+    const clock = new SleepLog();
+    let calls = 0;
+    const slow = async () => {
+      calls++;
+      await clock.sleep(890);
+      throw apiException(503);
+    };
+    // 890 ms used, then the 100 ms back-off: 10 ms left, too little for an answer, so no second attempt.
+    await expect(withRetry('events of bench/web', slow, { policy: POLICY, clock, budget: { timeoutMs: 1000 } })).rejects.toThrow(
+      /no success within 1 s \(1 attempt; last: answer 503/,
+    );
+    expect(calls).toBe(1);
+  });
+
   it('fails at once when Retry-After asks for more than the time left', async () => {
     const clock = new SleepLog();
     const f = failing(apiException(429, { 'retry-after': '30' }));

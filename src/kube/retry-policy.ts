@@ -33,6 +33,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+/** A retry needs at least this long to be answered at all (one round trip to an API server on a busy runner). */
+const MIN_RETRY_ATTEMPT_MS = 20;
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 /** The error an attempt ends with when its own request timeout fires. */
@@ -98,7 +100,8 @@ export async function withRetry<T>(
   for (;;) {
     o.budget?.signal?.throwIfAborted();
     const remaining = deadline - clock.monotonic();
-    if (remaining <= 0) throw exhausted(what, budgetMs, attempts, last);
+    // After a failure, an attempt with almost no time left could only time out: none is started.
+    if (remaining <= 0 || (attempts > 0 && remaining < MIN_RETRY_ATTEMPT_MS)) throw exhausted(what, budgetMs, attempts, last);
     attempts++;
     const timeoutMs = Math.max(1, Math.min(policy.requestTimeoutMs, remaining));
     try {
@@ -107,7 +110,10 @@ export async function withRetry<T>(
       if (o.budget?.signal?.aborted) throw o.budget.signal.reason;
       // The caller turns a final answer into its own result or error (a 404 read is null, not a failure).
       if (!isTransient(error)) throw error;
-      last = error;
+      // An attempt cut short by the call's deadline (not by its own request timeout) says only that time ran out: the
+      // failure before it (a 503, a reset) is what the caller needs to read.
+      const cutByDeadline = error instanceof RequestTimeoutError && timeoutMs < policy.requestTimeoutMs;
+      if (!(cutByDeadline && last !== undefined)) last = error;
     }
     const left = deadline - clock.monotonic();
     if (left <= 0) throw exhausted(what, budgetMs, attempts, last);
