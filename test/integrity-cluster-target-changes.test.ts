@@ -154,6 +154,17 @@ describe('connectionReasons: connections that failed mid-step, on every target',
 /** A measured step's exec (seed = scenario seed 1 + repetition), not the traffic proof's or other execs in the pod. */
 const isMeasure = (argv: readonly string[]): boolean => argv.includes('load') && ['2', '3'].includes(argv[argv.indexOf('--seed') + 1] ?? '');
 
+/** Counts the measured `bench load` execs as they happen (the answers stay the fake's own). */
+function countMeasuredExecs(kube: FakeKube): () => number {
+  let execs = 0;
+  const answer = kube.execAnswer;
+  kube.execAnswer = async (argv) => {
+    if (isMeasure(argv)) execs++;
+    return answer(argv);
+  };
+  return () => execs;
+}
+
 describe('cluster measure hook (every seam faked)', () => {
   it('marks a repetition whose connections were refused mid-step invalid, with the reason, although under the error budget', async () => {
     const f = clusterRunFixture();
@@ -178,18 +189,13 @@ describe('cluster measure hook (every seam faked)', () => {
 
   it('marks exactly the repetition during which the server restarted invalid, with the reason, and keeps the others valid', async () => {
     const f = clusterRunFixture();
-    let execs = 0;
-    const answer = f.kube.execAnswer;
-    f.kube.execAnswer = async (argv) => {
-      if (isMeasure(argv)) execs++;
-      return answer(argv);
-    };
+    const execs = countMeasuredExecs(f.kube);
     // The server container restarts during the 2nd exec (step 2 of repetition 1): counts read after it are one higher.
     const base = f.kube.podsFor;
     f.kube.podsFor = (ns, selector) =>
       base(ns, selector).map((p) =>
         p.metadata?.name?.startsWith('server-1') === true
-          ? { ...p, status: { ...p.status, containerStatuses: [{ name: 'server', image: 'x', imageID: '', ready: true, restartCount: execs >= 2 ? 1 : 0 }] } }
+          ? { ...p, status: { ...p.status, containerStatuses: [{ name: 'server', image: 'x', imageID: '', ready: true, restartCount: execs() >= 2 ? 1 : 0 }] } }
           : p,
       );
     const outcome = await f.run(['baseline']);
@@ -206,15 +212,10 @@ describe('cluster measure hook (every seam faked)', () => {
 
   it('marks a repetition invalid when the pods cannot be read after the step', async () => {
     const f = clusterRunFixture();
-    let execs = 0;
-    const answer = f.kube.execAnswer;
-    f.kube.execAnswer = async (argv) => {
-      if (isMeasure(argv)) execs++;
-      return answer(argv);
-    };
+    const execs = countMeasuredExecs(f.kube);
     const base = f.kube.podsFor;
     f.kube.podsFor = (ns, selector) => {
-      if (execs === 1 && selector !== undefined && selector.includes('part-of')) throw new Error('list pods in mesh-bench: connection refused');
+      if (execs() === 1 && selector !== undefined && selector.includes('part-of')) throw new Error('list pods in mesh-bench: connection refused');
       return base(ns, selector);
     };
     const outcome = await f.run(['baseline']);
