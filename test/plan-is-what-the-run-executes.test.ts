@@ -3,7 +3,7 @@ import { ExitCode } from '../src/core/errors.js';
 import type { MeshAdapter } from '../src/mesh/mesh-adapter.js';
 import { MESH_ADAPTERS } from '../src/mesh/registry.js';
 import { ClusterPlatform } from '../src/platform/cluster-platform.js';
-import { systemPlan } from '../src/platform/cluster-plan.js';
+import { installsPlan } from '../src/platform/cluster-plan.js';
 import { downloadArgv } from '../src/platform/execute-operations.js';
 import type { Operation } from '../src/platform/operations.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
@@ -57,75 +57,95 @@ function comparable(line: string): string | null {
   return exec ? `exec ${exec[1]} ${exec[2]}` : null;
 }
 
+/**
+ * Runs `adapter` through the kind pipeline on the recording fakes with `scenarioText`, and checks the transcript
+ * against the plan (installsPlan: every install in full), operation by operation.
+ */
+async function expectPlanIsRun(adapter: MeshAdapter, scenarioText: string): Promise<void> {
+  const f = clusterRunFixture();
+  f.options.adapters = new Map([[adapter.id, passingChecks(adapter)]]);
+  // One timeline: each operation's start and end marked among the commands and API calls it makes.
+  const { stepStart, stepEnd } = f.logger;
+  f.logger.stepStart = (t) => {
+    f.transcript.push(`# start ${t}`);
+    stepStart.call(f.logger, t);
+  };
+  f.logger.stepEnd = (t, ok) => {
+    f.transcript.push(`# end ${t}`);
+    stepEnd.call(f.logger, t, ok);
+  };
+  const outcome = await f.run([adapter.id], scenarioText);
+  expect(outcome.result.systems.map((s) => [s.id, s.status, s.failure?.message ?? null])).toEqual(
+    outcome.result.systems.map((s) => [s.id, 'completed', null]),
+  );
+  expect(outcome.exitCode).toBe(ExitCode.ok);
+
+  const scenario = parseScenario(scenarioText, '/scenario.yaml', 2);
+  const plan = installsPlan(new ClusterPlatform(f.options).planInput(adapter.id, { ...scenario, source: '/scenario.yaml' }));
+  const planned = plan.flatMap((s) => s.operations);
+
+  // Cut the timeline into operations: the run's operations are those whose titles the plan has, in its order.
+  const runOps: Array<{ title: string; lines: string[] }> = [];
+  const measured: string[] = [];
+  const stray: string[] = [];
+  let open: { title: string; lines: string[] } | null = null;
+  const titles = new Set(planned.map((o) => o.title));
+  for (const line of f.transcript) {
+    const start = /^# start (.*)$/.exec(line)?.[1];
+    if (start !== undefined && titles.has(start)) {
+      open = { title: start, lines: [] };
+      runOps.push(open);
+      continue;
+    }
+    if (line.startsWith('# end ')) {
+      if (open && line === `# end ${open.title}`) open = null;
+      continue;
+    }
+    if (line.startsWith('# ')) continue;
+    const c = comparable(line);
+    if (c === null) continue;
+    if (open) open.lines.push(c);
+    // Measured steps are not operations of their own in the run: the pipeline measures each through the platform.
+    else if (c.startsWith('exec ') && c.includes(' load ') && !c.includes(' --duration 2 ')) measured.push(c);
+    // Before the first operation: the preflight and the environment probes, which the plan does not list.
+    else if (runOps.length > 0) stray.push(c);
+  }
+  expect(stray).toEqual([]);
+
+  // The Measure sections (one per install) are the pipeline's loop over the platform (their note says how resources
+  // are sampled).
+  const measureSections = plan.filter((s) => s.title === 'Measure' || s.title.endsWith(': Measure'));
+  expect(measureSections).toHaveLength(scenario.installs ?? 1);
+  const preparedAndTornDown = plan.filter((s) => !measureSections.includes(s)).flatMap((s) => s.operations);
+  expect(runOps.map((o) => o.title).join('\n')).toEqual(preparedAndTornDown.map((o) => o.title).join('\n'));
+  preparedAndTornDown.forEach((op, i) => {
+    const want = observable(op);
+    if (want === null) return;
+    const got = runOps[i]!.lines;
+    // run-apply and apply-url also apply what the command printed: only their command is planned.
+    const compared = op.op === 'run-apply' || op.op === 'apply-url' ? got.filter((l) => !l.startsWith('api apply ')) : got;
+    expect({ op: op.title, lines: compared }).toEqual({ op: op.title, lines: want });
+  });
+  expect(measured).toEqual(measureSections.flatMap((m) => m.operations.filter((o) => o.op === 'exec').flatMap((o) => observable(o)!)));
+}
+
 describe('bench plan is what bench run executes', () => {
   for (const adapter of MESH_ADAPTERS) {
     const needsGatewayApi = adapter.id === 'linkerd' || adapter.id === 'istio-ambient-waypoint';
     // One skip line (or, with REQUIRE_REFERENCE=1, a failure) when the CRDs are neither in ../shared nor the cache.
     const skip = needsGatewayApi && !referenceFiles(`the ${adapter.id} plan oracle`, gatewayApiReferenceFiles()).available;
     it.skipIf(skip)(`${adapter.id}: every planned operation, in order, and nothing else`, async () => {
-      const f = clusterRunFixture();
-      f.options.adapters = new Map([[adapter.id, passingChecks(adapter)]]);
-      // One timeline: each operation's start and end marked among the commands and API calls it makes.
-      const { stepStart, stepEnd } = f.logger;
-      f.logger.stepStart = (t) => {
-        f.transcript.push(`# start ${t}`);
-        stepStart.call(f.logger, t);
-      };
-      f.logger.stepEnd = (t, ok) => {
-        f.transcript.push(`# end ${t}`);
-        stepEnd.call(f.logger, t, ok);
-      };
-      const outcome = await f.run([adapter.id]);
-      expect(outcome.result.systems.map((s) => [s.id, s.status, s.failure?.message ?? null])).toEqual(
-        outcome.result.systems.map((s) => [s.id, 'completed', null]),
-      );
-      expect(outcome.exitCode).toBe(ExitCode.ok);
+      await expectPlanIsRun(adapter, TWO_STEP_SCENARIO);
+    });
+  }
+});
 
-      const scenario = parseScenario(TWO_STEP_SCENARIO, '/scenario.yaml', 2);
-      const plan = systemPlan(new ClusterPlatform(f.options).planInput(adapter.id, { ...scenario, source: '/scenario.yaml' }));
-      const planned = plan.flatMap((s) => s.operations);
-
-      // Cut the timeline into operations: the run's operations are those whose titles the plan has, in its order.
-      const runOps: Array<{ title: string; lines: string[] }> = [];
-      const measured: string[] = [];
-      const stray: string[] = [];
-      let open: { title: string; lines: string[] } | null = null;
-      const titles = new Set(planned.map((o) => o.title));
-      for (const line of f.transcript) {
-        const start = /^# start (.*)$/.exec(line)?.[1];
-        if (start !== undefined && titles.has(start)) {
-          open = { title: start, lines: [] };
-          runOps.push(open);
-          continue;
-        }
-        if (line.startsWith('# end ')) {
-          if (open && line === `# end ${open.title}`) open = null;
-          continue;
-        }
-        if (line.startsWith('# ')) continue;
-        const c = comparable(line);
-        if (c === null) continue;
-        if (open) open.lines.push(c);
-        // Measured steps are not operations of their own in the run: the pipeline measures each through the platform.
-        else if (c.startsWith('exec ') && c.includes(' load ') && !c.includes(' --duration 2 ')) measured.push(c);
-        // Before the first operation: the preflight and the environment probes, which the plan does not list.
-        else if (runOps.length > 0) stray.push(c);
-      }
-      expect(stray).toEqual([]);
-
-      // The Measure section is the pipeline's loop over the platform (its note says how resources are sampled).
-      const measureSection = plan.find((s) => s.title === 'Measure')!;
-      const preparedAndTornDown = plan.filter((s) => s !== measureSection).flatMap((s) => s.operations);
-      expect(runOps.map((o) => o.title).join('\n')).toEqual(preparedAndTornDown.map((o) => o.title).join('\n'));
-      preparedAndTornDown.forEach((op, i) => {
-        const want = observable(op);
-        if (want === null) return;
-        const got = runOps[i]!.lines;
-        // run-apply and apply-url also apply what the command printed: only their command is planned.
-        const compared = op.op === 'run-apply' || op.op === 'apply-url' ? got.filter((l) => !l.startsWith('api apply ')) : got;
-        expect({ op: op.title, lines: compared }).toEqual({ op: op.title, lines: want });
-      });
-      expect(measured).toEqual(measureSection.operations.filter((o) => o.op === 'exec').flatMap((o) => observable(o)!));
+describe('bench plan is what bench run executes with installs: 2', () => {
+  // Both installs in full: two clusters created and deleted, each install measuring its own repetitions and seeds.
+  const twoInstalls = `${TWO_STEP_SCENARIO.trim()}\ninstalls: 2\n`;
+  for (const id of ['baseline', 'istio-ambient']) {
+    it(`${id}: every operation of both installs, in order, and nothing else`, async () => {
+      await expectPlanIsRun(MESH_ADAPTERS.find((a) => a.id === id)!, twoInstalls);
     });
   }
 });

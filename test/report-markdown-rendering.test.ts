@@ -133,11 +133,13 @@ describe('the markdown report', () => {
     expect(env).toContain('| istio | – | 1.28.0 | – |');
   });
 
-  it('draws p50 and p99 per system in one chart with a legend', () => {
-    const chart = section(report, '## Latency by step');
-    expect(chart).toContain('`a` baseline p50 · `A` baseline p99 · `b` istio-ambient p50 · `B` istio-ambient p99');
-    expect(chart).toContain('y: linear scale.');
-    expect(chart).toMatch(/└┬─+┬─+\n +1000 rps +4 conn\n```/);
+  it('embeds a percentile spectrum per step and the added latency as SVG files beside the report', () => {
+    const charts = section(report, '## Charts');
+    expect(charts).toContain(
+      '![Latency percentiles p50 to p99.99 at 1000 req/s (rate-1k), one line per system: baseline, istio-ambient](charts/spectrum-rate-1k.svg)',
+    );
+    expect(charts).toContain('](charts/spectrum-conn-4.svg)');
+    expect(charts).toContain('](charts/added-latency.svg)');
   });
 });
 
@@ -177,8 +179,13 @@ describe('reports of unusual runs', () => {
 
   it('say there is nothing to chart when no step has valid repetitions', () => {
     const result = structuredClone(fixture);
-    for (const sys of result.systems) for (const step of sys.steps) step.aggregate.median = null;
-    expect(section(renderMarkdown(result), '## Latency by step')).toContain('No step has valid repetitions, so there is nothing to chart.');
+    for (const sys of result.systems) {
+      for (const step of sys.steps) Object.assign(step.aggregate, { validRepetitions: 0, median: null, merged: null, mergedHistogram: null });
+    }
+    result.comparisons = [];
+    const charts = section(renderMarkdown(result), '## Charts');
+    expect(charts).toContain('No step has valid repetitions, so there is nothing to chart.');
+    expect(charts).not.toContain('![');
   });
 
   it('mark a dirty checkout and a missing one', () => {
@@ -236,7 +243,7 @@ describe('a run stopped before any system ran', () => {
     expect(section(report, '## What was measured')).toContain('No system was measured.');
     expect(section(report, '## Status')).toContain('Run **interrupted**: 0 of 0 systems completed.');
     expect(section(report, '## Added latency')).toContain('Nothing is compared with baseline');
-    expect(section(report, '## Latency by step')).toContain('nothing to chart');
+    expect(section(report, '## Charts')).toContain('nothing to chart');
     expect(report).toContain('## Scenario');
   });
 });

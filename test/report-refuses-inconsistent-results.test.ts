@@ -42,6 +42,30 @@ describe('bench report refuses a result that contradicts itself, naming the fiel
     expect(message).toMatch(/repetitions\[0\]\.latency\.sent\.histogram: holds 0 latencies, but its summary says [1-9]\d*/);
   });
 
+  it('a repetition of an install the scenario never ran', async () => {
+    const message = await problem((d) => {
+      d.scenario.installs = 2;
+      d.systems[0].steps[0].repetitions[0].install = 3;
+    });
+    expect(message).toBe(`${PATH}: ${rep}.install: is 3, but the scenario ran 2 installs`);
+  });
+
+  it('an install tag in a result whose scenario has no installs (one install)', async () => {
+    const message = await problem((d) => {
+      d.systems[0].steps[0].repetitions[0].install = 2;
+    });
+    expect(message).toBe(`${PATH}: ${rep}.install: is 2, but the scenario ran 1 install`);
+  });
+
+  it('reads repetitions tagged with the installs the scenario ran', async () => {
+    expect(
+      await problem((d) => {
+        d.scenario.installs = 2;
+        d.systems[0].steps[0].repetitions.forEach((r: Record<string, unknown>, i: number) => (r.install = i === 0 ? 1 : 2));
+      }),
+    ).toBe('accepted');
+  });
+
   it('a system listed twice', async () => {
     const message = await problem((d) => {
       d.systems.push(structuredClone(d.systems[0]));

@@ -49,11 +49,17 @@ describe('default.yaml', () => {
     expect((await load('default.yaml')).repetitions).toBeGreaterThanOrEqual(5);
   });
 
-  it('climbs from 100 to 4000 req/s and ends with a closed-loop step of 32 connections', async () => {
+  it('climbs from 100 to 2000 req/s and ends with a closed-loop step of 32 connections', async () => {
     const steps = (await load('default.yaml')).steps;
-    expect(steps.map((s) => s.rate)).toEqual([100, 500, 1000, 2000, 4000, null]);
+    expect(steps.map((s) => s.rate)).toEqual([100, 1000, 2000, null]);
     expect(steps.at(-1)).toMatchObject({ mode: 'connections', connections: 32 });
-    expect(steps.every((s) => s.durationS === 30 && s.warmupS === 5)).toBe(true);
+    // 100 req/s measures longer (3000 samples per repetition); no window under 20 s, the least a CPU rate needs.
+    expect(steps.map((s) => [s.warmupS, s.durationS])).toEqual([
+      [5, 30],
+      [3, 20],
+      [3, 20],
+      [3, 20],
+    ]);
   });
 
   it('uses 1 KiB responses and a 0.1% error budget', async () => {

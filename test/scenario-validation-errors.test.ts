@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, InputError } from '../src/core/errors.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
 import { loadScenario, parseScenario } from '../src/scenario/load-scenario.js';
+import { LIMITS } from '../src/scenario/limits.js';
 
 // Relative, as a user would type it: problems must name the file exactly as given.
 const fixtures = relative(process.cwd(), fileURLToPath(new URL('./fixtures/scenarios/', import.meta.url)));
@@ -30,7 +31,7 @@ function parseRejection(text: string): InputError {
 }
 
 const STEP_FIELDS = 'name, mode, rate, connections, maxConnections, duration, warmup, timeout, arrival, workers';
-const TOP_FIELDS = 'name, description, repetitions, seed, errorBudget, workload, thresholds, defaults, steps';
+const TOP_FIELDS = 'name, description, repetitions, installs, seed, errorBudget, workload, thresholds, defaults, steps';
 
 describe('scenario files with mistakes are rejected with one line per problem, naming file and field', () => {
   it('unknown keys, each on its own line, with a suggestion when one is close', async () => {
@@ -154,6 +155,19 @@ describe('each field says what is allowed', () => {
     ['an ambiguous size unit', 'name: x\nworkload: { responseBytes: 1KB }\nsteps: [{ mode: rate, rate: 5 }]', 'workload.responseBytes: must be a size like "512B", "1KiB", "2MiB", "1kB", "1MB" or a whole number of bytes, got "1KB"'],
     ['a path without a slash', 'name: x\nworkload: { path: api }\nsteps: [{ mode: rate, rate: 5 }]', 'workload.path: must be a request path starting with "/", without spaces, got "api"'],
     ['a minRateFraction above 1', 'name: x\nthresholds: { minRateFraction: 1.5 }\nsteps: [{ mode: rate, rate: 5 }]', 'thresholds.minRateFraction: must be a number greater than 0 and at most 1 (e.g. 0.99), got 1.5'],
+    ['zero installs', 'name: x\ninstalls: 0\nsteps: [{ mode: rate, rate: 5 }]', 'installs: must be a whole number ≥ 1, got 0'],
+    ['fractional installs', 'name: x\ninstalls: 1.5\nsteps: [{ mode: rate, rate: 5 }]', 'installs: must be a whole number ≥ 1, got 1.5'],
+    [
+      'installs above their limit',
+      'name: x\ninstalls: 21\nsteps: [{ mode: rate, rate: 5 }]',
+      `installs: must be at most 20 (${LIMITS.installs.why}), got 21`,
+    ],
+    [
+      'installs × repetitions above the repetitions a step may keep',
+      'name: x\ninstalls: 11\nrepetitions: 10\nsteps: [{ mode: rate, rate: 5 }]',
+      `installs: 11 × repetitions 10 gives 110 repetitions of each step: must be at most 100 repetitions per step (${LIMITS.totalRepetitions.why})`,
+    ],
+    ['a typo of installs', 'name: x\ninstall: 2\nsteps: [{ mode: rate, rate: 5 }]', `install: unknown field (did you mean "installs"?); allowed: ${TOP_FIELDS}`],
     ['an empty value', 'name: x\nsteps: [{ mode: rate, rate: }]', 'steps[0].rate: must be a positive number of requests per second, got an empty value'],
     ['a duplicate key', 'name: x\nname: y\nsteps: [{ mode: rate, rate: 5 }]', 'invalid YAML at line 2, column 1: Map keys must be unique'],
     ['an alias to no anchor', 'name: *x\nsteps: [{ mode: rate, rate: 5 }]', 'invalid YAML: Unresolved alias (the anchor must be set before the alias): x'],

@@ -7,6 +7,7 @@ import {
   makeSystem,
   repetitionsWithPercentiles,
 } from './helpers/repetition-factory.js';
+import type { RepetitionResult } from '../src/core/result-schema.js';
 
 const ids = { seed: 7, referenceId: 'baseline', systemId: 'istio-sidecar' };
 
@@ -31,15 +32,31 @@ describe('step comparison', () => {
       latencyBasis: 'intended',
     });
     expect(c.repetitions).toEqual({ reference: 5, system: 5 });
-    // Medians 1300 − 1000 = 300; resampled differences lie within [1280 − 1020, 1320 − 980] = [260, 340].
-    expect(c.deltaP50Us.value).toBe(300);
-    expect(c.deltaP50Us.ci95[0]).toBeGreaterThanOrEqual(260);
-    expect(c.deltaP50Us.ci95[1]).toBeLessThanOrEqual(340);
-    expect(c.deltaP99Us.value).toBe(300);
-    expect(c.deltaP99Us.ci95[0]).toBeGreaterThan(0);
+    // The 25 differences are 300 + (a − b), a, b ∈ {−20, −10, 0, 10, 20}: median 300. At 5 v 5 the Moses interval
+    // takes the 3rd smallest and 3rd largest (P(U ≤ 2) = 4/252 ≤ 0.025 < P(U ≤ 3) = 7/252): −40 once, −30 twice,
+    // so 300 − 30 and 300 + 30, with confidence 1 − 8/252.
+    expect(c.deltaP50Us).toEqual({ value: 300, ci95: [270, 330] });
+    expect(c.deltaP99Us).toEqual({ value: 300, ci95: [270, 330] });
+    expect(c.p50?.shift).toEqual(c.deltaP50Us);
+    expect(c.p50?.achievedConfidence).toBeCloseTo(1 - 8 / 252, 12);
     // Separated groups of 5: only the observed split and its mirror are as extreme, p = 2/C(10,5) = 2/252.
     expect(c.pValueP50).toBeCloseTo(2 / 252, 12);
     expect(c.pValueP99).toBeCloseTo(2 / 252, 12);
+    expect(c.p50?.pValue).toBe(c.pValueP50);
+    expect(c.p50?.outcome).toBe('significant');
+    expect(c.statistic).toBe('hodges-lehmann-mann-whitney');
+  });
+
+  it('says a single-install comparison is cross-cluster and does not cover install-to-install variation', () => {
+    const c = compare(makeStep('r1000', repetitionsWithPercentiles(referenceP50s.map((p) => p + 300))))!;
+    expect(c.scope).toBe('cross-cluster');
+    expect(c.installs).toEqual({ reference: 1, system: 1 });
+    expect(c.covers).toBe('repetition-to-repetition variation only: one install each, so not install-to-install variation');
+    expect(c.p50?.installSpread).toBeNull();
+    // 5 v 5: no coverage warning, and a minimum detectable difference from the spread (σ ≈ 1.048 × 10 µs).
+    expect(c.p50?.coverageWarning).toBeNull();
+    expect(c.p50?.minimumDetectableUs).toBeGreaterThan(10);
+    expect(c.p50?.minimumDetectableUs).toBeLessThan(60);
   });
 
   it('finds nothing between identical systems: p = 1 and an interval containing 0', () => {
@@ -47,6 +64,7 @@ describe('step comparison', () => {
     const c = compare(system)!;
     expect(c.pValueP50).toBe(1);
     expect(c.pValueP99).toBe(1);
+    expect(c.p50?.outcome).toBe('not-significant');
     expect(c.deltaP50Us.value).toBe(0);
     expect(c.deltaP50Us.ci95[0]).toBeLessThanOrEqual(0);
     expect(c.deltaP50Us.ci95[1]).toBeGreaterThanOrEqual(0);
@@ -90,17 +108,74 @@ describe('step comparison', () => {
     );
   });
 
-  it('is identical for the same seed and differs for another seed', () => {
-    // 30 repetitions per side, 1 000 resamples: enough spread for the seed to show in the interval.
-    const ref = makeStep('r1000', repetitionsWithPercentiles(Array.from({ length: 30 }, (_, i) => 1000 + i * i)));
-    const sys = makeStep('r1000', repetitionsWithPercentiles(Array.from({ length: 30 }, (_, i) => 1040 + i * i)));
-    const a = compareSteps(ref, sys, { ...ids, resamples: 1000 });
-    expect(compareSteps(ref, sys, { ...ids, resamples: 1000 })).toEqual(a);
-    const b = compareSteps(ref, sys, { ...ids, seed: 8, resamples: 1000 });
-    expect(b?.deltaP50Us.value).toBe(a?.deltaP50Us.value);
-    expect(b?.deltaP50Us.ci95).not.toEqual(a?.deltaP50Us.ci95);
+  it('is identical for the same seed; only a sampled p-value (above the exact cap) depends on it', () => {
+    const ref = makeStep('r1000', repetitionsWithPercentiles([1000, 1010, 990, 1020, 980, 1005]));
+    const sys = makeStep('r1000', repetitionsWithPercentiles([1004, 1016, 985, 1030, 995, 1011]));
+    const exact = compareSteps(ref, sys, ids);
+    expect(compareSteps(ref, sys, { ...ids, seed: 8 })).toEqual(exact);
+    expect(exact?.p50?.pValueMethod).toBe('exact');
+    const sampled = { ...ids, maxExactSteps: 1, sampledSplits: 1000 };
+    const a = compareSteps(ref, sys, sampled);
+    expect(compareSteps(ref, sys, sampled)).toEqual(a);
+    expect(a?.p50?.pValueMethod).toBe('sampled');
+    const b = compareSteps(ref, sys, { ...sampled, seed: 8 });
+    expect(b?.deltaP50Us).toEqual(a?.deltaP50Us);
+    expect(b?.pValueP50).not.toBe(a?.pValueP50);
   });
 });
+
+/** Repetitions of one install: p50s as given, each marked with the install number. */
+function onInstall(install: number, p50s: readonly number[], first: number): RepetitionResult[] {
+  return repetitionsWithPercentiles(p50s).map((r, i) => ({ ...r, install, repetition: first + i }));
+}
+
+describe('installs', () => {
+  // Every system repetition is above every reference one (p = 2/C(16, 8)), but the installs of each side sit 40 µs
+  // apart. Install medians: reference 1001 and 1041, system 1061 and 1101: install-level shift 60 µs;
+  // s² = (4 × 20²) / 2 = 800, spread = t(0.975, 2) · √800 · √(1/2 + 1/2) = 4.303 × 28.28 = 121.7 µs > 60.
+  const ref = makeStep('r1000', [...onInstall(1, [1000, 1002, 998, 1004], 1), ...onInstall(2, [1040, 1042, 1038, 1044], 5)]);
+  const sys = makeStep('r1000', [...onInstall(1, [1060, 1062, 1058, 1064], 1), ...onInstall(2, [1100, 1102, 1098, 1104], 5)]);
+
+  it('calls a shift within the install-to-install spread of the run "within install-to-install variation"', () => {
+    const c = comparisonSchema.parse(compareSteps(ref, sys, ids));
+    expect(c.pValueP50).toBeCloseTo(2 / 12870, 12);
+    expect(c.installs).toEqual({ reference: 2, system: 2 });
+    expect(c.p50?.installSpread?.spreadUs).toBeCloseTo(4.303 * Math.sqrt(800), 6);
+    expect(c.p50?.installSpread?.installShiftUs).toBe(60);
+    expect(c.p50?.outcome).toBe('within-install-variation');
+    expect(c.covers).toBe('repetition and install-to-install variation (2 + 2 installs in this run)');
+  });
+
+  it('calls a shift beyond that spread significant', () => {
+    const far = makeStep('r1000', sys.repetitions.map((r) => shiftP50(r, 200)));
+    expect(compareSteps(ref, far, ids)?.p50?.outcome).toBe('significant');
+  });
+
+  it('ignores installs within a cluster: meshed and unmeshed share each install', () => {
+    const c = compareSteps(ref, sys, { ...ids, scope: 'within-cluster' })!;
+    expect(c.scope).toBe('within-cluster');
+    expect(c.p50?.installSpread).toBeNull();
+    expect(c.p50?.outcome).toBe('significant');
+    expect(c.covers).toMatch(/^repetition-to-repetition variation; no install effect/);
+  });
+
+  it('uses a spread from outside the run (history) when the run has one install per side', () => {
+    const single = makeStep('r1000', repetitionsWithPercentiles(referenceP50s.map((p) => p + 300)));
+    const history = { spreadUs: 350, source: '14 nights of history' };
+    const c = compareSteps(reference, single, { ...ids, externalSpread: { p50: history } })!;
+    expect(c.p50?.installSpread).toEqual(history);
+    expect(c.p50?.outcome).toBe('within-install-variation');
+    expect(c.p99?.installSpread).toBeNull();
+    expect(c.p99?.outcome).toBe('significant');
+    expect(c.covers).toBe('repetition and install-to-install variation (14 nights of history)');
+  });
+});
+
+function shiftP50(r: RepetitionResult, byUs: number): RepetitionResult {
+  const p50Us = (r.latency.sent.summary.p50Us) + byUs;
+  const [shifted] = repetitionsWithPercentiles([p50Us]);
+  return { ...(shifted as RepetitionResult), install: r.install, repetition: r.repetition };
+}
 
 describe('run comparison', () => {
   const step = (name: string, shift: number) =>
@@ -123,18 +198,19 @@ describe('run comparison', () => {
   });
 
   it('gives a system the same comparison whoever else is in the run', () => {
-    // 30 repetitions and 1 000 resamples, so the intervals depend on the random stream (with 5 they are the range).
+    // Sampled p-values (exact cap 1), so the comparison depends on its random stream.
     const wide = (id: string, shift: number) => {
-      const p50s = Array.from({ length: 30 }, (_, i) => 1000 + shift + i * i);
+      const p50s = Array.from({ length: 6 }, (_, i) => 1000 + shift + i * i);
       return makeSystem(id, [makeStep('r1000', repetitionsWithPercentiles(p50s))]);
     };
-    const [ref, a, b] = [wide('baseline', 0), wide('istio-sidecar', 300), wide('linkerd', 150)];
-    const all = compareRun([ref, a, b], 'baseline', 7, { resamples: 1000 });
-    const alone = compareRun([ref, b], 'baseline', 7, { resamples: 1000 });
+    const [ref, a, b] = [wide('baseline', 0), wide('istio-sidecar', 30), wide('linkerd', 5)];
+    const options = { maxExactSteps: 1, sampledSplits: 400 };
+    const all = compareRun([ref, a, b], 'baseline', 7, options);
+    const alone = compareRun([ref, b], 'baseline', 7, options);
     expect(all.filter((c) => c.system === 'linkerd')).toEqual(alone);
-    // The same data under another system id gets its own stream: proof the intervals are stream-dependent here.
-    const renamed = compareRun([ref, { ...b, id: 'linkerd-2' }], 'baseline', 7, { resamples: 1000 });
-    expect(renamed[0]?.deltaP50Us.ci95).not.toEqual(alone[0]?.deltaP50Us.ci95);
+    // The same data under another system id gets its own stream: proof the p-values are stream-dependent here.
+    const renamed = compareRun([ref, { ...b, id: 'linkerd-2' }], 'baseline', 7, options);
+    expect(renamed[0]?.pValueP50).not.toEqual(alone[0]?.pValueP50);
   });
 
   it('throws when the reference system is missing', () => {

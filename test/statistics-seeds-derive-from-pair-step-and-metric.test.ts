@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapDeltaInterval } from '../src/analysis/bootstrap.js';
 import { compareSteps } from '../src/analysis/compare.js';
-import { permutationPValue } from '../src/analysis/permutation.js';
+import { rankSumTest } from '../src/analysis/rank-sum.js';
+import { compareTwoSamples } from '../src/analysis/two-sample.js';
 import { deriveSeed } from '../src/analysis/random.js';
 import { makeStep, repetitionsWithPercentiles } from './helpers/repetition-factory.js';
 
@@ -11,17 +11,20 @@ const reference = makeStep('r1000', repetitionsWithPercentiles(refP50));
 const system = makeStep('r1000', repetitionsWithPercentiles(sysP50));
 
 describe('seeds derived from the pair, the step and the metric', () => {
-  it('seeds each comparison interval and Monte Carlo test from compare:<reference>:<system>:<step>:<metric>', () => {
-    // maxPermutations 50 < C(10, 5) = 252 forces the seeded Monte Carlo test, so the p-values depend on their seeds.
-    const options = { seed: 7, referenceId: 'baseline', systemId: 'linkerd', resamples: 300, maxPermutations: 50 };
+  it('seeds each sampled rank-sum test from compare:<reference>:<system>:<step>:rank-sum:<metric>', () => {
+    // maxExactSteps 1 forces the seeded sampled test, so the p-values depend on their seeds.
+    const options = { seed: 7, referenceId: 'baseline', systemId: 'linkerd', maxExactSteps: 1, sampledSplits: 50 };
     const c = compareSteps(reference, system, options);
     const seed = (label: string) => deriveSeed(7, `compare:baseline:linkerd:r1000:${label}`);
     const refP99 = refP50.map((p) => p + 500);
     const sysP99 = sysP50.map((p) => p + 500);
-    expect(c?.deltaP50Us).toEqual(bootstrapDeltaInterval(refP50, sysP50, { seed: seed('delta:p50'), resamples: 300 }));
-    expect(c?.deltaP99Us).toEqual(bootstrapDeltaInterval(refP99, sysP99, { seed: seed('delta:p99'), resamples: 300 }));
-    expect(c?.pValueP50).toBe(permutationPValue(refP50, sysP50, { seed: seed('permutation:p50'), maxPermutations: 50 }));
-    expect(c?.pValueP99).toBe(permutationPValue(refP99, sysP99, { seed: seed('permutation:p99'), maxPermutations: 50 }));
+    const sampled = { maxExactSteps: 1, sampledSplits: 50 };
+    expect(c?.pValueP50).toBe(rankSumTest(refP50, sysP50, { seed: seed('rank-sum:p50'), ...sampled }).pValue);
+    expect(c?.pValueP99).toBe(rankSumTest(refP99, sysP99, { seed: seed('rank-sum:p99'), ...sampled }).pValue);
+    expect(c?.p50).toMatchObject({ pValueMethod: 'sampled' });
+    // The two metrics' streams differ: with the same data shifted by 500 µs, only the seed tells p50 from p99 apart.
+    expect(rankSumTest(refP50, sysP50, { seed: seed('rank-sum:p99'), ...sampled }).pValue).toBe(c?.pValueP99);
+    expect(c?.deltaP50Us).toEqual(compareTwoSamples(refP50, sysP50, { seed: 0 }).shift);
   });
 
   it('keeps the derived seeds of saved results (FNV-1a over the label, mixed with the seed by splitmix32)', () => {

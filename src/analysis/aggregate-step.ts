@@ -4,7 +4,8 @@ import { median } from 'simple-statistics';
 import { bootstrapMedianInterval } from './bootstrap.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.js';
 import { deriveSeed } from './random.js';
-import { latencyBasisOf, usableRepetitions, type LatencyBasis } from './repetitions.js';
+import { aggregateOutsideContainers, aggregatePerThousandRps } from './resource-cost.js';
+import { latencyBasisOf, repetitionHistogram, usableRepetitions, type LatencyBasis } from './repetitions.js';
 import { coefficientOfVariation } from './variation.js';
 
 export interface AggregateStepOptions {
@@ -62,7 +63,7 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
     };
   }
 
-  const merged = mergeHistograms(usable.map((u) => decodeHistogram(u.latency.histogram)));
+  const merged = mergeHistograms(usable.map((u) => decodeHistogram(repetitionHistogram(u))));
   const series = (metric: MedianMetric): number[] =>
     usable.map((u) => (metric === 'throughput' ? u.repetition.throughput : u.latency.summary[metric]));
   const estimate = (metric: MedianMetric): Estimate =>
@@ -102,8 +103,29 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
     },
     cv,
     noisy,
-    resources: aggregateResources(usable.map((u) => u.repetition)),
+    ...resourceAggregates(
+      usable.map((u) => u.repetition),
+      options,
+    ),
     notes,
+  };
+}
+
+/**
+ * The step's resource figures: per role (below), per role per 1000 req/s, and outside containers (resource-cost.ts).
+ * The last two are left out when no repetition has resource data, so results of the local target are unchanged.
+ */
+function resourceAggregates(
+  repetitions: readonly RepetitionResult[],
+  options: AggregateStepOptions,
+): Pick<StepAggregate, 'resources' | 'perThousandRps' | 'outsideContainers'> {
+  const resources = aggregateResources(repetitions);
+  if (resources === null) return { resources };
+  const cost = { seed: options.seed, resamples: options.resamples };
+  return {
+    resources,
+    perThousandRps: aggregatePerThousandRps(repetitions, cost),
+    outsideContainers: aggregateOutsideContainers(repetitions, cost),
   };
 }
 

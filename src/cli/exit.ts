@@ -7,8 +7,9 @@ import type { CliIo } from './io.js';
  * command's output; a stack trace only with --verbose). The codes (src/core/errors.ts ExitCode, README "Commands and
  * exit codes"): 0 ok · 1 internal error or missed targets · 2 bad input, nothing created (including an `--out` that
  * cannot be written, checked before anything starts) · 3 preflight · 4 a system failed (a local workload process
- * that exits mid-run included) · 130 interrupted: SIGINT, SIGTERM, SIGHUP, or stdout/stderr closed by its reader
- * (EPIPE); completed repetitions are kept and what the run created is torn down (src/cli/bin.ts).
+ * that exits mid-run included) · 5 `bench compare` found a regression (src/compare/) · 130 interrupted: SIGINT,
+ * SIGTERM, SIGHUP, or stdout/stderr closed by its reader (EPIPE); completed repetitions are kept and what the run
+ * created is torn down (src/cli/bin.ts).
  */
 export function reportError(error: unknown, io: CliIo, verbose: boolean): ExitCodeValue {
   if (error instanceof InputError) {

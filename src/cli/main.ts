@@ -10,10 +10,11 @@ import { SystemClock } from '../core/system-clock.js';
 import { packageRoot, harnessVersion } from '../core/package-root.js';
 import { ExecaRunner } from '../exec/execa-runner.js';
 import { mkdtemp } from 'node:fs/promises';
-import { readRunResult, REPORT_FILE_NAME, RESULT_FILE_NAME } from '../report/result-file.js';
+import { readRunResult, REPORT_FILE_NAME, RESULT_FILE_NAME, writeChartFiles } from '../report/result-file.js';
 import { ClusterPlatform } from '../platform/cluster-platform.js';
 import { MESH_ADAPTERS, MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
 import { loadVersions } from '../platform/versions.js';
+import { loadEstimates } from '../platform/estimates.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { validateSystems } from '../pipeline/run-benchmark.js';
 import { clusterPlatformOptions, validateClusterFlags, type ClusterFlags } from './cluster-setup.js';
@@ -21,6 +22,7 @@ import { planCommand } from './commands/plan-command.js';
 import { downCommand } from './commands/down-command.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';
+import { renderJobSummary } from '../report/render-job-summary.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import { LocalPlatform } from '../platform/local-platform.js';
 import { reportError } from './exit.js';
@@ -30,7 +32,10 @@ import { agentCommand } from './commands/agent-command.js';
 import { calibrateCommand } from './commands/calibrate-command.js';
 import { checkOutputDir } from '../report/output-location.js';
 import { serveCommand } from './commands/serve-command.js';
+import { compareCommand, type CompareFlags } from './commands/compare-command.js';
 import { flagsWithoutMeaning, nonEmptyFlags, throwIfAny, unknownSystems } from './flag-checks.js';
+import { mergeCommand } from './commands/merge-command.js';
+import { historyCommand } from './commands/history-command.js';
 
 /**
  * The `bench` program. Each command is a typed async function returning an exit code; errors thrown anywhere become
@@ -163,8 +168,9 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
       .requiredOption('--mesh <systems>', 'comma-separated system ids')
       .addOption(new Option('--target <target>', 'where the systems would run').choices(['kind', 'existing']).default('kind'))
       .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
-      .option('--work-dir <dir>', 'run-private directory to show in paths', join(os.tmpdir(), 'mesh-bench-plan')),
-  ).action(async (o: RunFlags & { workDir: string }, cmd: Command) => {
+      .option('--work-dir <dir>', 'run-private directory to show in paths', join(os.tmpdir(), 'mesh-bench-plan'))
+      .option('--estimate', 'print how long each phase is expected to take (clusters/estimates.yaml), per system, run and nightly job'),
+  ).action(async (o: RunFlags & { workDir: string; estimate?: boolean }, cmd: Command) => {
     throwIfAny([
       ...nonEmptyFlags({ '--scenario': o.scenario, '--mesh': o.mesh, '--work-dir': o.workDir }),
       ...unknownSystems(splitList(o.mesh), MESH_ADAPTERS.map((a) => a.id)),
@@ -176,7 +182,10 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
       workRoot: o.workDir,
       kubeFactory: await kubeFactory(),
     });
-    setExit(await planCommand({ systems: splitList(o.mesh), scenarioPath: o.scenario, options, deps, availableCores: cores, io: ctx.io }));
+    const estimates = o.estimate ? await loadEstimates(join(packageRoot(), 'clusters', 'estimates.yaml'), deps) : undefined;
+    setExit(
+      await planCommand({ systems: splitList(o.mesh), scenarioPath: o.scenario, options, deps, availableCores: cores, io: ctx.io, ...(estimates ? { estimates } : {}) }),
+    );
   });
 
   program
@@ -245,21 +254,76 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
     });
 
   program
+    .command('merge')
+    .description('one run directory (results.json, record.json, report.md) from per-runner runs, each overhead kept within its own run')
+    .argument('<runs...>', 'results.json files or run directories, one per runner')
+    .option('--out <dir>', 'parent directory for the merged run directory', 'results')
+    .action(async (inputs: string[], o: { out: string }) => {
+      const deps = realDeps(ctx, verbose());
+      setExit(await mergeCommand({ inputs, outDir: o.out, deps, io: ctx.io }));
+    });
+
+  program
+    .command('history')
+    .description('regenerate results/README.md and its trend charts from every committed run (compact records)')
+    .option('--results <dir>', 'directory of committed runs', 'results')
+    .option('--out <file>', 'the README to write (charts go to charts/ beside it)', 'results/README.md')
+    .action(async (o: { results: string; out: string }) => {
+      throwIfAny(nonEmptyFlags({ '--results': o.results, '--out': o.out }));
+      const deps = realDeps(ctx, verbose());
+      setExit(await historyCommand({ resultsDir: o.results, out: o.out, deps, io: ctx.io }));
+    });
+
+  program
     .command('report')
-    .description('re-render report.md from a results.json (byte for byte what the run wrote)')
+    .description('re-render report.md and its charts from a results.json (byte for byte what the run wrote)')
     .argument('<results.json>')
-    .option('--stdout', 'print the report instead of writing report.md beside the results')
-    .action(async (path: string, o: { stdout?: boolean }) => {
+    .option('--stdout', 'print the report instead of writing report.md and its charts/ beside the results')
+    .option('--summary', 'print the short job summary instead (for $GITHUB_STEP_SUMMARY: status, verdict table, where the report is); writes nothing')
+    .option('--report-link <path|url>', 'with --summary: where the full report is (default: report.md beside the results)')
+    .action(async (path: string, o: { stdout?: boolean; summary?: boolean; reportLink?: string }) => {
+      throwIfAny([
+        ...(o.reportLink !== undefined && !o.summary ? [{ source: '--report-link', field: '', message: 'means something only with --summary' }] : []),
+        ...nonEmptyFlags({ '--report-link': o.reportLink }),
+      ]);
       const deps = realDeps(ctx, verbose());
       const result = await readRunResult(path, { fs: deps.fs });
+      if (o.summary) {
+        ctx.io.out(renderJobSummary(result, { report: o.reportLink ?? join(dirname(path), REPORT_FILE_NAME) }));
+        setExit(ExitCode.ok);
+        return;
+      }
       const md = renderMarkdown(result);
       if (o.stdout) ctx.io.out(md);
       else {
         const target = join(dirname(path), REPORT_FILE_NAME);
         await deps.fs.writeFileAtomic(target, md);
+        // The charts report.md links to, redrawn beside it (charts/…svg).
+        await writeChartFiles(dirname(path), result, { fs: deps.fs });
         ctx.io.out(`${target}\n`);
       }
       setExit(ExitCode.ok);
+    });
+
+  program
+    .command('compare')
+    .description('compare two runs (or, with --systems a,b, two systems of one run); exit 5 on a regression')
+    .argument('<old>', 'results.json or a run directory (with --systems: the one run)')
+    .argument('[new]', 'results.json or a run directory')
+    .option('--systems <a,b>', 'compare system b against system a of one run (old first)')
+    .option('--history <dir>', 'committed runs (e.g. results/): the night-to-night spread becomes the noise floor')
+    .option('--out <file.md>', 'write the markdown here instead of stdout')
+    .option('--json <file>', 'write the comparison as JSON')
+    .option('--alpha <p>', 'significance level: a change counts only when p < this', '0.01')
+    .option('--latency-threshold <fraction|%>', 'latency: worse by more than this fraction…', '10%')
+    .option('--latency-min <duration>', '…and by more than this much', '0.1ms')
+    .option('--memory-threshold <fraction|%>', 'memory per role: higher by more than this', '10%')
+    .option('--cpu-threshold <fraction|%>', 'CPU per role: higher by more than this', '10%')
+    .option('--throughput-threshold <fraction|%>', 'throughput: lower by more than this', '10%')
+    .option('--allow-different-machines', 'judge runs whose CPU model or core count differ (every verdict says so)')
+    .action(async (oldPath: string, newPath: string | undefined, o: CompareFlags) => {
+      const deps = realDeps(ctx, verbose());
+      setExit(await compareCommand({ paths: newPath === undefined ? [oldPath] : [oldPath, newPath], flags: o, deps, io: ctx.io }));
     });
 
   program

@@ -13,6 +13,11 @@ export const ExitCode = {
   /** A run started but at least one system failed; completed systems' results were written. */
   runFailed: 4,
   /**
+   * `bench compare` found a regression: a change worse than the threshold, significant, and beyond the noise floor
+   * from history when one is known (src/compare/judge-change.ts). Both runs were read and the comparison written.
+   */
+  regression: 5,
+  /**
    * Interrupted by SIGINT, SIGTERM or SIGHUP, or a stdout/stderr whose reader went away (EPIPE): completed
    * repetitions were written and what the run created was torn down.
    */

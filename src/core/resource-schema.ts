@@ -73,9 +73,34 @@ export const podResourceSummarySchema = resourceStatsSchema
   .strict();
 export type PodResourceSummary = z.infer<typeof podResourceSummarySchema>;
 
+/**
+ * What a node is, which decides what the kubelet's node series cover (see src/metrics/README.md, "Outside
+ * containers"): `machine`, a VM or machine of its own, whose root cgroup is the whole machine (kernel threads and
+ * interrupt time included); `kind-node`, a kind node, i.e. a container on a host shared with the other nodes, whose
+ * "root" cgroup is only that container's.
+ */
+export const nodeScopes = ['machine', 'kind-node'] as const;
+export type NodeScope = (typeof nodeScopes)[number];
+
+/**
+ * A node's series minus the sum of its containers' (the `container_*` series: pod sandboxes, the kubelet, the runtime
+ * and the kernel are in none of them). Signed: the two sides are means over slightly different sample instants, so a
+ * node with almost nothing outside its containers can come out a little below zero. Null = that side had no data
+ * (memory: no node sample; CPU: fewer than two distinct node samples).
+ */
+export const outsideContainersSampleSchema = z
+  .object({
+    cpuMeanCores: z.number().nullable(),
+    memoryMeanBytes: z.number().nullable(),
+  })
+  .strict();
+export type OutsideContainersSample = z.infer<typeof outsideContainersSampleSchema>;
+
 export const nodeResourceSummarySchema = z
   .object({
     node: z.string(),
+    /** What the node is (absent in results written before it was recorded: then nothing outside containers is computed). */
+    scope: z.enum(nodeScopes).optional(),
     containers: z.number().int().nonnegative(),
     /** The node's containers added up, like a role. */
     sumOfContainers: groupResourceStatsSchema,
@@ -84,6 +109,8 @@ export const nodeResourceSummarySchema = z
      * the node, including the kubelet, the container runtime and pod overhead. Null when the kubelet sent neither.
      */
     total: groupResourceStatsSchema.nullable(),
+    /** `total` − `sumOfContainers`, means only; null without `total` (absent in results written before it). */
+    outsideContainers: outsideContainersSampleSchema.nullable().optional(),
   })
   .strict();
 export type NodeResourceSummary = z.infer<typeof nodeResourceSummarySchema>;
@@ -109,3 +136,75 @@ export const resourceSummarySchema = z
   })
   .strict();
 export type ResourceSummary = z.infer<typeof resourceSummarySchema>;
+
+// ---- figures over repetitions (the step aggregate) ------------------------------------------------------------------
+
+/**
+ * A median over repetitions with a seeded bootstrap 95% interval. The same shape as `estimateSchema` in
+ * result-schema.ts, which imports this file and so cannot be imported here.
+ */
+const intervalEstimateSchema = z.object({ value: z.number(), ci95: z.tuple([z.number(), z.number()]) }).strict();
+
+const cpuAndMemorySchema = z.object({ cpuCores: intervalEstimateSchema, memoryBytes: intervalEstimateSchema }).strict();
+
+/**
+ * One role's cost per 1000 req/s of the step's achieved throughput (the units of Istio's performance page: vCPU and
+ * memory per 1000 requests per second). Per repetition: the role's mean CPU (cores) and mean working set (bytes),
+ * summed over every container of the role, each divided by (throughput ÷ 1000); then the median over repetitions with
+ * a bootstrap interval. Memory is not consumed per request: `memoryBytes` is the role's working set at the measured
+ * load divided by load/1000, comparable with a published "X MB per 1000 req/s" only at that same load. `raw` is the
+ * undivided figures over the same repetitions.
+ */
+export const roleCostPerThousandSchema = z
+  .object({
+    cpuCores: intervalEstimateSchema,
+    memoryBytes: intervalEstimateSchema,
+    raw: cpuAndMemorySchema,
+    /** Repetitions the figures are over (valid, with resource data, throughput > 0, the role present). */
+    repetitions: z.number().int().positive(),
+  })
+  .strict();
+export type RoleCostPerThousand = z.infer<typeof roleCostPerThousandSchema>;
+
+/** Per role present in the step (a role no container had is absent). */
+export const perThousandRpsSchema = z.partialRecord(z.enum(containerRoles), roleCostPerThousandSchema);
+export type PerThousandRps = z.infer<typeof perThousandRpsSchema>;
+
+/** Node series − Σ containers, and the node series themselves, medians over repetitions with intervals. */
+const outsideFiguresSchema = z
+  .object({
+    cpuCores: intervalEstimateSchema,
+    memoryBytes: intervalEstimateSchema,
+    nodeCpuCores: intervalEstimateSchema,
+    nodeMemoryBytes: intervalEstimateSchema,
+  })
+  .strict();
+
+/**
+ * CPU and memory outside every container, per node and summed over the nodes: the kubelet's node series minus the
+ * sum of that node's containers. Computed only on nodes that are machines of their own (`measured: true`); on kind
+ * nodes (containers sharing one host) the node series do not hold the kernel's work, so the figure is not computed
+ * and `reason` says why. See src/metrics/README.md, "Outside containers".
+ */
+export const outsideContainersSchema = z.discriminatedUnion('measured', [
+  z
+    .object({
+      measured: z.literal(true),
+      scope: z.literal('machine'),
+      nodes: z.array(outsideFiguresSchema.extend({ node: z.string() }).strict()),
+      /** Summed over the nodes within each repetition, then the median over repetitions. */
+      total: outsideFiguresSchema,
+      /** `total.cpuCores` and `total.memoryBytes` per 1000 req/s of the step's throughput, per repetition. */
+      perThousandRps: cpuAndMemorySchema,
+      /**
+       * The per-repetition values `perThousandRps.cpuCores` is the median of, in repetition order: kept so a
+       * difference between two systems can be bootstrapped from the aggregate alone (compact records drop the samples).
+       */
+      cpuPerThousandRpsByRepetition: z.array(z.number()),
+      repetitions: z.number().int().positive(),
+      notes: z.array(z.string()),
+    })
+    .strict(),
+  z.object({ measured: z.literal(false), reason: z.string() }).strict(),
+]);
+export type OutsideContainers = z.infer<typeof outsideContainersSchema>;

@@ -121,9 +121,26 @@ export const loadRunSchema = z
   .strict();
 export type LoadRun = z.infer<typeof loadRunSchema>;
 
+/**
+ * A repetition's latency record. results.json keeps every repetition's histogram (so runs can be re-merged); a compact
+ * record (src/history/) leaves them out and keeps the summary, because reports, comparisons and history read only the
+ * summaries and each step's merged histogram. `bench report` refuses a results.json without them
+ * (src/report/result-consistency.ts).
+ */
+export const repetitionLatencyRecordSchema = z
+  .object({ summary: latencySummarySchema, histogram: encodedHistogramSchema.optional() })
+  .strict();
+export type RepetitionLatencyRecord = z.infer<typeof repetitionLatencyRecordSchema>;
+
 export const repetitionResultSchema = loadRunSchema
   .extend({
+    latency: z
+      .object({ intended: repetitionLatencyRecordSchema.nullable(), sent: repetitionLatencyRecordSchema })
+      .strict(),
+    /** 1-based and counted across installs: install 2 of a 5-repetition scenario measures repetitions 6–10. */
     repetition: z.number().int().positive(),
+    /** The fresh install (cluster, namespace set or server processes) it was measured on, 1-based; absent: install 1. */
+    install: z.number().int().positive().optional(),
     /** Kubelet-scraped memory and CPU during the measured window (clusters only; null for the local target). */
     resources: resourceSummarySchema.nullable(),
   })
@@ -162,6 +179,10 @@ export const stepAggregateSchema = z
      * highest of their maxima. Null when no repetition has resource data (the local target).
      */
     resources: z.record(z.enum(containerRoles), roleResourceSummarySchema).nullable(),
+    /** Cost per 1000 req/s by role (absent in results written before it; null without resource data). */
+    perThousandRps: perThousandRpsSchema.nullable().optional(),
+    /** CPU and memory outside every container, from the kubelets' node series (absent in older results). */
+    outsideContainers: outsideContainersSchema.nullable().optional(),
     notes: z.array(z.string()),
   })
   .strict();
@@ -190,7 +211,13 @@ export const failureSchema = z
   .strict();
 export type Failure = z.infer<typeof failureSchema>;
 
-import { containerRoles, resourceSummarySchema, roleResourceSummarySchema } from './resource-schema.js';
+import {
+  containerRoles,
+  outsideContainersSchema,
+  perThousandRpsSchema,
+  resourceSummarySchema,
+  roleResourceSummarySchema,
+} from './resource-schema.js';
 export { resourceStatsSchema, containerRoles, type ResourceStats, type ContainerRole } from './resource-schema.js';
 
 const quantitiesSchema = z.object({ cpu: z.string().nullable(), memory: z.string().nullable() }).strict();
@@ -214,6 +241,8 @@ export const phaseTimingSchema = z
   .object({
     /** `cluster create`, `image load`, `mesh install`, `readiness`, `deploy`, `verify`, `measure <variant> <step> #<rep>`, `teardown`… */
     name: z.string(),
+    /** The install the phase belongs to, 1-based (absent in results written before installs: install 1). */
+    install: z.number().int().positive().optional(),
     startedAt: z.string(),
     durationMs: z.number().nonnegative(),
     ok: z.boolean(),
@@ -265,6 +294,28 @@ export const diagnosticsSchema = z
   .strict();
 export type Diagnostics = z.infer<typeof diagnosticsSchema>;
 
+/**
+ * The machine a system was measured on, recorded beside its numbers when a run is merged from per-runner runs
+ * (`bench merge`, src/history/merge-runs.ts): GitHub's runners of one class differ in CPU model, so every overhead is
+ * taken within the run that measured it, and the reader sees which runner each system's numbers came from.
+ */
+export const runnerSchema = z
+  .object({
+    /** runId of the source run (each runner's own run). */
+    run: z.string(),
+    hostname: z.string(),
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    kernel: z.string(),
+    /** That runner's `bench calibrate` verdict, when the source run had a calibration.json beside it. */
+    calibration: z
+      .object({ maxRate: z.number().nullable(), workers: z.number().int(), reason: z.string() })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type Runner = z.infer<typeof runnerSchema>;
+
 export const systemResultSchema = z
   .object({
     /** System id as the user typed it (`baseline`, `istio-ambient`, …). */
@@ -286,10 +337,39 @@ export const systemResultSchema = z
     phases: z.array(phaseTimingSchema).optional(),
     /** Collected when the system failed. */
     diagnostics: diagnosticsSchema.nullable().optional(),
+    /** The runner it was measured on, in a merged run (absent in a single run: see `environment`). */
+    runner: runnerSchema.optional(),
     steps: z.array(stepResultSchema),
   })
   .strict();
 export type SystemResult = z.infer<typeof systemResultSchema>;
+
+/**
+ * One metric's test in a comparison (issue 12): the Hodges–Lehmann shift with its Moses interval and the exact
+ * Wilcoxon–Mann–Whitney p-value (src/analysis/two-sample.ts), and what the verdict can and cannot say.
+ */
+export const shiftTestSchema = z
+  .object({
+    /** Hodges–Lehmann shift system − reference (µs), distribution-free interval (`ci95` holds `achievedConfidence`). */
+    shift: estimateSchema,
+    achievedConfidence: z.number().min(0).max(1),
+    pValue: z.number().min(0).max(1),
+    pValueMethod: z.enum(['exact', 'sampled']),
+    /** significant: p < 0.05, interval excludes 0, beyond any install spread; within-install-variation: only the last fails. */
+    outcome: z.enum(['significant', 'not-significant', 'within-install-variation']),
+    /** 95% bound of install-to-install variation of the shift, and where it comes from; null when none was measured. */
+    installSpread: z
+      .object({ spreadUs: z.number().nonnegative(), source: z.string(), installShiftUs: z.number().optional() })
+      .strict()
+      .nullable(),
+    /** Smallest shift detected with 80% power (two-sided α = 0.05) from the observed spread; null when it cannot be said. */
+    minimumDetectableUs: z.number().nonnegative().nullable(),
+    minimumDetectableNote: z.string().nullable(),
+    /** Set when a side has fewer than 5 repetitions. */
+    coverageWarning: z.string().nullable(),
+  })
+  .strict();
+export type ShiftTest = z.infer<typeof shiftTestSchema>;
 
 export const comparisonSchema = z
   .object({
@@ -297,13 +377,32 @@ export const comparisonSchema = z
     reference: z.string(),
     system: z.string(),
     latencyBasis: z.enum(['intended', 'sent']),
-    /** system − reference, over per-repetition values, bootstrap 95% interval. */
+    /**
+     * system − reference over per-repetition values. With `statistic` set: the Hodges–Lehmann shift and its Moses
+     * interval (the same numbers as `p50.shift`); in results written before it: difference of medians, bootstrap
+     * interval.
+     */
     deltaP50Us: estimateSchema,
     deltaP99Us: estimateSchema,
-    /** Two-sided permutation test on per-repetition p50 (p99): probability of a difference this large by chance. */
+    /**
+     * Two-sided p-value on per-repetition p50 (p99). With `statistic` set: exact Wilcoxon–Mann–Whitney; before it: a
+     * permutation test on the difference of means.
+     */
     pValueP50: z.number().min(0).max(1),
     pValueP99: z.number().min(0).max(1),
     repetitions: z.object({ reference: z.number().int(), system: z.number().int() }).strict(),
+    /** The fields below are absent in results written before issue 12. */
+    statistic: z.literal('hodges-lehmann-mann-whitney').optional(),
+    /** within-cluster: a mesh against its own unmeshed namespace (interleaved, same install); cross-cluster: two installs. */
+    scope: z.enum(['within-cluster', 'cross-cluster']).optional(),
+    /** What variation the verdict accounts for, one plain sentence. */
+    covers: z.string().optional(),
+    /** Fresh installs per side that the repetitions came from. */
+    installs: z.object({ reference: z.number().int().positive(), system: z.number().int().positive() }).strict().optional(),
+    /** What a within-cluster comparison isolates for this system (a CNI cannot be un-enrolled). */
+    withinCluster: z.object({ isolatesMesh: z.boolean(), means: z.string() }).strict().optional(),
+    p50: shiftTestSchema.optional(),
+    p99: shiftTestSchema.optional(),
   })
   .strict();
 export type Comparison = z.infer<typeof comparisonSchema>;
@@ -328,6 +427,19 @@ export const environmentSchema = z
   .strict();
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** One per-runner run a merged run was made from, and what its systems are called in the merged run. */
+export const mergedSourceSchema = z
+  .object({
+    /** The file as given to `bench merge`. */
+    file: z.string(),
+    runId: z.string(),
+    createdAt: z.string(),
+    /** Source system id → id in the merged run (a source's `baseline` becomes `baseline@<its runner>`). */
+    systems: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type MergedSource = z.infer<typeof mergedSourceSchema>;
+
 export const runResultSchema = z
   .object({
     schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
@@ -342,6 +454,8 @@ export const runResultSchema = z
     environment: environmentSchema,
     /** Name of the reference system comparisons are made against. */
     reference: z.string().nullable(),
+    /** The per-runner runs a merged run was made from (`bench merge`); absent for a single run. */
+    mergedFrom: z.array(mergedSourceSchema).optional(),
     systems: z.array(systemResultSchema),
     comparisons: z.array(comparisonSchema),
   })

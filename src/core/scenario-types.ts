@@ -67,7 +67,14 @@ export const resolvedScenarioSchema = z
     description: z.string(),
     /** Where the scenario came from (path as given). */
     source: z.string(),
+    /** Repetitions of every step per install (see `installs`): a system measures installs × repetitions in all. */
     repetitions: z.number().int().positive(),
+    /**
+     * Fresh installs per system, each a complete prepare → measure → teardown (a new kind cluster, a new namespace set
+     * on an existing cluster, new server processes locally), so the statistics can see install-to-install spread.
+     * Absent in results written before this field: those ran one install.
+     */
+    installs: z.number().int().positive().optional(),
     /** Seed for Poisson arrivals, bootstrap and permutation tests: same seed, same statistics. */
     seed: z.number().int().nonnegative(),
     /** Allowed fraction of failed requests (non-2xx + socket errors + timeouts) before a step is invalid. */

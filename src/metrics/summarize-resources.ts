@@ -9,6 +9,7 @@ import {
   type ContainerSeries,
   type StepWindow,
 } from './sampler-math.js';
+import type { NodeScope } from '../core/resource-schema.js';
 import type {
   ContainerResourceSummary,
   GroupResourceStats,
@@ -22,6 +23,12 @@ import type {
 export interface SummarizeResourcesOptions {
   /** Drop samples timestamped outside this window (epoch ms, inclusive), e.g. the measured part of the step. */
   window?: StepWindow | null;
+  /**
+   * What each node is (`nodeScopeOf` in node-scope.ts), recorded on its entry: it decides whether what is outside its
+   * containers can be read as the kernel's and the system's work (README: "Outside containers"). A node not listed
+   * gets no scope, and then nothing outside containers is computed from it.
+   */
+  nodeScopes?: Readonly<Record<string, NodeScope>>;
 }
 
 /**
@@ -105,7 +112,23 @@ export function summarizeResources(
             cpuMaxCores: cpu?.max ?? 0,
             samples: n.memory.length + n.cpu.length,
           };
-    return { node: n.node, containers: members.length, sumOfContainers: groupStats(members), total };
+    const sumOfContainers = groupStats(members);
+    const scope = options.nodeScopes?.[n.node];
+    return {
+      node: n.node,
+      ...(scope === undefined ? {} : { scope }),
+      containers: members.length,
+      sumOfContainers,
+      total,
+      // From the node's own mean, not `total` (which shows 0 for a side without data).
+      outsideContainers:
+        total === null
+          ? null
+          : {
+              cpuMeanCores: cpu === null ? null : cpu.mean - sumOfContainers.cpuMeanCores,
+              memoryMeanBytes: memory === null ? null : memory.mean - sumOfContainers.memoryMeanBytes,
+            },
+    };
   });
 
   const noMemory = containers.filter((c) => c.memoryMeanBytes === null).map(keyOf);

@@ -9,12 +9,14 @@ import { aggregateStep } from '../analysis/aggregate-step.js';
 import { compareRun } from '../analysis/compare.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { expectedDuration, expectedDurationLine } from '../scenario/expected-duration.js';
+import { installCount, repetitionsOfInstall, totalRepetitions } from '../scenario/installs.js';
 import { resultDirName, writeRunResult } from '../report/result-file.js';
 import { checkOutputDir } from '../report/output-location.js';
 import type { Platform, PreparedSystem } from '../platform/platform.js';
 import { timed } from '../platform/phase-timing.js';
 import { SystemRecord } from './system-record.js';
 import { UNMESHED_SUFFIX } from '../platform/variants.js';
+import { withinClusterMeaning } from '../mesh/within-cluster.js';
 import { connectionReasons, withIntegrity } from '../platform/target-integrity.js';
 
 /**
@@ -99,7 +101,8 @@ export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunO
   }
   if (deps.signal.aborted) result.status = 'interrupted';
   finalize(result, deps);
-  await writeRunResult(dir, result, { fs: deps.fs });
+  // The charts only here, once: drawing them after every repetition would slow the run for files nobody reads yet.
+  await writeRunResult(dir, result, { fs: deps.fs }, { charts: true });
   const exitCode =
     result.status === 'interrupted' ? ExitCode.interrupted : result.status === 'failed' ? ExitCode.runFailed : ExitCode.ok;
   return { result, dir, exitCode };
@@ -115,13 +118,29 @@ function finalize(result: RunResult, deps: RunDeps, compare = true): void {
 
 /**
  * Every system against the reference (baseline), and every mesh against its own unmeshed namespace in the same
- * cluster: two overheads per mesh, one including the cluster set-up it needs (CNI, node agents), one not.
+ * cluster: two overheads per mesh, one including the cluster set-up it needs (CNI, node agents), one not. The first is
+ * cross-cluster (install-to-install variation is covered only when several installs were measured), the second
+ * within-cluster (issue 12).
  */
 export function comparisons(result: RunResult): RunResult['comparisons'] {
   const out = result.reference ? compareRun(result.systems, result.reference, result.scenario.seed) : [];
   for (const unmeshed of result.systems.filter((s) => s.id.endsWith(UNMESHED_SUFFIX))) {
     const meshed = result.systems.find((s) => s.id === unmeshed.id.slice(0, -UNMESHED_SUFFIX.length));
-    if (meshed) out.push(...compareRun([unmeshed, meshed], unmeshed.id, result.scenario.seed));
+    if (!meshed) continue;
+    // Same cluster, variants interleaved: no install effect. Whether the difference is the mesh is per system
+    // (src/mesh/within-cluster.ts: a CNI's unmeshed namespace still runs on it).
+    const meaning = withinClusterMeaning(meshed.id);
+    for (const c of compareRun([unmeshed, meshed], unmeshed.id, result.scenario.seed, { scope: 'within-cluster' })) {
+      out.push(meaning ? { ...c, withinCluster: meaning } : c);
+    }
+  }
+  // Without a reference (e.g. `--mesh cilium,istio-ambient`) the meshes are also compared with each other, across
+  // clusters, each pair once in run order (issue 9, build 7): the report says so.
+  if (!result.reference) {
+    const meshes = result.systems.filter((s) => !s.id.endsWith(UNMESHED_SUFFIX));
+    meshes.forEach((first, i) => {
+      for (const other of meshes.slice(i + 1)) out.push(...compareRun([first, other], first.id, result.scenario.seed));
+    });
   }
   return out;
 }
@@ -135,8 +154,11 @@ async function freshDir(base: string, deps: RunDeps): Promise<string> {
 }
 
 /**
- * One system, every variant. `save` receives the results so far after every repetition (marked interrupted: that is
- * what they are if nothing else is ever written) and must write them before measuring goes on.
+ * One system, every variant, on every install (scenario `installs`): each install is a whole prepare → measure →
+ * teardown, torn down before the next one is created (a kind cluster's name is per system). `save` receives the
+ * results so far after every repetition (marked interrupted: that is what they are if nothing else is ever written)
+ * and must write them before measuring goes on. A failed or interrupted install keeps every repetition measured
+ * before it; what it created is torn down (with --keep-cluster, only the last install is kept).
  */
 async function runSystem(
   id: string,
@@ -151,52 +173,74 @@ async function runSystem(
   const record = new SystemRecord(runDir, id);
   const startedAt = new Date(deps.clock.now()).toISOString();
   const reps = new Map<string, Map<string, RepetitionResult[]>>();
+  const installs = installCount(scenario);
+  const total = totalRepetitions(scenario);
   let failure: Failure | null = null;
   let interrupted = false;
-  let prepared: PreparedSystem | null = null;
+  // `live`: the install that exists now and must be torn down; `latest`: the last prepared (versions, components).
+  let live: PreparedSystem | null = null;
+  let latest: PreparedSystem | null = null;
+  let install = 1;
   let phase = 'prepare';
   const log = deps.logger;
+  const ofInstall = (): string => (installs > 1 ? ` (install ${install}/${installs})` : '');
   try {
-    log.stepStart(`Preparing ${id}`);
-    prepared = await deps.platform.prepare(id, scenario, deps.signal, record);
-    log.stepEnd(`Preparing ${id}`, true);
-    for (const v of prepared.variants) reps.set(v, new Map(scenario.steps.map((s) => [s.name, []])));
-    // Repetitions outermost, then steps, then variants: slow drift (thermal, noisy neighbours) spreads over every
-    // step and both namespaces instead of landing on one.
-    outer: for (let rep = 1; rep <= scenario.repetitions; rep++) {
-      for (const step of scenario.steps) {
-        for (const variant of prepared.variants) {
-          if (deps.signal.aborted) {
-            interrupted = true;
-            break outer;
+    outer: for (; install <= installs; install++) {
+      if (deps.signal.aborted) {
+        interrupted = true;
+        break;
+      }
+      record.install = install;
+      phase = 'prepare';
+      log.stepStart(`Preparing ${id}${ofInstall()}`);
+      live = await deps.platform.prepare(id, scenario, deps.signal, record);
+      latest = live;
+      log.stepEnd(`Preparing ${id}${ofInstall()}`, true);
+      if (reps.size === 0) for (const v of live.variants) reps.set(v, new Map(scenario.steps.map((s) => [s.name, []])));
+      // Repetitions outermost, then steps, then variants: slow drift (thermal, noisy neighbours) spreads over every
+      // step and both namespaces instead of landing on one.
+      for (const rep of repetitionsOfInstall(scenario, install)) {
+        for (const step of scenario.steps) {
+          for (const variant of live.variants) {
+            if (deps.signal.aborted) {
+              interrupted = true;
+              break outer;
+            }
+            phase = `measure ${variant} ${step.name} (repetition ${rep})`;
+            const title = `${variant}: ${step.name}, ${installs > 1 ? `install ${install}/${installs}, ` : ''}repetition ${rep}/${total}`;
+            log.stepStart(title);
+            const system = live;
+            const measured = await timed(record, deps.clock, `measure ${variant} ${step.name} #${rep}`, () =>
+              system.measure(variant, step, {
+                errorBudget: scenario.errorBudget,
+                thresholds: scenario.thresholds,
+                seed: scenario.seed + rep,
+                signal: deps.signal,
+              }),
+            );
+            const { resources, targetFailure } = measured;
+            const run = withIntegrity(measured.run, connectionReasons(measured.run));
+            if (deps.signal.aborted) {
+              // A repetition cut short measured less than it says: it is not kept.
+              log.stepEnd(`${title}: interrupted, discarded`, false);
+              interrupted = true;
+              break outer;
+            }
+            reps.get(variant)!.get(step.name)!.push({ ...run, step, repetition: rep, install, resources });
+            const why = run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : '';
+            log.stepEnd(`${title}: ${run.status}${why}`, run.status === 'valid');
+            await save(build('interrupted'));
+            // The target died under this repetition (kept, invalid, with the reason): the system fails.
+            if (targetFailure) throw targetFailure;
           }
-          phase = `measure ${variant} ${step.name} (repetition ${rep})`;
-          const title = `${variant}: ${step.name}, repetition ${rep}/${scenario.repetitions}`;
-          log.stepStart(title);
-          const system = prepared;
-          const measured = await timed(record, deps.clock, `measure ${variant} ${step.name} #${rep}`, () =>
-            system.measure(variant, step, {
-              errorBudget: scenario.errorBudget,
-              thresholds: scenario.thresholds,
-              seed: scenario.seed + rep,
-              signal: deps.signal,
-            }),
-          );
-          const { resources, targetFailure } = measured;
-          const run = withIntegrity(measured.run, connectionReasons(measured.run));
-          if (deps.signal.aborted) {
-            // A repetition cut short measured less than it says: it is not kept.
-            log.stepEnd(`${title}: interrupted, discarded`, false);
-            interrupted = true;
-            break outer;
-          }
-          reps.get(variant)!.get(step.name)!.push({ ...run, step, repetition: rep, resources });
-          const why = run.invalidReasons.length ? ` (${run.invalidReasons.join('; ')})` : '';
-          log.stepEnd(`${title}: ${run.status}${why}`, run.status === 'valid');
-          await save(build('interrupted'));
-          // The target died under this repetition (kept, invalid, with the reason): the system fails.
-          if (targetFailure) throw targetFailure;
         }
+      }
+      if (install < installs) {
+        // The next install is created fresh (same cluster name, same namespaces): this one goes first, also with
+        // --keep-cluster. A teardown that fails here fails the system: the next install could not be created cleanly.
+        phase = 'teardown';
+        await live.teardown({ replaced: true });
+        live = null;
       }
     }
   } catch (error) {
@@ -205,23 +249,25 @@ async function runSystem(
     if (deps.signal.aborted) interrupted = true;
     else {
       failure = toFailure(phase, error);
+      if (installs > 1) failure.message = `install ${install}/${installs}: ${failure.message}`;
       log.stepEnd(`${id}: ${phase} failed: ${failure.message}`, false);
       // Before teardown: what the cluster looked like when it failed (the platform's diagnostics bundle).
-      await prepared?.diagnose?.(failure.message).catch((e: unknown) => log.warn(`diagnostics of ${id}: ${e instanceof Error ? e.message : String(e)}`));
+      await live?.diagnose?.(failure.message).catch((e: unknown) => log.warn(`diagnostics of ${id}: ${e instanceof Error ? e.message : String(e)}`));
     }
   } finally {
     try {
-      await prepared?.teardown();
+      await live?.teardown();
     } catch (error) {
-      log.warn(`teardown of ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      log.warn(`teardown of ${id}${ofInstall()} failed: ${error instanceof Error ? error.message : String(error)}`);
       failure ??= toFailure('teardown', error);
+      if (installs > 1 && !failure.message.startsWith('install ')) failure.message = `install ${install}/${installs}: ${failure.message}`;
     }
   }
   return build(interrupted ? 'interrupted' : failure ? 'failed' : 'completed');
 
   function build(status: SystemResult['status']): SystemResult[] {
     const finishedAt = new Date(deps.clock.now()).toISOString();
-    const variants = prepared ? prepared.variants : [id];
+    const variants = latest ? latest.variants : [id];
     return variants.map((variant) => {
       const byStep = reps.get(variant);
       const steps: StepResult[] = scenario.steps.map((s) => {
@@ -244,8 +290,8 @@ async function runSystem(
         startedAt,
         finishedAt,
         failure,
-        versions: prepared?.versions() ?? {},
-        meshComponents: prepared?.meshComponents() ?? [],
+        versions: latest?.versions() ?? {},
+        meshComponents: latest?.meshComponents() ?? [],
         ...record.fields(variant),
         steps,
       };

@@ -10,6 +10,8 @@ export function diagnosticsDirOf(system: string): string {
 /**
  * Collects what a platform reports about one system while it runs (platform.ts SystemRecorder) and hands each
  * variant's share to its result: phases, mesh pods and diagnostics are the system's, the traffic proof is per variant.
+ * With several installs, phases of every install are kept (each tagged with its install); mesh pods and the traffic
+ * proof are the last install's (every install must pass the proof before it measures anything).
  */
 export class SystemRecord implements SystemRecorder {
   readonly phases: PhaseTiming[] = [];
@@ -17,6 +19,8 @@ export class SystemRecord implements SystemRecorder {
   private readonly proofs = new Map<string, TrafficProof>();
   private bundle: Diagnostics | null = null;
   readonly diagnosticsDir: { path: string; inResult: string } | null;
+  /** The install being prepared, measured or torn down (1-based): every phase is recorded with it. */
+  install = 1;
 
   constructor(runDir: string | null, system: string) {
     const rel = diagnosticsDirOf(system);
@@ -24,7 +28,7 @@ export class SystemRecord implements SystemRecorder {
   }
 
   phase(timing: PhaseTiming): void {
-    this.phases.push(timing);
+    this.phases.push({ ...timing, install: this.install });
   }
   trafficProof(variant: string, proof: TrafficProof): void {
     this.proofs.set(variant, proof);

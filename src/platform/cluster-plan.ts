@@ -14,6 +14,7 @@ import { KUBELET_RESOURCE_PATH, SCRAPE_INTERVAL_MS } from '../metrics/kubelet-sa
 import { imageOperations } from './image-build.js';
 import { UNMESHED_SUFFIX } from './variants.js';
 import { BURST_STEP } from './traffic-proof.js';
+import { installCount, repetitionsOfInstall } from '../scenario/installs.js';
 
 /**
  * The whole life of one system on a cluster as operations, in order: a pure function of its inputs, shared by
@@ -193,8 +194,11 @@ export function versionsSection(p: ClusterPlanInput): PlanSection {
   return { title: 'Record versions (the API server is asked through the API)', phase: 'versions', operations: ops };
 }
 
-/** One exec per step and repetition and variant, in the order the run measures them. */
-export function measureSection(p: ClusterPlanInput): PlanSection {
+/**
+ * One exec per step and repetition and variant of one install, in the order the run measures them (repetitions
+ * numbered across installs, src/scenario/installs.ts: their seeds are the run's).
+ */
+export function measureSection(p: ClusterPlanInput, install = 1): PlanSection {
   const ops: Operation[] = [
     {
       op: 'note',
@@ -203,7 +207,7 @@ export function measureSection(p: ClusterPlanInput): PlanSection {
     },
   ];
   const s = p.scenario;
-  for (let rep = 1; rep <= s.repetitions; rep++) {
+  for (const rep of repetitionsOfInstall(s, install)) {
     for (const step of s.steps) {
       for (const v of variantsOf(p.adapter)) ops.push(measureOperation(v, step, { errorBudget: s.errorBudget, thresholds: s.thresholds, seed: s.seed + rep }, rep));
     }
@@ -307,6 +311,20 @@ export function preparationSections(p: ClusterPlanInput): PlanSection[] {
   return sections;
 }
 
-export function systemPlan(p: ClusterPlanInput): PlanSection[] {
-  return [...preparationSections(p), measureSection(p), teardownSection(p)];
+/** One install of one system, in order: prepare, measure (that install's repetitions), tear down. */
+export function systemPlan(p: ClusterPlanInput, install = 1): PlanSection[] {
+  return [...preparationSections(p), measureSection(p, install), teardownSection(p)];
+}
+
+/**
+ * The whole life of one system over every install (scenario `installs`). With several, every install is planned in
+ * full, each section titled `Install k/N: …`: each install repeats every command (a fresh cluster or namespace set)
+ * and measures with its own seeds, so a plan printed once with "× N" would not show what the run executes.
+ */
+export function installsPlan(p: ClusterPlanInput): PlanSection[] {
+  const installs = installCount(p.scenario);
+  if (installs === 1) return systemPlan(p);
+  return Array.from({ length: installs }, (_, i) => i + 1).flatMap((install) =>
+    systemPlan(p, install).map((section) => ({ ...section, title: `Install ${install}/${installs}: ${section.title}` })),
+  );
 }

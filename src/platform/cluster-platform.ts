@@ -8,12 +8,14 @@ import { composeClassifiers, type ContainerClassifier } from '../metrics/roles.j
 import { meshComponents, meshPodPlacements } from '../mesh/mesh-components.js';
 import { startKubeletSampler } from '../metrics/kubelet-sampler.js';
 import { summarizeResources } from '../metrics/summarize-resources.js';
+import { nodeScopesOf } from '../metrics/node-scope.js';
+import type { NodeScope } from '../core/resource-schema.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SERVER_CONTAINER, LOAD_CLIENT_CONTAINER } from './manifests.js';
 import { executeOperations, execInDeployment, type OperationDeps } from './execute-operations.js';
 import { parseInPodResult } from './in-cluster-load.js';
 import type { KindConfig } from './kind-config.js';
 import type { Versions } from './versions.js';
-import type { Measurement, Platform, PreparedSystem, SystemRecorder } from './platform.js';
+import type { Measurement, Platform, PreparedSystem, SystemRecorder, TeardownOptions } from './platform.js';
 import { timed } from './phase-timing.js';
 import { proofFailure, proveVariant } from './traffic-proof.js';
 import { collectDiagnostics } from './diagnostics.js';
@@ -60,6 +62,8 @@ export interface ClusterPlatformOptions {
 
 export class ClusterPlatform implements Platform {
   constructor(private readonly o: ClusterPlatformOptions) {}
+  /** What the nodes of the cluster being measured are (machines or kind containers): see src/metrics/node-scope.ts. */
+  private nodeScopes: Record<string, NodeScope> = {};
 
   get target(): 'kind' | 'existing' {
     return this.o.target;
@@ -140,10 +144,11 @@ export class ClusterPlatform implements Platform {
       },
     };
     let created = false;
-    const teardown = async (): Promise<void> => {
+    const teardown = async (options: TeardownOptions = {}): Promise<void> => {
       if (!created) return;
       created = false;
-      if (this.o.target === 'kind' && this.o.keepCluster) {
+      // --keep-cluster keeps the last install only: a next install creates a cluster of the same name.
+      if (this.o.target === 'kind' && this.o.keepCluster && !options.replaced) {
         d.logger.info(`keeping cluster ${p.clusterName} (--keep-cluster); kubeconfig: ${p.kubeconfig}; delete with: bench down`);
         return;
       }
@@ -173,7 +178,9 @@ export class ClusterPlatform implements Platform {
         kubernetes: await kubeOf().serverVersion(),
         ...(await p.adapter.installedVersions(ctx, kubeOf(), d.runner)),
       };
-      const nodes = (await kubeOf().listNodes()).map((n) => n.metadata?.name ?? '').filter(Boolean);
+      const nodeList = await kubeOf().listNodes();
+      const nodes = nodeList.map((n) => n.metadata?.name ?? '').filter(Boolean);
+      this.nodeScopes = nodeScopesOf(nodeList, this.o.target);
       const components = p.adapter.id === 'baseline' ? [] : meshComponents(await kubeOf().listAllPods(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!));
       if (p.adapter.id !== 'baseline') {
         recorder?.meshPods(meshPodPlacements(await kubeOf().listAllPods(), await kubeOf().listNodes(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!)));
@@ -192,7 +199,7 @@ export class ClusterPlatform implements Platform {
     versions: Record<string, string>,
     nodes: string[],
     components: ReturnType<typeof meshComponents>,
-    teardown: () => Promise<void>,
+    teardown: (options?: TeardownOptions) => Promise<void>,
   ): PreparedSystem {
     return {
       variants: variantsOf(p.adapter).map((v) => v.id),
@@ -236,6 +243,7 @@ export class ClusterPlatform implements Platform {
     const run = parseInPodResult(out.stdout, step);
     const resources = summarizeResources(sampled.scrapes, classifierFor(p.adapter, variant), {
       window: { startMs: startedMs, endMs: this.o.deps.clock.now() },
+      nodeScopes: this.nodeScopes,
     });
     for (const f of sampled.failures) resources.notes.push(`scrape failed: ${f}`);
     return { run, resources };

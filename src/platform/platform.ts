@@ -40,7 +40,15 @@ export interface PreparedSystem {
    */
   diagnose?(failure: string): Promise<void>;
   /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */
-  teardown(): Promise<void>;
+  teardown(options?: TeardownOptions): Promise<void>;
+}
+
+export interface TeardownOptions {
+  /**
+   * Another install of the same system follows (scenario `installs`) and needs its name and resources: remove
+   * everything even with --keep-cluster, which keeps only the last install.
+   */
+  replaced?: boolean;
 }
 
 /**

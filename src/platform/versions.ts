@@ -100,7 +100,8 @@ export function parseVersions(text: string, source: string): Versions {
   return versions;
 }
 
-function problemsOf(issues: readonly z.core.$ZodIssue[], source: string): InputProblem[] {
+/** zod issues as `file: field: message` problems (also used for clusters/estimates.yaml). */
+export function problemsOf(issues: readonly z.core.$ZodIssue[], source: string): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {

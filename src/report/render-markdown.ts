@@ -1,9 +1,12 @@
+import { renderRunners } from './render-runners.js';
 import { diagnosticsLines, renderMeshPlacement, renderPhases, renderTrafficProof } from './render-cluster-run.js';
 import { stringify } from 'yaml';
 import { renderMeshComponents, renderResources } from './render-resources.js';
 import type { Comparison, Failure, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
-import { renderChart } from './chart.js';
+import { renderChartSection } from './charts/render-chart-section.js';
+import { noComparisons, renderVerdicts } from './render-verdicts.js';
+import { renderAddedLatency, robustVerdict } from './render-added-latency.js';
 import {
   codeBlock,
   formatBytes,
@@ -25,15 +28,19 @@ import {
 /**
  * The markdown report: a pure function of one RunResult (no clock, no environment, no randomness, no locale), so
  * `bench report results.json` reproduces report.md byte for byte. Every number is read from the result; only
- * formatting and the chart are computed here.
+ * formatting and the charts' data are computed here (the chart files themselves are drawn by
+ * src/report/charts/renderChartFiles, beside the report).
  */
 export function renderMarkdown(result: RunResult): string {
   const sections = [
     title(result),
+    // The answer first (issue 9, build 7): the verdict table and a sentence per system; the method follows.
+    renderVerdicts(result),
     whatWasMeasured(result),
     status(result),
     stepResults(result),
     comparisons(result),
+    renderRunners(result),
     renderResources(result),
     renderMeshComponents(result),
     renderTrafficProof(result),
@@ -262,16 +269,16 @@ function stepNotes(sys: SystemResult, step: StepResult | undefined): string[] {
 
 function comparisons(r: RunResult): string {
   const out = ['## Added latency', ''];
-  if (r.reference === null) {
-    out.push('No reference system was set, so nothing is compared.');
-    return out.join('\n');
-  }
   if (r.comparisons.length === 0) {
-    out.push(`Nothing is compared with ${r.reference}: it or every other system lacks valid repetitions.`);
+    out.push(noComparisons(r));
     return out.join('\n');
   }
+  // Results written with the robust test (issue 12) say what each verdict covers; older ones keep their own wording.
+  if (r.comparisons.some((c) => c.statistic !== undefined)) return [...out, ...renderAddedLatency(r)].join('\n');
   out.push(
-    'Each system minus the reference, per step: the difference of the per-repetition medians with a 95% bootstrap ' +
+    // A run without a reference still compares each mesh with its unmeshed namespace and the meshes with each other.
+    'Each system minus what it is compared with (the reference, a mesh\'s own unmeshed namespace, or without a ' +
+      'reference another mesh), per step: the difference of the per-repetition medians with a 95% bootstrap ' +
       'interval, and a two-sided permutation test (p). A difference counts as significant when its interval ' +
       `excludes 0 and p < ${SIGNIFICANCE}.`,
     '',
@@ -318,6 +325,7 @@ export function smallestPValue(n1: number, n2: number): number {
 
 /** Plain words for one comparison: what is significant, and at how many repetitions nothing was found. */
 export function verdict(c: Comparison): string {
+  if (c.statistic !== undefined) return robustVerdict(c);
   const { reference, system } = c.repetitions;
   const n = reference === system ? `n=${reference}` : `n=${reference} vs ${system}`;
   const p50 = significant(c.deltaP50Us.ci95, c.pValueP50);
@@ -338,51 +346,11 @@ function change(deltaUs: number): string {
   return deltaUs >= 0 ? `adds ${formatMicros(deltaUs)}` : `saves ${formatMicros(-deltaUs)}`;
 }
 
-// ---- chart ------------------------------------------------------------------------------------------------------
+// ---- charts -----------------------------------------------------------------------------------------------------
 
+/** The SVG charts beside report.md (src/report/charts/): links, or a sentence where a chart has no data. */
 function chart(r: RunResult): string {
-  const names = stepNames(r);
-  const systems = r.systems.filter((sys) => sys.steps.some((s) => s.aggregate.median !== null));
-  const series = systems.flatMap((sys, i) => {
-    const median = (name: string) => findStep(sys, name)?.aggregate.median ?? null;
-    return [
-      { marker: marker(i, 'p50'), label: `${sys.id} p50`, values: names.map((n) => median(n)?.p50Us.value ?? null) },
-      { marker: marker(i, 'p99'), label: `${sys.id} p99`, values: names.map((n) => median(n)?.p99Us.value ?? null) },
-    ];
-  });
-  const out = ['## Latency by step', ''];
-  const xLabels = names.map((n) => {
-    const c = stepConfig(r, n);
-    if (!c) return n;
-    return c.mode === 'rate' ? `${trimNumber(c.rate ?? 0)} rps` : `${c.connections} conn`;
-  });
-  // A line between a rate step and a closed-loop step would suggest a trend between unlike loads: only like steps join.
-  const modes = names.map((n) => stepConfig(r, n)?.mode);
-  const joined = modes.slice(1).map((mode, i) => mode !== undefined && mode === modes[i]);
-  const drawn = renderChart({ xLabels, series, joined });
-  if (!drawn) {
-    out.push('No step has valid repetitions, so there is nothing to chart.');
-    return out.join('\n');
-  }
-  const legend = series.map((s) => `${inlineCode(s.marker)} ${s.label}`).join(' · ');
-  const xs = names.map((n, i) => `${n} (${xLabels[i] ?? n})`).join(', ');
-  out.push(
-    `Median p50 and p99 per step. ${legend}; ${inlineCode('*')} where lines overlap. ` +
-      `x: steps in scenario order, evenly spaced — ${xs}; rate steps are labelled by their rate (rps), ` +
-      `closed-loop steps by their connections, and lines join only steps of the same mode. ` +
-      (drawn.logScale
-        ? 'y: log10 scale, because the values span more than two decades.'
-        : 'y: linear scale.'),
-    '',
-    codeBlock(drawn.text, 'text'),
-  );
-  return out.join('\n');
-}
-
-function marker(systemIndex: number, which: 'p50' | 'p99'): string {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const ch = letters[systemIndex] ?? '#';
-  return which === 'p50' ? ch : ch.toUpperCase();
+  return renderChartSection(r);
 }
 
 // ---- environment and scenario -----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-import type { RunResult, StepResult } from '../core/result-schema.js';
+import type { Estimate, RunResult, StepResult } from '../core/result-schema.js';
 import type { ContainerRole } from '../core/resource-schema.js';
-import { formatBytes, table } from './format.js';
+import { bootstrapDeltaInterval } from '../analysis/bootstrap.js';
+import { deriveSeed } from '../analysis/random.js';
+import { formatBytes, formatRateEstimate, table } from './format.js';
 
 /**
  * "What does the mesh cost": memory and CPU by role from the kubelet (median over repetitions of each role's mean,
@@ -57,7 +59,156 @@ export function renderResources(r: RunResult): string | null {
     if (rows.length === 0) continue;
     out.push(`### ${name}`, '', table(['system', ...ROLES.map(([, label]) => label), 'data plane per meshed pod', 'node agents per node'], rows), '');
   }
+  if (!any) return null;
+  // The cost sections read the same resource data, so they follow it.
+  const sections = [out.join('\n').trimEnd(), renderCostPerThousand(r), renderOutsideContainers(r)];
+  return sections.filter((x): x is string => x !== null).join('\n\n');
+}
+
+/** vCPU as Istio's performance page writes it: `0.20`, with a third decimal below 0.1 (`0.063`). */
+function vcpu(x: number): string {
+  return noNegativeZero(x.toFixed(Math.abs(x) >= 0.1 ? 2 : 3));
+}
+
+/** toFixed of a tiny negative number gives `-0.00`: a sign the value does not have at that precision. */
+function noNegativeZero(s: string): string {
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
+function vcpuEstimate(e: Estimate): string {
+  return `${vcpu(e.value)} [${vcpu(e.ci95[0])}–${vcpu(e.ci95[1])}]`;
+}
+
+function mib(bytes: number): string {
+  return noNegativeZero((bytes / MIB).toFixed(1));
+}
+
+function mibEstimate(e: Estimate): string {
+  return `${mib(e.value)} [${mib(e.ci95[0])}–${mib(e.ci95[1])}]`;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * "Cost per 1000 req/s": per step, system and role, vCPU and MiB per 1000 req/s of the step's achieved throughput,
+ * medians over repetitions with 95% intervals (aggregate.perThousandRps). Null when no step has it.
+ */
+export function renderCostPerThousand(r: RunResult): string | null {
+  const stepNames = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
+  const out: string[] = [
+    '## Cost per 1000 req/s',
+    '',
+    "Each role's mean CPU and working set over the step, summed over its containers, divided by the step's achieved " +
+      'throughput ÷ 1000, per repetition; the median over repetitions with its 95% interval. Units as on Istio\'s ' +
+      'performance page (vCPU and memory per 1000 req/s; it writes MB, shown here as MiB). A request crosses both the ' +
+      "client's and the server's sidecar (and, in ambient, the ztunnel of both nodes), so a role's figure covers every " +
+      "proxy on the path: Istio's figures are per proxy. Memory is not spent per request: it is the working set at the " +
+      'measured load ÷ (load ÷ 1000), comparable with a published figure only at the same load. Raw figures: the table above.',
+    '',
+  ];
+  let any = false;
+  for (const name of stepNames) {
+    const entries = r.systems.flatMap((sys) => {
+      const step = sys.steps.find((s) => s.name === name);
+      const cost = step?.aggregate.perThousandRps;
+      return step && cost ? [{ sys, step, cost }] : [];
+    });
+    const roles = ROLES.filter(([role]) => entries.some((e) => e.cost[role] !== undefined));
+    if (entries.length === 0 || roles.length === 0) continue;
+    any = true;
+    const rows = entries.map(({ sys, step, cost }) => [
+      sys.id,
+      step.aggregate.median ? formatRateEstimate(step.aggregate.median.throughput) : '–',
+      ...roles.map(([role]) => {
+        const c = cost[role];
+        return c ? `${vcpuEstimate(c.cpuCores)} vCPU, ${mibEstimate(c.memoryBytes)} MiB` : '–';
+      }),
+    ]);
+    out.push(`### ${name}`, '', table(['system', 'at (throughput)', ...roles.map(([, label]) => label)], rows), '');
+  }
   return any ? out.join('\n').trimEnd() : null;
+}
+
+/**
+ * "Outside containers": per step and system, the kubelets' node series minus the sum of their containers, summed over
+ * the nodes and per node, per 1000 req/s, and its difference from the reference system's (bootstrap interval over
+ * repetitions, seeded from the run's seed). Systems on kind get the reason it is not measured there instead.
+ */
+export function renderOutsideContainers(r: RunResult): string | null {
+  const stepNames = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
+  const out: string[] = [
+    '## Outside containers',
+    '',
+    "On nodes that are machines of their own: the kubelet's node series (`node_cpu_usage_seconds_total`, " +
+      "`node_memory_working_set_bytes`) minus the sum of the node's containers, that is the kernel (interrupt and " +
+      'softirq time, where eBPF programs, iptables, conntrack and WireGuard run, its threads and its own memory), the ' +
+      'kubelet, the container runtime, pod sandboxes and any other daemon. It cannot tell these apart: the difference ' +
+      'from the reference system measured on the same machines is the part that moved with the mesh. Medians over ' +
+      'repetitions, 95% intervals.',
+    '',
+  ];
+  const reasons = new Map<string, Set<string>>();
+  let any = false;
+  for (const name of stepNames) {
+    const rows: string[][] = [];
+    const nodeRows: string[][] = [];
+    const notes: string[] = [];
+    const reference = referenceValues(r, name);
+    for (const sys of r.systems) {
+      const step = sys.steps.find((s) => s.name === name);
+      const o = step?.aggregate.outsideContainers;
+      if (!step || !o) continue;
+      any = true;
+      if (!o.measured) {
+        reasons.set(o.reason, (reasons.get(o.reason) ?? new Set()).add(sys.id));
+        continue;
+      }
+      let delta = '–';
+      const values = o.cpuPerThousandRpsByRepetition;
+      if (reference && sys.id !== r.reference && values.length > 0) {
+        const d = bootstrapDeltaInterval(reference, values, { seed: deriveSeed(r.scenario.seed, `outsideContainers:delta:${name}:${sys.id}`) });
+        delta = `${signedVcpu(d.value)} [${signedVcpu(d.ci95[0])}, ${signedVcpu(d.ci95[1])}]`;
+      }
+      rows.push([
+        sys.id,
+        String(o.nodes.length),
+        `${vcpuEstimate(o.total.cpuCores)} vCPU, ${mibEstimate(o.total.memoryBytes)} MiB`,
+        `${vcpuEstimate(o.total.nodeCpuCores)} vCPU, ${mibEstimate(o.total.nodeMemoryBytes)} MiB`,
+        `${vcpuEstimate(o.perThousandRps.cpuCores)} vCPU, ${mibEstimate(o.perThousandRps.memoryBytes)} MiB`,
+        delta,
+      ]);
+      for (const n of o.nodes) {
+        nodeRows.push([sys.id, n.node, `${vcpuEstimate(n.cpuCores)} vCPU, ${mibEstimate(n.memoryBytes)} MiB`, `${vcpuEstimate(n.nodeCpuCores)} vCPU, ${mibEstimate(n.nodeMemoryBytes)} MiB`]);
+      }
+      notes.push(...o.notes.map((note) => `${sys.id}: ${note}.`));
+    }
+    if (rows.length === 0) continue;
+    out.push(
+      `### ${name}`,
+      '',
+      table(
+        ['system', 'nodes', 'outside containers (all nodes)', 'node series (all nodes)', 'outside containers per 1000 req/s', `vCPU per 1000 req/s vs ${r.reference ?? 'reference'}`],
+        rows,
+      ),
+      '',
+      table(['system', 'node', 'outside containers', 'node series'], nodeRows),
+      '',
+      ...notes.flatMap((note) => [note, '']),
+    );
+  }
+  for (const [reason, systems] of reasons) out.push(`${[...systems].join(', ')}: ${reason}.`, '');
+  return any ? out.join('\n').trimEnd() : null;
+}
+
+function signedVcpu(x: number): string {
+  const s = vcpu(x);
+  return s.startsWith('-') || /^0\.0*$/.test(s) ? s : `+${s}`;
+}
+
+/** The reference system's per-repetition values for a step, or null when it has none (or there is no reference). */
+function referenceValues(r: RunResult, stepName: string): readonly number[] | null {
+  const o = r.systems.find((s) => s.id === r.reference)?.steps.find((s) => s.name === stepName)?.aggregate.outsideContainers;
+  return o?.measured && o.cpuPerThousandRpsByRepetition.length > 0 ? o.cpuPerThousandRpsByRepetition : null;
 }
 
 /** What each mesh was given, read from the cluster: upstream defaults unless the scenario overrides them (none do). */

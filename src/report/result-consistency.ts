@@ -7,7 +7,12 @@ import { decodeHistogram } from '../analysis/histogram.js';
  * each system appears once, and that its counts and rates agree with each other. `bench report` renders numbers
  * as published truth, so a file that contradicts itself is refused (exit 2) with the field named, not rendered.
  */
-export function resultProblems(result: RunResult, source: string): InputProblem[] {
+export function resultProblems(
+  result: RunResult,
+  source: string,
+  /** A results.json keeps every repetition's histogram; a compact record (src/history/) keeps summaries only. */
+  options: { repetitionHistograms: 'required' | 'absent' } = { repetitionHistograms: 'required' },
+): InputProblem[] {
   const problems: InputProblem[] = [];
   const add = (field: string, message: string): void => {
     problems.push({ source, field, message });
@@ -23,6 +28,7 @@ export function resultProblems(result: RunResult, source: string): InputProblem[
     add('reference', `"${result.reference}" is not one of the systems (${[...firstIndex.keys()].join(', ')})`);
   }
 
+  const installs = result.scenario.installs ?? 1;
   result.systems.forEach((system, si) => {
     system.steps.forEach((step, ti) => {
       const at = `systems[${si}].steps[${ti}]`;
@@ -37,14 +43,25 @@ export function resultProblems(result: RunResult, source: string): InputProblem[
         if (!agrees(rep.throughput * rep.durationS, c.completed)) {
           add(`${r}.throughput`, `is ${rep.throughput}/s over ${rep.durationS} s, but ${c.completed} responses completed`);
         }
+        // Statistics group repetitions by install (issue 12): one the scenario never ran cannot be in the file.
+        if (rep.install !== undefined && rep.install > installs) {
+          add(`${r}.install`, `is ${rep.install}, but the scenario ran ${installs} ${installs === 1 ? 'install' : 'installs'}`);
+        }
         if (rep.achievedRate * rep.durationS > c.sent + Math.max(1, c.sent * 1e-3)) {
           add(`${r}.achievedRate`, `is ${rep.achievedRate}/s over ${rep.durationS} s, more than the ${c.sent} requests sent`);
         }
         if ((rep.status === 'invalid') !== rep.invalidReasons.length > 0) {
           add(`${r}.status`, `is "${rep.status}" with ${rep.invalidReasons.length} invalid reasons`);
         }
-        record(`${r}.latency.sent`, rep.latency.sent, add);
-        if (rep.latency.intended) record(`${r}.latency.intended`, rep.latency.intended, add);
+        for (const basis of ['sent', 'intended'] as const) {
+          const latency = rep.latency[basis];
+          if (!latency) continue;
+          const field = `${r}.latency.${basis}`;
+          if (latency.histogram) record(field, { summary: latency.summary, histogram: latency.histogram }, add);
+          else if (options.repetitionHistograms === 'required') {
+            add(`${field}.histogram`, 'missing (a results.json keeps every repetition\'s histogram; only a compact record leaves them out)');
+          }
+        }
         if (rep.latency.sent.summary.count !== c.completed) {
           add(`${r}.latency.sent.summary.count`, `is ${rep.latency.sent.summary.count}, but ${c.completed} responses completed`);
         }

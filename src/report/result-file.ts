@@ -5,6 +5,7 @@ import { InputError, type InputProblem } from '../core/errors.js';
 import { fieldPath, readInputFile } from '../core/input-file.js';
 import { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from '../core/result-schema.js';
 import { renderMarkdown } from './render-markdown.js';
+import { CHARTS_DIR, renderChartFiles } from './charts/report-charts.js';
 import { resultProblems } from './result-consistency.js';
 
 export const RESULT_FILE_NAME = 'results.json';
@@ -25,14 +26,17 @@ export function resultDirName(createdAt: Date, scenarioName: string): string {
 }
 
 /**
- * Writes `results.json` then `report.md` into `dir`, each atomically. The report is rendered from the JSON text
- * parsed back, so it is provably a function of what is on disk. A result that fails the schema is a bug in the
- * harness: nothing is written and the error is thrown as is (an internal error, not bad input).
+ * Writes `results.json` then `report.md` into `dir`, each atomically, and with `charts: true` the report's SVG charts
+ * into `dir/charts/` last (drawing them takes a second or two: the run asks for them once, at the end, not on every
+ * save after a repetition). The report is rendered from the JSON text parsed back, so it is provably a function of
+ * what is on disk. A result that fails the schema is a bug in the harness: nothing is written and the error is thrown
+ * as is (an internal error, not bad input).
  */
 export async function writeRunResult(
   dir: string,
   result: RunResult,
   deps: { fs: FileSystem },
+  options: { charts?: boolean } = {},
 ): Promise<{ jsonPath: string; reportPath: string }> {
   const checked = runResultSchema.safeParse(result, { reportInput: true });
   if (!checked.success) {
@@ -42,13 +46,26 @@ export async function writeRunResult(
     });
   }
   const json = `${JSON.stringify(checked.data, null, 2)}\n`;
-  const report = renderMarkdown(runResultSchema.parse(JSON.parse(json)));
+  const written = runResultSchema.parse(JSON.parse(json));
+  const report = renderMarkdown(written);
   const jsonPath = join(dir, RESULT_FILE_NAME);
   const reportPath = join(dir, REPORT_FILE_NAME);
   await deps.fs.mkdir(dir);
   await deps.fs.writeFileAtomic(jsonPath, json);
   await deps.fs.writeFileAtomic(reportPath, report);
+  if (options.charts) await writeChartFiles(dir, written, deps);
   return { jsonPath, reportPath };
+}
+
+/**
+ * Draws the charts report.md links to and writes each atomically under `dir` (the report's directory): the same
+ * paths the report names, so `bench report`, the run and `bench merge` all leave a report whose images exist.
+ */
+export async function writeChartFiles(dir: string, result: RunResult, deps: { fs: FileSystem }): Promise<string[]> {
+  const files = await renderChartFiles(result);
+  if (files.length > 0) await deps.fs.mkdir(join(dir, CHARTS_DIR));
+  for (const f of files) await deps.fs.writeFileAtomic(join(dir, f.path), f.svg);
+  return files.map((f) => join(dir, f.path));
 }
 
 /** Reads and validates a results file. Every problem is an InputError naming the file and the field. */

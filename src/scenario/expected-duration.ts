@@ -7,10 +7,13 @@ import { formatDuration } from './durations.js';
  * 4-vCPU runner), so the line gives a range and says which part is estimated.
  */
 
-/** Seconds of load for one measured namespace: repetitions × Σ(warm-up + measured window). */
-export function loadSeconds(scenario: Pick<ResolvedScenario, 'repetitions' | 'steps'>): number {
+/**
+ * Seconds of load for one measured namespace over all installs: installs × repetitions × Σ(warm-up + measured
+ * window); `repetitions` is per install.
+ */
+export function loadSeconds(scenario: Pick<ResolvedScenario, 'repetitions' | 'steps' | 'installs'>): number {
   const perRepetition = scenario.steps.reduce((sum, step) => sum + step.warmupS + step.durationS, 0);
-  return Math.round(scenario.repetitions * perRepetition * 1e6) / 1e6;
+  return Math.round((scenario.installs ?? 1) * scenario.repetitions * perRepetition * 1e6) / 1e6;
 }
 
 export type RunTarget = 'local' | 'kind' | 'existing';
@@ -34,35 +37,47 @@ export interface ExpectedDuration {
   loadS: number;
   /** Namespaces measured: a mesh on a cluster target is measured twice (enrolled and unenrolled namespace). */
   namespaces: number;
+  /** Fresh installs per system: each is set up (and measured) again, so set-up counts once per install. */
+  installs?: number;
   setupS: [number, number];
 }
 
 export function expectedDuration(
-  scenario: Pick<ResolvedScenario, 'repetitions' | 'steps'>,
+  scenario: Pick<ResolvedScenario, 'repetitions' | 'steps' | 'installs'>,
   systems: readonly string[],
   target: RunTarget,
   reference = 'baseline',
 ): ExpectedDuration {
   let namespaces = 0;
+  const installs = scenario.installs ?? 1;
   const setupS: [number, number] = [0, 0];
   for (const id of systems) {
     const meshed = id !== reference;
     namespaces += target !== 'local' && meshed ? 2 : 1;
     const [low, high] = setupEstimateS(target, meshed);
-    setupS[0] += low;
-    setupS[1] += high;
+    setupS[0] += low * installs;
+    setupS[1] += high * installs;
   }
-  return { loadS: loadSeconds(scenario) * namespaces, namespaces, setupS };
+  return { loadS: loadSeconds(scenario) * namespaces, namespaces, ...(installs > 1 ? { installs } : {}), setupS };
 }
 
-/** One line, e.g. "expected duration: 1m of load (4 namespaces × 15s) + set-up estimated 3m–8m (kind) ≈ 4m–9m". */
+/**
+ * One line, e.g. "expected duration: 1m of load (4 namespaces × 15s) + set-up estimated 3m–8m (kind) ≈ 4m–9m"; with
+ * several installs "… (2 installs × 4 namespaces × 15s) + set-up estimated 6m–16m (kind, 2 installs) …".
+ */
 export function expectedDurationLine(e: ExpectedDuration, target: RunTarget): string {
-  const perNamespace = e.namespaces > 0 ? e.loadS / e.namespaces : 0;
-  const load = `${formatDuration(roundS(e.loadS))} of load (${e.namespaces} ${e.namespaces === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(roundS(perNamespace))})`;
-  if (e.setupS[1] === 0) return `expected duration: ${load}, plus a few seconds to start the workload servers`;
+  const installs = e.installs ?? 1;
+  const perNamespace = e.namespaces > 0 ? e.loadS / e.namespaces / installs : 0;
+  const times = installs > 1 ? `${installs} installs × ` : '';
+  const load = `${formatDuration(roundS(e.loadS))} of load (${times}${e.namespaces} ${e.namespaces === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(roundS(perNamespace))})`;
+  if (e.setupS[1] === 0) {
+    const servers = installs > 1 ? `, plus a few seconds per install to start the workload servers` : ', plus a few seconds to start the workload servers';
+    return `expected duration: ${load}${servers}`;
+  }
   const range = (a: number, b: number): string => `${formatDuration(roundS(a))}–${formatDuration(roundS(b))}`;
+  const where = installs > 1 ? `${target}, ${installs} installs` : target;
   return (
-    `expected duration: ${load} + set-up estimated ${range(e.setupS[0], e.setupS[1])} (${target}) ` +
+    `expected duration: ${load} + set-up estimated ${range(e.setupS[0], e.setupS[1])} (${where}) ` +
     `≈ ${range(e.loadS + e.setupS[0], e.loadS + e.setupS[1])}`
   );
 }

@@ -56,6 +56,18 @@ export const LIMITS = {
     text: '100',
     why: 'every repetition keeps its encoded histograms in results.json and is resampled 10 000 times by the bootstrap; split longer studies into runs',
   },
+  installs: {
+    max: 20,
+    text: '20',
+    why:
+      'each install is a whole set-up and teardown (on kind 1–6 min per system before any load, README "Expected ' +
+      'durations"), and the spread of 20 installs is already known to 16% (standard error 1/√(2·19)): more add hours, not precision',
+  },
+  totalRepetitions: {
+    max: 100,
+    text: '100 repetitions per step',
+    why: 'installs × repetitions: every repetition keeps its encoded histograms in results.json and is resampled 10 000 times by the bootstrap',
+  },
   steps: {
     max: 100,
     text: '100 steps',
@@ -64,7 +76,7 @@ export const LIMITS = {
   totalLoadS: {
     max: 24 * 3600,
     text: '24h of load per system',
-    why: 'repetitions × Σ(warm-up + duration) beyond a day is almost certainly a unit mistake',
+    why: 'installs × repetitions × Σ(warm-up + duration) beyond a day is almost certainly a unit mistake',
   },
   responseBytes: {
     max: MAX_RESPONSE_BYTES,

@@ -31,9 +31,18 @@ export function parseScenario(text: string, source: string, availableCores: numb
   if (!parsed.success) throw new InputError(problemsFromIssues(parsed.error.issues, source, (path) => positionOf(doc, path)));
   // A schema violation here is a bug in resolution, not bad input: let it surface as an internal error.
   const scenario = resolvedScenarioSchema.parse(resolveScenario(parsed.data, source, availableCores));
+  const installs = scenario.installs ?? 1;
+  if (installs * scenario.repetitions > LIMITS.totalRepetitions.max) {
+    throw InputError.single(
+      source,
+      'installs',
+      `${installs} × repetitions ${scenario.repetitions} gives ${installs * scenario.repetitions} repetitions of each step: must be ${limitText('totalRepetitions')}`,
+    );
+  }
   const total = loadSeconds(scenario);
   if (total > LIMITS.totalLoadS.max) {
-    throw InputError.single(source, 'repetitions', `with these steps gives ${formatDuration(total)} of load: must be ${limitText('totalLoadS')}`);
+    const over = installs > 1 ? `with these steps and ${installs} installs` : 'with these steps';
+    throw InputError.single(source, 'repetitions', `${over} gives ${formatDuration(total)} of load: must be ${limitText('totalLoadS')}`);
   }
   return scenario;
 }

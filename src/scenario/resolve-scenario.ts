@@ -18,6 +18,7 @@ export function resolveScenario(file: ScenarioFile, source: string, availableCor
     description: file.description ?? '',
     source,
     repetitions: file.repetitions,
+    installs: file.installs,
     seed: file.seed,
     errorBudget: file.errorBudget,
     workload: {

@@ -21,6 +21,7 @@ import {
 /** Built-in defaults: the README's table is this object. */
 export const SCENARIO_DEFAULTS = {
   repetitions: 5,
+  installs: 1,
   seed: 1,
   errorBudget: 0.001,
   workload: { responseBytes: 1024, serviceDelayS: 0, hops: 1, replicas: 1, path: '/' },
@@ -342,6 +343,7 @@ export const scenarioFileSchema = mapping(
       .transform((s) => s.trim())
       .optional(),
     repetitions: wholeNumber(1, undefined, 'repetitions').default(SCENARIO_DEFAULTS.repetitions),
+    installs: wholeNumber(1, undefined, 'installs').default(SCENARIO_DEFAULTS.installs),
     seed: wholeNumber(0).default(SCENARIO_DEFAULTS.seed),
     errorBudget: unitField(FRACTION_EXAMPLES, parsePercentOrFraction).default(SCENARIO_DEFAULTS.errorBudget),
     workload: workloadSchema.prefault({}),

@@ -1,0 +1,62 @@
+import { mean, median, probit } from 'simple-statistics';
+import type { InstallSpread } from './two-sample.js';
+
+/**
+ * Install-to-install spread estimated from a run that measured each system on several fresh installs (repetitions
+ * nested in installs). The install is the unit of replication for a comparison across clusters: repetitions of one
+ * install share its pod placement, CPU pinning and CNI state, so they cannot show how much those move the result.
+ *
+ * Each install is reduced to the median of its repetitions (one slow repetition does not move it), and the spread is
+ * the half-width of a 95% t interval for the difference of the two sides' mean install medians, pooling the
+ * between-install variance of both sides:
+ *
+ *   spread = t(0.975, df) · s · √(1/I_ref + 1/I_sys),   s² = Σ_sides Σ_installs (median_i − mean_side)² / df,
+ *   df = (I_ref − 1) + (I_sys − 1).
+ *
+ * The variance of an install's median already contains the repetition noise it averages over, so this is the whole
+ * variance of a difference between installs (a one-way variance-components model, Searle, Casella & McCulloch,
+ * Variance Components, §3.6): a shift within ±spread is what fresh installs of the same two systems would show 95% of
+ * the time with no real difference. The t quantile, not 1.96, because s is estimated from few installs: with 2 + 2
+ * installs df = 2 and t = 4.30. Simulation (README.md) keeps the false-positive rate at or under 5%.
+ *
+ * Null when df < 1 (no side has two installs): then nothing in the run measures install-to-install variation.
+ */
+export function installSpreadFromData(
+  reference: readonly (readonly number[])[],
+  system: readonly (readonly number[])[],
+): InstallSpread | null {
+  const ref = reference.filter((install) => install.length > 0).map((install) => median(install));
+  const sys = system.filter((install) => install.length > 0).map((install) => median(install));
+  const df = ref.length - 1 + (sys.length - 1);
+  if (ref.length === 0 || sys.length === 0 || df < 1) return null;
+  let squares = 0;
+  for (const side of [ref, sys]) {
+    if (side.length < 2) continue;
+    const centre = mean(side);
+    for (const v of side) squares += (v - centre) ** 2;
+  }
+  const s = Math.sqrt(squares / df);
+  const spreadUs = tQuantile975(df) * s * Math.sqrt(1 / ref.length + 1 / sys.length);
+  return {
+    spreadUs,
+    source: `${ref.length} + ${sys.length} installs in this run`,
+    installShiftUs: mean(sys) - mean(ref),
+  };
+}
+
+/**
+ * Student t 0.975 quantiles for df 1…30 (any statistics table, e.g. NIST/SEMATECH e-Handbook §1.3.6.7.2), and above
+ * 30 the Cornish–Fisher expansion z + (z³ + z)/(4 df) + (5z⁵ + 16z³ + 3z)/(96 df²), within 1e-3 there.
+ */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export function tQuantile975(df: number): number {
+  if (!Number.isInteger(df) || df < 1) throw new RangeError(`degrees of freedom must be a positive integer, got ${df}`);
+  const tabled = T975[df - 1];
+  if (tabled !== undefined) return tabled;
+  const z = probit(0.975);
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { containerRoles, estimateSchema } from '../core/result-schema.js';
+
+/**
+ * What `bench compare` computes, as data: the JSON it writes with `--json` and the only input of its markdown
+ * renderer. The nightly stores it beside a run as COMPARE_REPORT_FILE_NAME, where `bench history` reads the
+ * regressions each night found. Self-describing like a result file (kind + schemaVersion); bump the version on any
+ * incompatible change.
+ */
+export const COMPARE_REPORT_KIND = 'mesh-bench/compare';
+export const COMPARE_REPORT_SCHEMA_VERSION = 1;
+export const COMPARE_REPORT_FILE_NAME = 'compare.json';
+
+export const metricKinds = ['latency', 'throughput', 'memory', 'cpu'] as const;
+export type MetricKind = (typeof metricKinds)[number];
+
+/**
+ * One metric's verdict, in the order the gate decides it:
+ * - `not-judged`: no valid repetitions on a side, or runs on different machines without --allow-different-machines;
+ * - `not-significant`: p ≥ alpha (the row's minimumDetectable says what size of change could have been seen);
+ * - `below-threshold`: significant, but not beyond the threshold (e.g. +4% or +60 µs on latency);
+ * - `within-noise-floor`: significant and beyond the threshold, but within the night-to-night spread of history;
+ * - `regression` / `improvement`: beyond all three, in the worse / better direction.
+ * Only `regression` fails the gate (exit code 5).
+ */
+export const verdicts = ['regression', 'improvement', 'within-noise-floor', 'below-threshold', 'not-significant', 'not-judged'] as const;
+export type Verdict = (typeof verdicts)[number];
+
+export const fingerprintSchema = z.object({ cpuModel: z.string(), cores: z.number().int().positive() }).strict();
+export type Fingerprint = z.infer<typeof fingerprintSchema>;
+
+export const compareSideSchema = z
+  .object({
+    runId: z.string(),
+    createdAt: z.string(),
+    scenario: z.string(),
+    /** The run's own machine (a merged run's systems each have their own: see the rows). */
+    fingerprint: fingerprintSchema,
+  })
+  .strict();
+export type CompareSide = z.infer<typeof compareSideSchema>;
+
+export const gateSchema = z
+  .object({
+    /** Significance level: a change counts only when p < alpha. */
+    alpha: z.number().gt(0).lt(1),
+    /** Latency (p50, p99, p99.9): worse by more than this fraction AND by more than latencyMinUs. */
+    latencyFraction: z.number().nonnegative(),
+    latencyMinUs: z.number().nonnegative(),
+    /** Memory per role: higher by more than this fraction. */
+    memoryFraction: z.number().nonnegative(),
+    /** CPU per role: higher by more than this fraction. */
+    cpuFraction: z.number().nonnegative(),
+    /** Throughput: lower by more than this fraction. */
+    throughputFraction: z.number().nonnegative(),
+    allowDifferentMachines: z.boolean(),
+  })
+  .strict();
+export type Gate = z.infer<typeof gateSchema>;
+
+export const noiseFloorSchema = z
+  .object({
+    /** Earlier runs (nights) of the old and the new system on the same runner class that the spread came from. */
+    oldNights: z.array(z.string()),
+    newNights: z.array(z.string()),
+    /** Between-night spread (1.4826 × MAD of per-night medians) of each side; null with fewer than 3 nights. */
+    oldSpread: z.number().nonnegative().nullable(),
+    newSpread: z.number().nonnegative().nullable(),
+    /** z(1 − alpha/2) × √(oldSpread² + newSpread²): a change within it is install-to-install noise. Null = unknown. */
+    floor: z.number().nonnegative().nullable(),
+  })
+  .strict();
+export type NoiseFloor = z.infer<typeof noiseFloorSchema>;
+
+export const compareRowSchema = z
+  .object({
+    oldSystem: z.string(),
+    newSystem: z.string(),
+    step: z.string(),
+    /** `p50`, `p99`, `p999`, `throughput`, `memory:<role>`, `cpu:<role>`. */
+    metric: z.string(),
+    kind: z.enum(metricKinds),
+    role: z.enum(containerRoles).nullable(),
+    unit: z.enum(['us', 'req/s', 'bytes', 'cores']),
+    /** The runner class each side was measured on, and whether they are the same. */
+    oldRunner: fingerprintSchema,
+    newRunner: fingerprintSchema,
+    sameMachine: z.boolean(),
+    /** Median of the per-repetition values, and how many valid repetitions gave one. */
+    old: z.object({ median: z.number().nullable(), n: z.number().int().nonnegative() }).strict(),
+    new: z.object({ median: z.number().nullable(), n: z.number().int().nonnegative() }).strict(),
+    /** new − old, in `unit`, with its interval; null when a side has no values. */
+    change: estimateSchema.nullable(),
+    /** The interval's achieved confidence (0.95 when attainable). */
+    changeConfidence: z.number().nullable(),
+    /** change ÷ old median. */
+    changeFraction: estimateSchema.nullable(),
+    pValue: z.number().min(0).max(1).nullable(),
+    /** Smallest change the test could have detected (80% power), in `unit`; null when it cannot be said. */
+    minimumDetectable: z.number().nonnegative().nullable(),
+    /** Why minimumDetectable is null. */
+    minimumDetectableNote: z.string().nullable(),
+    /** The smallest p-value these repetition counts can give (exact test). */
+    minimumPValue: z.number().min(0).max(1).nullable(),
+    coverageWarning: z.string().nullable(),
+    noiseFloor: noiseFloorSchema,
+    verdict: z.enum(verdicts),
+    /** Why, in words: "p=0.31 ≥ 0.01", "+4.1% is within the 10% threshold"… */
+    reason: z.string(),
+    /** What variation the verdict accounts for, in words. */
+    covers: z.string(),
+  })
+  .strict();
+export type CompareRow = z.infer<typeof compareRowSchema>;
+
+export const compareReportSchema = z
+  .object({
+    kind: z.literal(COMPARE_REPORT_KIND),
+    schemaVersion: z.literal(COMPARE_REPORT_SCHEMA_VERSION),
+    /** `runs`: the same systems in two runs; `systems`: two systems of one run. */
+    mode: z.enum(['runs', 'systems']),
+    old: compareSideSchema,
+    new: compareSideSchema,
+    /** Every row's two sides were measured on the same runner class. */
+    sameMachine: z.boolean(),
+    gate: gateSchema,
+    /** The test and the interval, in words. */
+    statistic: z.string(),
+    /** Whether a history was given, and how many earlier runs of the scenario it held. */
+    history: z.object({ runs: z.number().int().nonnegative(), skipped: z.array(z.string()) }).strict().nullable(),
+    rows: z.array(compareRowSchema),
+    /** Systems and steps present on one side only, and other things the reader should know. */
+    notes: z.array(z.string()),
+    regressions: z.number().int().nonnegative(),
+    /** `regression` when any row is one; `not-judged` when nothing could be judged; else `clean`. */
+    outcome: z.enum(['clean', 'regression', 'not-judged']),
+  })
+  .strict();
+export type CompareReport = z.infer<typeof compareReportSchema>;

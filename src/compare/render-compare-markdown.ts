@@ -1,0 +1,168 @@
+import { table } from '../report/format.js';
+import type { CompareReport, CompareRow, Verdict } from './compare-report.js';
+import { nightsText } from './compare-runs.js';
+import { describeFingerprint } from './fingerprint.js';
+import { formatChange, formatFraction, formatValue } from './format-change.js';
+
+/**
+ * The markdown of `bench compare`: a pure function of the CompareReport (itself a pure function of the inputs), so
+ * re-rendering the JSON gives the same bytes. It answers first (outcome, then the regressions in sentences), then
+ * gives every row per system and step, each saying what its verdict covers.
+ */
+export function renderCompareMarkdown(report: CompareReport): string {
+  const out: string[] = [];
+  const title = report.mode === 'runs' ? 'Comparison of two runs' : `Comparison of two systems of one run`;
+  out.push(`# ${title}`, '', outcomeLine(report), '');
+  out.push(
+    table(
+      ['', 'old', 'new'],
+      [
+        ['run', report.old.runId, report.new.runId],
+        ['created', report.old.createdAt, report.new.createdAt],
+        ['scenario', report.old.scenario, report.new.scenario],
+        ['runner', describeFingerprint(report.old.fingerprint), describeFingerprint(report.new.fingerprint)],
+      ],
+    ),
+    '',
+  );
+  out.push(gateParagraph(report), '');
+
+  const regressions = report.rows.filter((r) => r.verdict === 'regression');
+  if (regressions.length) {
+    out.push('## Regressions', '');
+    for (const row of regressions) out.push(`- ${sentence(row)}`);
+    out.push('');
+  }
+  const improvements = report.rows.filter((r) => r.verdict === 'improvement');
+  if (improvements.length) {
+    out.push('## Improvements', '');
+    for (const row of improvements) out.push(`- ${sentence(row)}`);
+    out.push('');
+  }
+
+  for (const [key, rows] of groupBy(report.rows, (r) => `${r.oldSystem}\u0000${r.newSystem}\u0000${r.step}`)) {
+    const [oldSystem, newSystem, step] = key.split('\u0000');
+    const who = oldSystem === newSystem ? oldSystem : `${oldSystem} → ${newSystem}`;
+    out.push(`## ${who}: ${step}`, '');
+    out.push(
+      table(
+        ['metric', 'old', 'new', 'change [95% interval]', '%', 'p', 'verdict', 'why', 'covers'],
+        rows.map((r) => [
+          metricLabel(r),
+          r.old.median === null ? '—' : `${formatValue(r.old.median, r.unit)} (n=${r.old.n})`,
+          r.new.median === null ? '—' : `${formatValue(r.new.median, r.unit)} (n=${r.new.n})`,
+          r.change ? `${formatChange(r.change.value, r.unit)} [${formatChange(r.change.ci95[0], r.unit)}, ${formatChange(r.change.ci95[1], r.unit)}]` : '—',
+          r.changeFraction ? formatFraction(r.changeFraction.value) : '—',
+          r.pValue === null ? '—' : formatP(r.pValue),
+          VERDICT_LABELS[r.verdict],
+          r.reason,
+          shortCovers(r, report),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
+      ),
+      '',
+    );
+    const first = rows[0];
+    if (first) out.push(`Verdicts cover: ${first.covers}.`);
+    for (const warning of new Set(rows.map((r) => r.coverageWarning).filter((w): w is string => w !== null))) out.push(`Note: ${warning}.`);
+    out.push('');
+  }
+
+  if (report.notes.length) {
+    out.push('## Notes', '');
+    for (const note of report.notes) out.push(`- ${note}`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const VERDICT_LABELS: Record<Verdict, string> = {
+  regression: '**regression**',
+  improvement: 'improvement',
+  'within-noise-floor': 'within noise floor',
+  'below-threshold': 'below threshold',
+  'not-significant': 'not significant',
+  'not-judged': 'not judged',
+};
+
+function outcomeLine(report: CompareReport): string {
+  switch (report.outcome) {
+    case 'regression':
+      return `**Outcome: ${report.regressions} ${report.regressions === 1 ? 'regression' : 'regressions'}** (exit code 5).`;
+    case 'not-judged':
+      return report.sameMachine
+        ? '**Outcome: nothing could be judged** (no valid repetitions to compare).'
+        : '**Outcome: not judged**: the runs were measured on different machines (--allow-different-machines to judge anyway).';
+    case 'clean':
+      return '**Outcome: no regression.**';
+  }
+}
+
+function gateParagraph(report: CompareReport): string {
+  const g = report.gate;
+  const history = report.history
+    ? `History: ${report.history.runs} ${report.history.runs === 1 ? 'run' : 'runs'} read` +
+      (report.history.skipped.length ? `, ${report.history.skipped.length} skipped (listed in the notes)` : '') +
+      '; a noise floor needs 3 earlier nights of the same system, scenario step and runner class.'
+    : 'No history given (--history): install-to-install variation is not accounted for.';
+  return [
+    `A change is a regression when it is worse by more than ${formatFraction(g.latencyFraction, false)} and ` +
+      `${formatChange(g.latencyMinUs, 'us', false)} (latency), ${formatFraction(g.memoryFraction, false)} (memory), ` +
+      `${formatFraction(g.cpuFraction, false)} (CPU) or a ${formatFraction(g.throughputFraction, false)} drop (throughput), ` +
+      `is significant (p < ${g.alpha}), and exceeds the noise floor from history when one is known.`,
+    `Test: ${report.statistic}.`,
+    history,
+    ...(report.sameMachine ? [] : [`Different machines${g.allowDifferentMachines ? ': judged anyway (--allow-different-machines), every verdict labelled' : ''}.`]),
+  ].join('\n');
+}
+
+function sentence(r: CompareRow): string {
+  const who = r.oldSystem === r.newSystem ? r.newSystem : `${r.newSystem} vs ${r.oldSystem}`;
+  const change = r.change
+    ? `${formatChange(r.change.value, r.unit)} [${formatChange(r.change.ci95[0], r.unit)}, ${formatChange(r.change.ci95[1], r.unit)}]`
+    : '';
+  const pct = r.changeFraction ? ` (${formatFraction(r.changeFraction.value)})` : '';
+  const p = r.pValue === null ? '' : `, p=${formatP(r.pValue)}`;
+  return `${who} ${r.step} ${metricLabel(r)}: ${change}${pct}${p}; covers ${r.covers}.`;
+}
+
+function metricLabel(r: CompareRow): string {
+  switch (r.kind) {
+    case 'latency':
+      return r.metric === 'p999' ? 'p99.9' : r.metric;
+    case 'throughput':
+      return 'throughput';
+    case 'memory':
+      return `memory ${r.role ?? ''}`.trim();
+    case 'cpu':
+      return `CPU ${r.role ?? ''}`.trim();
+  }
+}
+
+/** The covers column, short: same runner or not, and the noise floor's nights. */
+function shortCovers(r: CompareRow, report: CompareReport): string {
+  const machine = r.sameMachine ? 'same runner' : 'different machines';
+  const nights = Math.min(r.noiseFloor.oldNights.length, r.noiseFloor.newNights.length);
+  const floor =
+    r.noiseFloor.floor !== null
+      ? `noise floor ±${formatChange(r.noiseFloor.floor, r.unit, false)} (${nightsText(nights)})`
+      : report.history === null
+        ? 'no history'
+        : `no noise floor (${nightsText(nights)})`;
+  return `${machine}; ${floor}`;
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

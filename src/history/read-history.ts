@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { FileSystem } from '../core/deps.js';
+import { InputError } from '../core/errors.js';
+import { fieldPath } from '../core/input-file.js';
+import { COMPARE_REPORT_FILE_NAME, COMPARE_REPORT_KIND, compareReportSchema } from '../compare/compare-report.js';
+import { describeIssue, RESULT_FILE_NAME } from '../report/result-file.js';
+import { readRun } from './read-run.js';
+import { RECORD_FILE_NAME } from './record-schema.js';
+import type { HistoryInput, HistoryRun } from './render-history.js';
+
+/**
+ * Every committed run under a results directory: each `<dir>/<run>/` holding a record.json (what the nightly
+ * commits) or a results.json. A run directory that cannot be read (invalid, another schema version, a bad
+ * compare.json) is listed in `skipped` with the reason, shown in the README, never silently dropped; directories
+ * holding neither file (calibration/, charts/) are not runs. A results directory that cannot be listed is bad input.
+ */
+export async function readHistory(dir: string, deps: { fs: FileSystem }): Promise<HistoryInput> {
+  const probe = await deps.fs.probe(dir);
+  if (probe.kind !== 'directory') {
+    throw InputError.single('--results', '', `${dir} is ${probe.kind === 'missing' ? 'missing' : 'not a directory'}: give the directory of committed runs (e.g. results/)`);
+  }
+  const entries = [...(await deps.fs.readdir(dir))].sort();
+  const runs: HistoryRun[] = [];
+  const skipped: string[] = [];
+  for (const entry of entries) {
+    const runDir = join(dir, entry);
+    if ((await deps.fs.probe(runDir)).kind !== 'directory') continue;
+    // The record first: it is what is committed, and reading it does not decode every repetition's histograms.
+    const record = join(runDir, RECORD_FILE_NAME);
+    const full = join(runDir, RESULT_FILE_NAME);
+    const file = (await deps.fs.exists(record)) ? record : (await deps.fs.exists(full)) ? full : null;
+    if (file === null) continue;
+    try {
+      const read = await readRun(file, deps);
+      runs.push({ dir: entry, record: read.record, compare: await readCompare(join(runDir, COMPARE_REPORT_FILE_NAME), deps.fs) });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      skipped.push(`${entry}: ${error.message.split('\n', 1)[0] ?? ''}`);
+    }
+  }
+  return { runs, skipped };
+}
+
+async function readCompare(file: string, fs: FileSystem): Promise<HistoryRun['compare']> {
+  if (!(await fs.exists(file))) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(await fs.readFile(file));
+  } catch (err) {
+    throw InputError.single(file, '', `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const kind = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['kind'] : undefined;
+  if (kind !== COMPARE_REPORT_KIND) {
+    throw InputError.single(file, 'kind', `not a bench compare report (kind is ${JSON.stringify(kind)}, expected "${COMPARE_REPORT_KIND}")`);
+  }
+  const parsed = compareReportSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw InputError.single(file, fieldPath(issue.path), describeIssue(issue));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { FileSystem } from '../core/deps.js';
+import { InputError, type InputProblem } from '../core/errors.js';
+import { fieldPath, readInputFile } from '../core/input-file.js';
+import type { RunResult } from '../core/result-schema.js';
+import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
+import { makeRecord } from './make-record.js';
+import { recordProblems } from './record-consistency.js';
+import { RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
+
+/** A run read from disk: always its compact record; the full result too when the input was a results.json. */
+export interface ReadRun {
+  /** The file actually read (inside the directory when a run directory was given). */
+  path: string;
+  record: RunRecord;
+  full: RunResult | null;
+}
+
+const RUN_KIND = 'mesh-bench/run';
+
+/**
+ * Reads a results.json, a compact record, or a run directory holding one (results.json preferred: it has everything).
+ * Every problem is an InputError naming the file and the field (exit 2): a file of another kind or schema version
+ * gets one line, not a list of every field that differs.
+ */
+export async function readRun(path: string, deps: { fs: FileSystem }): Promise<ReadRun> {
+  const file = await resolveRunFile(path, deps.fs);
+  const data = parseJson(await readInputFile(file, deps.fs), file);
+  const kind = data['kind'];
+  if (kind === RUN_KIND) {
+    const full = await readRunResult(file, deps);
+    return { path: file, record: makeRecord(full), full };
+  }
+  if (kind === RECORD_KIND) return { path: file, record: checkRecord(data, file), full: null };
+  const got = 'kind' in data ? `kind is ${JSON.stringify(kind)}` : 'no kind field';
+  throw InputError.single(file, 'kind', `not a mesh-bench run result or record (${got}, expected "${RUN_KIND}" or "${RECORD_KIND}")`);
+}
+
+/** The file a run argument names: itself, or a run directory's results.json (preferred) or record.json. */
+export async function resolveRunFile(path: string, fs: FileSystem): Promise<string> {
+  const probe = await fs.probe(path);
+  if (probe.kind === 'missing') throw InputError.single(path, '', 'cannot read file (ENOENT)');
+  if (probe.kind !== 'directory') return path;
+  for (const file of [join(path, RESULT_FILE_NAME), join(path, RECORD_FILE_NAME)]) if (await fs.exists(file)) return file;
+  throw InputError.single(path, '', `a directory without ${RESULT_FILE_NAME} or ${RECORD_FILE_NAME}: give a results file, a record or a run directory`);
+}
+
+/**
+ * The results schema version a file holds (a record says which results it was made from), read before the file is
+ * validated, so runs of different versions are told apart in one line. Null when the file has none to read.
+ */
+export async function resultSchemaVersionOf(file: string, fs: FileSystem): Promise<unknown> {
+  const data = parseJson(await readInputFile(file, fs), file);
+  return data['kind'] === RECORD_KIND ? data['resultSchemaVersion'] : data['schemaVersion'];
+}
+
+/** Validates a parsed compact record: kind and version first, then the schema, then consistency. */
+export function checkRecord(data: Record<string, unknown>, file: string): RunRecord {
+  if (data['kind'] !== RECORD_KIND) {
+    throw InputError.single(file, 'kind', `not a mesh-bench record (kind is ${JSON.stringify(data['kind'])}, expected "${RECORD_KIND}")`);
+  }
+  if (data['schemaVersion'] !== RECORD_SCHEMA_VERSION) {
+    const v = data['schemaVersion'];
+    throw InputError.single(
+      file,
+      'schemaVersion',
+      v === undefined
+        ? `missing (this harness reads record schema version ${RECORD_SCHEMA_VERSION})`
+        : `unsupported record schema version ${JSON.stringify(v)} (this harness reads ${RECORD_SCHEMA_VERSION})`,
+    );
+  }
+  const parsed = runRecordSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath(issue.path), message: describeIssue(issue) })),
+    );
+  }
+  const problems = recordProblems(parsed.data, file);
+  if (problems.length > 0) throw new InputError(problems);
+  return parsed.data;
+}
+
+function parseJson(text: string, file: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw InputError.single(file, '', `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw InputError.single(file, '', `not a mesh-bench run result or record (expected a JSON object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`})`);
+  }
+  return data as Record<string, unknown>;
+}

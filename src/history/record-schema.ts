@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import {
+  comparisonSchema,
+  containerRoles,
+  environmentSchema,
+  RESULT_SCHEMA_VERSION,
+  runnerSchema,
+  stepAggregateSchema,
+  mergedSourceSchema,
+} from '../core/result-schema.js';
+import { resolvedLoadStepSchema, resolvedScenarioSchema } from '../core/scenario-types.js';
+
+/**
+ * The compact record (issue 9, build 6): what a night commits instead of its full results.json. It keeps everything
+ * the report, `bench compare` and `bench history` read — each step's aggregate with its merged histogram, every
+ * comparison, and per repetition the numbers the statistics use (status and reasons, the step's latency percentiles,
+ * throughput, the install, memory and CPU per role) — and leaves out each repetition's histograms, counts and
+ * per-container samples, which stay in the full results.json (the workflow's artefact).
+ *
+ * Bump RECORD_SCHEMA_VERSION on any incompatible change, like RESULT_SCHEMA_VERSION.
+ */
+export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_KIND = 'mesh-bench/record';
+export const RECORD_FILE_NAME = 'record.json';
+
+/**
+ * The merged histogram of a step, re-binned to this many significant digits (value error ≤ 1%) to halve its size;
+ * results.json keeps 3. The step's `merged` percentiles are copied exactly, not recomputed from the re-binned one.
+ */
+export const RECORD_HISTOGRAM_SIGNIFICANT_DIGITS = 2;
+
+const nullableNumbers = z.array(z.number().nullable());
+
+/**
+ * One step's repetitions, column by column (index i of every column is repetition i): a row of named fields per
+ * repetition would spend most of the record on repeating the names. Latency columns are the step's basis
+ * (`aggregate.latencyBasis`): null where a repetition has no record of that basis.
+ */
+export const repetitionColumnsSchema = z
+  .object({
+    repetition: z.array(z.number().int().positive()),
+    /** The install (fresh cluster or server set) each repetition ran on; absent when every one ran on install 1. */
+    install: z.array(z.number().int().positive()).optional(),
+    status: z.array(z.enum(['valid', 'invalid'])),
+    invalidReasons: z.array(z.array(z.string())),
+    warnings: z.array(z.array(z.string())),
+    throughput: z.array(z.number().nonnegative()),
+    achievedRate: z.array(z.number().nonnegative()),
+    errorRate: z.array(z.number().nonnegative()),
+    count: nullableNumbers,
+    p50Us: nullableNumbers,
+    p90Us: nullableNumbers,
+    p99Us: nullableNumbers,
+    p999Us: nullableNumbers,
+    maxUs: nullableNumbers,
+    /**
+     * Per role, each repetition's mean working set (bytes, rounded to the byte) and mean CPU (cores, rounded to the
+     * microcore); null where a repetition had no resource data. Roles nobody had in any repetition are left out.
+     * Null when no repetition has resource data (the local target).
+     */
+    resources: z
+      .object({
+        nodes: nullableNumbers,
+        roles: z.partialRecord(
+          z.enum(containerRoles),
+          z.object({ memoryMeanBytes: nullableNumbers, cpuMeanCores: nullableNumbers }).strict(),
+        ),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type RepetitionColumns = z.infer<typeof repetitionColumnsSchema>;
+
+export const recordStepSchema = z
+  .object({ name: z.string(), config: resolvedLoadStepSchema, aggregate: stepAggregateSchema, repetitions: repetitionColumnsSchema })
+  .strict();
+export type RecordStep = z.infer<typeof recordStepSchema>;
+
+export const recordSystemSchema = z
+  .object({
+    id: z.string(),
+    target: z.enum(['local', 'kind', 'existing']),
+    status: z.enum(['completed', 'failed', 'interrupted']),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    /** Where it failed and why (the command's output stays in results.json). */
+    failure: z.object({ step: z.string(), message: z.string() }).strict().nullable(),
+    versions: z.record(z.string(), z.string()),
+    /** The runner it was measured on, when the run was merged from per-runner runs (`bench merge`). */
+    runner: runnerSchema.optional(),
+    steps: z.array(recordStepSchema),
+  })
+  .strict();
+export type RecordSystem = z.infer<typeof recordSystemSchema>;
+
+export const runRecordSchema = z
+  .object({
+    kind: z.literal(RECORD_KIND),
+    schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
+    /** The schema version of the results.json the record was made from. */
+    resultSchemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+    runId: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string(),
+    status: z.enum(['completed', 'failed', 'interrupted']),
+    command: z.array(z.string()),
+    scenario: resolvedScenarioSchema,
+    environment: environmentSchema,
+    reference: z.string().nullable(),
+    /** The per-runner runs a merged run was made from (`bench merge`); absent for a single run. */
+    mergedFrom: z.array(mergedSourceSchema).optional(),
+    systems: z.array(recordSystemSchema),
+    comparisons: z.array(comparisonSchema),
+  })
+  .strict();
+export type RunRecord = z.infer<typeof runRecordSchema>;

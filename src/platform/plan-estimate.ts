@@ -1,0 +1,116 @@
+import { formatDuration } from '../scenario/durations.js';
+import { systemPlan, variantsOf, type ClusterPlanInput } from './cluster-plan.js';
+import { meshInstallS, type Estimates } from './estimates.js';
+
+/**
+ * `bench plan --estimate`: the expected duration of every phase a run will go through, walked from the same plan
+ * sections the run executes (systemPlan), so a phase the run has is a phase the estimate has. Measurement follows
+ * exactly from the scenario (repetitions × (warm-up + duration)) plus a per-step overhead; every set-up figure comes
+ * from clusters/estimates.yaml. Phase names are the ones the run records (src/platform/phase-timing.ts), so an
+ * estimate can be set beside a result's `phases`.
+ */
+
+export interface EstimateRow {
+  system: string;
+  /** As recorded in a result's `phases` (measurement: `measure <variant> <step>`, summed over repetitions). */
+  phase: string;
+  seconds: number;
+  /** How the figure is made, e.g. "5 × (5s warm-up + 20s + 4s overhead)". */
+  how: string;
+}
+
+export interface PlanEstimate {
+  rows: EstimateRow[];
+  /** Σ rows per system, in run order. */
+  systems: Array<{ system: string; seconds: number }>;
+  /** The whole `bench run`: systems run one after another. */
+  runS: number;
+  installs: number;
+  /** The nightly job's steps around `bench run` (kind only: a CI runner creates its clusters), and the job's total. */
+  job?: { steps: Array<{ step: string; seconds: number }>; totalS: number };
+}
+
+export function estimatePlan(inputs: readonly ClusterPlanInput[], estimates: Estimates, source: string): PlanEstimate {
+  const rows: EstimateRow[] = [];
+  const systems: PlanEstimate['systems'] = [];
+  // One image for the whole run: the first build on a fresh runner is cold, every later one comes from Docker's cache.
+  let imageBuilt = false;
+  let installs = 1;
+  for (const input of inputs) {
+    installs = input.scenario.installs ?? 1;
+    const mine = new Map<string, EstimateRow>();
+    const add = (phase: string, seconds: number, how: string): void => {
+      const row = mine.get(phase);
+      if (row) row.seconds += seconds;
+      else mine.set(phase, { system: input.adapter.id, phase, seconds, how });
+    };
+    for (let install = 1; install <= installs; install++) {
+      for (const section of systemPlan(input, install)) {
+        if (section.title === 'Measure') {
+          measureRows(input, estimates).forEach((r) => add(r.phase, r.seconds, r.how));
+          continue;
+        }
+        if (section.title.startsWith('Tear down')) {
+          add('teardown', estimates.teardown[input.target], input.target === 'kind' ? 'kind delete cluster' : 'delete the harness namespaces');
+          continue;
+        }
+        const phase = section.phase;
+        if (phase === undefined) throw new Error(`plan section "${section.title}" has no phase to estimate`);
+        const [seconds, how] = setupFigure(phase, input, estimates, source, imageBuilt);
+        if (phase === 'image load') imageBuilt = true;
+        add(phase, seconds, how);
+      }
+    }
+    const mineRows = [...mine.values()].map((r) => (installs > 1 ? { ...r, how: `${installs} installs: ${r.how}` } : r));
+    rows.push(...mineRows);
+    systems.push({ system: input.adapter.id, seconds: mineRows.reduce((sum, r) => sum + r.seconds, 0) });
+  }
+  const runS = systems.reduce((sum, s) => sum + s.seconds, 0);
+  const estimate: PlanEstimate = { rows, systems, runS, installs };
+  if (inputs[0]?.target === 'kind') {
+    const steps = Object.entries(estimates.nightlyJob).map(([step, seconds]) => ({ step, seconds }));
+    estimate.job = { steps, totalS: steps.reduce((sum, s) => sum + s.seconds, runS) };
+  }
+  return estimate;
+}
+
+/** One row per variant and step: every repetition of it, in seconds. */
+function measureRows(input: ClusterPlanInput, estimates: Estimates): Array<Omit<EstimateRow, 'system'>> {
+  const reps = input.scenario.repetitions;
+  const overhead = estimates.measureOverheadPerStep;
+  return variantsOf(input.adapter).flatMap((v) =>
+    input.scenario.steps.map((step) => ({
+      phase: `measure ${v.id} ${step.name}`,
+      seconds: reps * (step.warmupS + step.durationS + overhead),
+      how: `${reps} × (${formatDuration(step.warmupS)} warm-up + ${formatDuration(step.durationS)} + ${formatDuration(overhead)} overhead)`,
+    })),
+  );
+}
+
+function setupFigure(phase: string, input: ClusterPlanInput, e: Estimates, source: string, imageBuilt: boolean): [number, string] {
+  const variants = variantsOf(input.adapter).length;
+  const perVariant = (s: number): [number, string] => [s * variants, `${variants} ${variants === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(s)}`];
+  switch (phase) {
+    case 'cluster create':
+      return [e.clusterCreate[input.adapter.kindConfig], `kind create cluster (${input.adapter.kindConfig} config)`];
+    case 'image load': {
+      const build = imageBuilt ? e.imageLoad.cachedBuild : e.imageLoad.firstBuild;
+      return [
+        build + e.imageLoad.saveAndLoad,
+        `docker build ${formatDuration(build)} (${imageBuilt ? 'from cache' : 'cold'}) + save and kind load ${formatDuration(e.imageLoad.saveAndLoad)}`,
+      ];
+    }
+    case 'mesh install':
+      return [meshInstallS(e, source, input.adapter.id), `install ${input.adapter.id}, image pulls and its readiness waits`];
+    case 'readiness':
+      return [e.readiness, 'nodes Ready, CoreDNS'];
+    case 'deploy':
+      return perVariant(e.deployPerVariant);
+    case 'verify':
+      return perVariant(e.verifyPerVariant);
+    case 'versions':
+      return [e.versions, 'kind, kubectl and API server versions'];
+    default:
+      throw new Error(`no estimate for the phase "${phase}" (add it to src/platform/plan-estimate.ts and clusters/estimates.yaml)`);
+  }
+}

@@ -1,0 +1,56 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/**
+ * Vega-Lite spec → SVG text, headless: Vega's `renderer: 'none'` view builds the scenegraph in memory and `toSVG()`
+ * serialises it without a browser or a canvas (https://vega.github.io/vega/usage/#view-api, "toSVG").
+ *
+ * The same spec gives the same bytes on every call and machine:
+ * - clip-path and gradient ids come from counters global to vega-scenegraph; they are reset before each render
+ *   (`resetSVGDefIds`), or a second render in the same process would number them differently;
+ * - text widths (which decide label placement and overlap hiding) use vega's fixed estimate (0.8 × font size per
+ *   character), never a canvas, whose fonts would vary by machine if the optional `canvas` package were installed;
+ * - nothing is loaded from a URL (the data is inline) and no time is formatted in local time (the callers use UTC).
+ */
+export type ChartSpec = TopLevelSpec;
+
+interface TextMetrics {
+  canvas(use: boolean): void;
+}
+
+/** Renders one chart at a time, even when callers overlap: the id counters reset above are shared by every view. */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function renderSvg(spec: ChartSpec): Promise<string> {
+  const run = queue.then(() => renderOne(spec));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function renderOne(spec: ChartSpec): Promise<string> {
+  const metrics = (vega as unknown as { textMetrics?: TextMetrics }).textMetrics;
+  metrics?.canvas(false);
+  vega.resetSVGDefIds();
+  const view = new vega.View(vega.parse(compile(spec, { logger: strictLogger() }).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return `${svg}\n`;
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Vega-Lite warns (and carries on) when a spec asks for something it drops, e.g. a property its mark ignores. Our
+ * specs are built by code, so such a warning is a bug in that code: it fails the render (and the tests) instead of
+ * scrolling past on stderr.
+ */
+function strictLogger(): ReturnType<typeof vega.logger> {
+  const logger = vega.logger(vega.Warn);
+  const fail = (...args: readonly unknown[]): never => {
+    throw new Error(`chart spec: ${args.map(String).join(' ')}`);
+  };
+  logger.warn = fail;
+  logger.error = fail;
+  return logger;
+}

@@ -1,0 +1,110 @@
+import type { Comparison, RunResult, ShiftTest } from '../core/result-schema.js';
+import { formatDeltaEstimate, formatMicros, formatPValue, table } from './format.js';
+
+/**
+ * The "## Added latency" table for comparisons written with the robust test (issue 12: `statistic` set): per step and
+ * pair, the Hodges–Lehmann shift of p50 and p99 with its interval and the exact rank-sum p, the verdict in words —
+ * "no significant difference" reads "no difference larger than X", X the minimum detectable difference — and beside
+ * it which variation the verdict accounts for. Footnotes: what within and across clusters mean, systems whose
+ * unmeshed namespace does not isolate the mesh, and coverage warnings under 5 repetitions.
+ */
+export function renderAddedLatency(r: RunResult): string[] {
+  const out: string[] = [
+    'Each system minus what it is compared with, per step, over per-repetition p50 and p99: the Hodges–Lehmann shift ' +
+      '(median of all pairwise differences) with its distribution-free 95% interval, and an exact Wilcoxon–Mann–Whitney ' +
+      'test (p). A difference is significant when p < 0.05, its interval excludes 0 and, across clusters, it exceeds ' +
+      'the install-to-install spread where one was measured. "No difference larger than X": X is the shift this ' +
+      'comparison would have detected 80% of the time, from the spread of its repetitions.',
+    '',
+    table(
+      ['step', 'system − reference', 'scope', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'covers'],
+      r.comparisons.map((c) => [
+        c.step,
+        `${c.system} − ${c.reference}`,
+        scopeCell(c),
+        formatDeltaEstimate(c.deltaP50Us),
+        formatPValue(c.pValueP50),
+        formatDeltaEstimate(c.deltaP99Us),
+        formatPValue(c.pValueP99),
+        robustVerdict(c),
+        coversCell(c),
+      ]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ),
+    '',
+    ...footnotes(r).map((line) => `- ${line}`),
+  ];
+  return out;
+}
+
+/** Plain words for a robust comparison, p50 then p99. */
+export function robustVerdict(c: Comparison): string {
+  const n = c.repetitions.reference === c.repetitions.system ? `n=${c.repetitions.reference}` : `n=${c.repetitions.reference} vs ${c.repetitions.system}`;
+  const p50 = c.p50 ? metricVerdict('p50', c.p50, n) : null;
+  const p99 = c.p99 ? metricVerdict('p99', c.p99, n) : null;
+  return [p50, p99].filter((v): v is string => v !== null).join('; ');
+}
+
+function metricVerdict(metric: 'p50' | 'p99', t: ShiftTest, n: string): string {
+  if (t.outcome === 'significant') {
+    const v = t.shift.value;
+    return `${v >= 0 ? `adds ${formatMicros(v)}` : `saves ${formatMicros(-v)}`} at ${metric} (significant)`;
+  }
+  if (t.outcome === 'within-install-variation') {
+    const spread = t.installSpread?.spreadUs ?? 0;
+    return `${metric}: within install-to-install variation (±${formatMicros(spread)})`;
+  }
+  if (t.minimumDetectableUs === null) return `${metric}: no significant difference at ${n} (cannot reach p < 0.05)`;
+  return `${metric}: no difference larger than ${formatMicros(t.minimumDetectableUs)} at ${n}`;
+}
+
+function scopeCell(c: Comparison): string {
+  if (c.scope === 'within-cluster') return c.withinCluster && !c.withinCluster.isolatesMesh ? 'within cluster¹' : 'within cluster';
+  return 'across clusters';
+}
+
+function coversCell(c: Comparison): string {
+  if (c.scope === 'within-cluster') return 'repetitions (no install effect)';
+  const spread = c.p50?.installSpread ?? c.p99?.installSpread;
+  if (spread) return `repetitions + installs (${spread.source})`;
+  return 'repetitions only, not installs';
+}
+
+function footnotes(r: RunResult): string[] {
+  const notes: string[] = [];
+  const within = r.comparisons.filter((c) => c.scope === 'within-cluster');
+  const across = r.comparisons.filter((c) => c.scope !== 'within-cluster');
+  if (within.length > 0) {
+    notes.push(
+      'Within cluster: a mesh against its own unmeshed namespace, measured interleaved on the same install, so what ' +
+        `is particular to that install is common to both (${pairs(within)}).`,
+    );
+  }
+  if (across.length > 0) {
+    const single = across.filter((c) => !(c.p50?.installSpread ?? c.p99?.installSpread));
+    notes.push(
+      `Across clusters: two installs (${pairs(across)}). ` +
+        (single.length === 0
+          ? 'Each verdict includes the install-to-install spread named in *covers*.'
+          : `Where *covers* says "repetitions only" (${pairs(single)}), the run measured one install per side, so ` +
+            'anything particular to an install (pod placement, CPU pinning, CNI state) reads as a difference between ' +
+            'systems: such a verdict does not cover install-to-install variation (scenario `installs` ≥ 2 does).'),
+    );
+  }
+  const caveats = new Map<string, string>();
+  for (const c of within) {
+    if (c.withinCluster && !c.withinCluster.isolatesMesh) caveats.set(c.system, c.withinCluster.means);
+  }
+  for (const [system, means] of caveats) notes.push(`¹ ${system}: ${means}.`);
+  const warnings = new Set<string>();
+  for (const c of r.comparisons) {
+    for (const t of [c.p50, c.p99]) if (t?.coverageWarning) warnings.add(t.coverageWarning);
+  }
+  for (const w of warnings) notes.push(`Coverage: ${w}.`);
+  return notes;
+}
+
+/** `a − b, c − d` once each, in order. */
+function pairs(comparisons: readonly Comparison[]): string {
+  return [...new Set(comparisons.map((c) => `${c.system} − ${c.reference}`))].join(', ');
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { addedLatencyChartSpec, addedLatencyRows } from '../src/report/charts/added-latency-chart.js';
+import { chartSteps } from '../src/report/charts/chart-steps.js';
+import { latencyLoadChartSpec, latencyLoadRows } from '../src/report/charts/latency-load-chart.js';
+import { renderSvg } from '../src/report/charts/render-svg.js';
+import { buildNightlyChartRun, RATES, SYSTEMS, p50Us } from './helpers/nightly-chart-run.js';
+import { axes, count, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+
+const run = buildNightlyChartRun();
+const steps = chartSteps(run);
+const PAIRS = [
+  'cilium − baseline',
+  'cilium − cilium/unmeshed',
+  'istio-ambient − baseline',
+  'istio-ambient − istio-ambient/unmeshed',
+  'linkerd − baseline',
+  'linkerd − linkerd/unmeshed',
+];
+const STEP_LABELS = ['100 req/s', '500 req/s', '1000 req/s', '2000 req/s', '4000 req/s', '32 conn'];
+
+describe('the added-latency chart', () => {
+  it('has a Δp50 and a Δp99 panel over the load steps in scenario order', async () => {
+    const svg = await renderSvg(addedLatencyChartSpec(addedLatencyRows(run, steps), steps));
+    wellFormed(svg);
+    expect(titles(svg)).toEqual(['Δp50', 'Δp99', 'Added latency with 95% intervals']);
+    const all = axes(svg);
+    expect(all.filter((a) => a.description.startsWith('Y-axis')).map((a) => a.title)).toEqual(['added latency (ms)', 'added latency (ms)']);
+    const x = all.filter((a) => a.description.startsWith('X-axis'));
+    expect(x).toHaveLength(1);
+    expect(x[0]?.title).toBe('load step');
+    expect(x[0]?.labels).toEqual(STEP_LABELS);
+  });
+
+  it('draws a point and an interval bar per comparison and percentile, each pair named in the legend', async () => {
+    const svg = await renderSvg(addedLatencyChartSpec(addedLatencyRows(run, steps), steps));
+    expect(legendEntries(svg)).toEqual([{ title: 'system − reference', labels: PAIRS }]);
+    const perPair = Object.fromEntries(PAIRS.map((p) => [p, 2 * STEP_LABELS.length]));
+    expect(count(marks(svg, 'point'), (m) => m.fields['system − reference'] ?? '')).toEqual(perPair);
+    const bars = marks(svg, 'rule mark').filter((m) => m.fields['system − reference'] !== undefined);
+    expect(count(bars, (m) => m.fields['system − reference'] ?? '')).toEqual(perPair);
+    // The point is the comparison's Δ, in ms: linkerd − baseline at 1000 req/s (step 2) at p50.
+    const d = (p50Us('linkerd', 2) - p50Us('baseline', 2)) / 1000;
+    const point = marks(svg, 'point').find(
+      (m) => m.fields['system − reference'] === 'linkerd − baseline' && m.fields['load step'] === '1000 req/s' && m.fields['added latency (ms)'] !== undefined,
+    );
+    expect(Number(point?.fields['added latency (ms)'])).toBeCloseTo(d, 9);
+  });
+});
+
+describe('the latency-against-load chart', () => {
+  it('puts the rate steps on a log x axis, ticked at their rates, with a p50 and a p99 panel', async () => {
+    const svg = await renderSvg(latencyLoadChartSpec(latencyLoadRows(run, steps), SYSTEMS));
+    wellFormed(svg);
+    expect(titles(svg)).toEqual(['median p50', 'median p99', 'Latency against load (rate steps)']);
+    const all = axes(svg);
+    const x = all.filter((a) => a.description.startsWith('X-axis'));
+    expect(x.map((a) => a.title)).toEqual(['offered load (req/s, log scale)', 'offered load (req/s, log scale)']);
+    for (const a of x) expect(a.labels).toEqual(RATES.map(String));
+    expect(all.filter((a) => a.description.startsWith('Y-axis')).map((a) => a.title)).toEqual([
+      'p50 latency (ms, log scale)',
+      'p99 latency (ms, log scale)',
+    ]);
+  });
+
+  it('draws one line per system in each panel through a point per rate step, leaving the closed-loop step out', async () => {
+    const svg = await renderSvg(latencyLoadChartSpec(latencyLoadRows(run, steps), SYSTEMS));
+    expect(legendEntries(svg)).toEqual([{ title: 'system', labels: [...SYSTEMS] }]);
+    const lines = marks(svg, 'line mark');
+    expect(count(lines, (m) => m.fields['system'] ?? '')).toEqual(Object.fromEntries(SYSTEMS.map((s) => [s, 2])));
+    const points = marks(svg, 'point');
+    expect(count(points, (m) => m.fields['system'] ?? '')).toEqual(Object.fromEntries(SYSTEMS.map((s) => [s, 2 * RATES.length])));
+    expect(new Set(points.map((p) => p.fields['offered load (req/s, log scale)']))).toEqual(new Set(RATES.map(String)));
+  });
+
+  it('leaves a system out of the legend when it has no valid repetition at any rate step', async () => {
+    const r = structuredClone(run);
+    for (const st of r.systems[3]!.steps) st.aggregate.median = null;
+    const svg = await renderSvg(latencyLoadChartSpec(latencyLoadRows(r, steps), SYSTEMS));
+    expect(legendEntries(svg)[0]?.labels).toEqual(SYSTEMS.filter((s) => s !== SYSTEMS[3]));
+  });
+});

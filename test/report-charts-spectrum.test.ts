@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordMicros } from '../src/analysis/histogram.js';
+import { chartSteps } from '../src/report/charts/chart-steps.js';
+import { spectrumGrid } from '../src/report/charts/nines-scale.js';
+import { renderSvg } from '../src/report/charts/render-svg.js';
+import { spectrumChartSpec, spectrumLines } from '../src/report/charts/spectrum-chart.js';
+import { buildNightlyChartRun, REQUESTS, SYSTEMS } from './helpers/nightly-chart-run.js';
+import { axis, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+
+const run = buildNightlyChartRun();
+const steps = chartSteps(run);
+const step = steps.find((s) => s.name === 'rate-1000')!;
+
+async function spectrum(r = run): Promise<string> {
+  return renderSvg(spectrumChartSpec(step, spectrumLines(r, step), r.systems.map((s) => s.id)));
+}
+
+/** The number of points a Vega line path joins: one M, then one L per further point. */
+function pathPoints(d: string): number {
+  return (d.match(/[ML]/g) ?? []).length;
+}
+
+describe('the latency percentile spectrum', () => {
+  it('has a nines axis from p50 to p99.99 labelled in percent, and a log latency axis', async () => {
+    const svg = await spectrum();
+    wellFormed(svg);
+    expect(titles(svg)).toEqual(['Latency percentiles at 1000 req/s (rate-1000)']);
+    const x = axis(svg, 'X');
+    expect(x.title).toBe('percentile');
+    expect(x.labels).toEqual(['50', '90', '99', '99.9', '99.99']);
+    const y = axis(svg, 'Y');
+    expect(y.title).toBe('latency (ms, log scale)');
+    expect(y.description).toContain('log scale');
+  });
+
+  it('draws one line per system, named in the legend, each sampled every tenth of a nine', async () => {
+    const svg = await spectrum();
+    expect(legendEntries(svg)).toEqual([{ title: 'system', labels: [...SYSTEMS] }]);
+    const lines = [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="line mark" d="([^"]*)"/g)];
+    expect(lines.map((l) => /system: ([^;"]*)/.exec(l[1] ?? '')?.[1])).toEqual([...SYSTEMS]);
+    // 20 000 requests reach past p99.99: p50, then 0.4 … 4.0 nines.
+    expect(spectrumGrid(REQUESTS)).toHaveLength(38);
+    for (const l of lines) expect(pathPoints(l[2] ?? '')).toBe(38);
+  });
+
+  it('starts each line at the p50 of the step’s merged histogram', async () => {
+    const svg = await spectrum();
+    for (const sys of run.systems) {
+      const merged = sys.steps.find((s) => s.name === 'rate-1000')!.aggregate.mergedHistogram!;
+      const p50Ms = decodeHistogram(merged).getValueAtPercentile(50) / 1000;
+      const line = marks(svg, 'line mark').find((m) => m.fields['system'] === sys.id);
+      expect(line?.fields['percentile']).toBe('0.30103');
+      expect(Number(line?.fields['latency (ms, log scale)'])).toBeCloseTo(p50Ms, 6);
+    }
+  });
+
+  it('ends a line where fewer than one request lies beyond the percentile, and leaves out a system with no valid repetition', () => {
+    const r = structuredClone(run);
+    const small = createLatencyHistogram();
+    for (let i = 1; i <= 999; i++) recordMicros(small, 200 + i);
+    r.systems[1]!.steps.find((s) => s.name === 'rate-1000')!.aggregate.mergedHistogram = encodeHistogram(small);
+    const none = r.systems[2]!.steps.find((s) => s.name === 'rate-1000')!;
+    none.aggregate.validRepetitions = 0;
+    none.aggregate.mergedHistogram = null;
+    const lines = spectrumLines(r, step);
+    expect(lines.map((l) => l.system)).toEqual(SYSTEMS.filter((s) => s !== SYSTEMS[2]));
+    // 999 requests: log10(999) < 3, so the line stops at 2.9 nines (p99.87): p50, then 0.4 … 2.9.
+    const cut = lines.find((l) => l.system === SYSTEMS[1])!;
+    expect(cut.points.map((p) => p.nines).at(-1)).toBe(2.9);
+    expect(cut.points).toHaveLength(27);
+    expect(lines.find((l) => l.system === SYSTEMS[0])!.points).toHaveLength(38);
+    expect(spectrumGrid(1000).at(-1)).toBe(3);
+    expect(spectrumGrid(1)).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { trendChartSvg, type TrendSeries } from '../src/report/charts/trend-chart.js';
+import { axis, count, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+
+const series: TrendSeries[] = [
+  {
+    system: 'istio-ambient',
+    points: [
+      // Out of order on purpose: the chart orders by date.
+      { date: '2026-11-23T02:00:00Z', value: 0.19, low: 0.17, high: 0.22 },
+      { date: '2026-11-20T02:00:00Z', value: 0.21, low: 0.18, high: 0.25 },
+      { date: '2026-11-21T02:00:00Z', value: 0.24, low: 0.2, high: 0.27 },
+    ],
+  },
+  {
+    system: 'linkerd',
+    points: [
+      { date: '2026-11-20T02:00:00Z', value: 0.45 },
+      { date: '2026-11-21T02:00:00Z', value: 0.5, low: 0.4, high: 0.6 },
+    ],
+  },
+];
+const labels = { title: 'Added p99 at 1000 req/s', yTitle: 'added p99 (ms)' };
+
+describe('the history trend chart', () => {
+  it('is a well-formed SVG with the title, a UTC date axis and the y title it was given', async () => {
+    const svg = await trendChartSvg(series, labels);
+    wellFormed(svg);
+    expect(titles(svg)).toEqual(['Added p99 at 1000 req/s']);
+    const x = axis(svg, 'X');
+    expect(x.title).toBe('run date (UTC)');
+    // The axis is widened to whole days: from the first run's date to the day after the last run.
+    expect(x.labels).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24']);
+    expect(axis(svg, 'Y').title).toBe('added p99 (ms)');
+  });
+
+  it('draws one line per system, named in the legend, with a point per run and a bar per interval', async () => {
+    const svg = await trendChartSvg(series, labels);
+    expect(legendEntries(svg)).toEqual([{ title: 'system', labels: ['istio-ambient', 'linkerd'] }]);
+    expect(marks(svg, 'line mark').map((m) => m.fields['system'])).toEqual(['istio-ambient', 'linkerd']);
+    expect(count(marks(svg, 'point'), (m) => m.fields['system'] ?? '')).toEqual({ 'istio-ambient': 3, linkerd: 2 });
+    const bars = marks(svg, 'rule mark');
+    // linkerd's first point has no interval: no bar for it.
+    expect(count(bars, (m) => m.fields['system'] ?? '')).toEqual({ 'istio-ambient': 3, linkerd: 1 });
+    expect(bars.find((b) => b.fields['system'] === 'linkerd')?.fields).toMatchObject({ low: '0.4', high: '0.6' });
+  });
+
+  it('orders each line by date whatever order the points came in', async () => {
+    const svg = await trendChartSvg(series, labels);
+    const first = marks(svg, 'line mark').find((m) => m.fields['system'] === 'istio-ambient');
+    // Vega labels a line mark with its first datum.
+    expect(first?.fields).toMatchObject({ 'run date (UTC)': '2026-11-20', 'added p99 (ms)': '0.21' });
+  });
+
+  it('gives the same bytes on every render, in any time zone', async () => {
+    const before = process.env['TZ'];
+    try {
+      process.env['TZ'] = 'UTC';
+      const a = await trendChartSvg(series, labels);
+      process.env['TZ'] = 'Pacific/Kiritimati';
+      const b = await trendChartSvg(series, labels);
+      expect(b).toBe(a);
+    } finally {
+      if (before === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = before;
+    }
+  });
+});
