@@ -127,6 +127,29 @@ describe('bench compare on runs whose truth is known', () => {
     expect(row(allowed, 'p50').covers).toContain('different machines (AMD EPYC 7763 64-Core Processor, 4 cores vs Intel');
   });
 
+  it('a merged run is judged per system: a system whose runner changed CPU model is not judged, the others are', () => {
+    const systems = { istio: { r1000: { p50s: OLD_P50 } }, linkerd: { r1000: { p50s: OLD_P50 } } };
+    const shifted = { istio: { r1000: { p50s: OLD_P50.map((v) => v + 200) } }, linkerd: { r1000: { p50s: OLD_P50.map((v) => v + 200) } } };
+    const runner = (cpuModel: string) => ({ run: 'x', hostname: 'runner', cpuModel, cores: 4, kernel: '6.8', calibration: null });
+    const withRunners = (record: ReturnType<typeof syntheticRecord>, linkerdCpu: string) => ({
+      ...record,
+      systems: record.systems.map((s) => ({ ...s, runner: runner(s.id === 'linkerd' ? linkerdCpu : 'AMD EPYC 7763') })),
+    });
+    const report = compareRuns({
+      mode: 'runs',
+      oldLabel: 'old',
+      newLabel: 'new',
+      oldRun: withRunners(syntheticRecord({ runId: 'n1', createdAt: '2026-11-01T02:00:00.000Z', systems }), 'AMD EPYC 7763'),
+      newRun: withRunners(syntheticRecord({ runId: 'n2', createdAt: '2026-11-02T02:00:00.000Z', systems: shifted }), 'Intel Xeon 8370C'),
+      history: null,
+      gate: DEFAULT_GATE,
+    });
+    expect(report.new.perSystemRunners).toBe(true);
+    expect(report.rows.filter((r) => r.newSystem === 'linkerd').every((r) => r.verdict === 'not-judged')).toBe(true);
+    expect(report.rows.find((r) => r.newSystem === 'istio' && r.metric === 'p50')).toMatchObject({ verdict: 'regression', sameMachine: true });
+    expect(report.notes).toContain('linkerd: different machines: AMD EPYC 7763, 4 cores (old) vs Intel Xeon 8370C, 4 cores (new): not judged');
+  });
+
   it('two systems of one run: b against a, labelled as two clusters of one run', () => {
     const run = syntheticRecord({
       runId: 'night-1',

@@ -8,6 +8,8 @@ import { DEFAULT_GATE } from '../src/compare/gate-flags.js';
 import { compareCommand } from '../src/cli/commands/compare-command.js';
 import { compareReportSchema } from '../src/compare/compare-report.js';
 import { syntheticRun } from './helpers/compare-run-factory.js';
+import { madBiasCorrection, madSigma } from '../src/compare/noise-floor.js';
+import { createRandom } from '../src/analysis/random.js';
 import { MemoryFileSystem } from './helpers/memory-fs.js';
 
 /** A night of linkerd whose per-repetition p50s sit around `p50` (median exactly p50). */
@@ -32,18 +34,18 @@ function compareWith(history: RunResult[]) {
 
 describe('the noise floor from history', () => {
   it('a +200 µs shift within the night-to-night spread of five nights is not a regression', () => {
-    // Per-night medians 900…1150: MAD 100 µs, σ = 148.26 µs, floor = z(0.995) · √2 · σ ≈ 539 µs.
+    // Per-night medians 900…1150: MAD 100 µs, σ = 1.219 (5 nights) × 1.4826 × 100 = 180.7 µs, floor = z(0.995) · √2 · σ ≈ 657 µs.
     const history = [night(12, 1000), night(14, 1150), night(16, 900), night(18, 1100), oldRun];
     // Ignored: another runner class, another scenario, another step setting, and a night after the new run.
     const ignored = [night(13, 5000, { cpuModel: 'Intel Xeon' }), night(15, 5000, { scenarioName: 'smoke' }), night(17, 5000, { rate: 2000 }), night(21, 5000)];
     const report = compareWith([...history, ...ignored, newRun]);
     const p50 = report.rows.find((r) => r.metric === 'p50');
     expect(p50?.noiseFloor.oldNights).toEqual(history.map((h) => h.runId));
-    expect(p50?.noiseFloor.oldSpread).toBeCloseTo(1.4826 * 100, 6);
-    expect(p50?.noiseFloor.floor).toBeCloseTo(probit(0.995) * Math.SQRT2 * 148.26, 6);
+    expect(p50?.noiseFloor.oldSpread).toBeCloseTo(1.219 * 1.4826 * 100, 6);
+    expect(p50?.noiseFloor.floor).toBeCloseTo(probit(0.995) * Math.SQRT2 * 1.219 * 148.26, 6);
     expect(p50?.pValue).toBeLessThan(0.01);
     expect(p50).toMatchObject({ verdict: 'within-noise-floor', change: { value: 200 } });
-    expect(p50?.reason).toBe('within install-to-install variation (±539 µs, from history)');
+    expect(p50?.reason).toBe('within install-to-install variation (±657 µs, from history)');
     expect(p50?.covers).toContain('install-to-install variation from history (5 nights)');
     expect(report.outcome).toBe('clean');
   });
@@ -91,5 +93,19 @@ describe('the noise floor from history', () => {
     const ungated = await compareCommand({ ...base, paths: [oldPath, '/repo/new'], flags: {} });
     expect(ungated).toBe(ExitCode.regression);
     expect(out.join('')).toContain('**Outcome: 3 regressions** (exit code 5).');
+  });
+
+  it('the spread estimate is unbiased for normal nights at 3, 5 and 12 nights (seeded simulation, within 2%)', () => {
+    const random = createRandom(7);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    for (const n of [3, 5, 12]) {
+      const samples = 40_000;
+      let sum = 0;
+      for (let i = 0; i < samples; i++) sum += madSigma(Array.from({ length: n }, normal));
+      expect(sum / samples, `n = ${n}`).toBeGreaterThan(0.98);
+      expect(sum / samples, `n = ${n}`).toBeLessThan(1.02);
+    }
+    // Without the correction, 3 nights would read σ as two thirds of itself: a floor too low to hold back install noise.
+    expect(1 / madBiasCorrection(3)).toBeLessThan(0.68);
   });
 });

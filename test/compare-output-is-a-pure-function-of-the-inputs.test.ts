@@ -45,15 +45,15 @@ describe('bench compare output is a pure function of its inputs', () => {
 
   it('computes the same report twice, without the clock, Math.random, time zone or locale', () => {
     const first = JSON.stringify(compareRuns(input));
+    vi.useFakeTimers({ now: new Date('1999-12-31T23:59:59Z') });
+    vi.stubEnv('TZ', 'Pacific/Kiritimati');
+    vi.stubEnv('LC_ALL', 'de_DE.UTF-8');
     vi.spyOn(Date, 'now').mockImplementation(() => {
       throw new Error('compare read the clock');
     });
     vi.spyOn(Math, 'random').mockImplementation(() => {
       throw new Error('compare drew a random number');
     });
-    vi.useFakeTimers({ now: new Date('1999-12-31T23:59:59Z') });
-    vi.stubEnv('TZ', 'Pacific/Kiritimati');
-    vi.stubEnv('LC_ALL', 'de_DE.UTF-8');
     expect(JSON.stringify(compareRuns(input))).toBe(first);
   });
 

@@ -54,7 +54,7 @@ describe('bench history', () => {
     const md = renderHistory(await readHistory(FIXTURE, { fs }));
     const section = md.slice(md.indexOf("## Regressions found by each night's comparison"));
     expect(section).toContain('### 2026-11-30T02-17-00Z-default-merged vs 2026-11-29T02-17-00Z-default-merged');
-    expect(section).toMatch(/^\| istio-ambient \| rate-1000 \| p99 \| 371 µs \| 414 µs \| \+11\.6% \| 0\.008 \|/m);
+    expect(section).toMatch(/^\| istio-ambient \| rate-1000 \| p99 \| 395 µs \| 512 µs \| \+29\.6% \| 0\.008 \|/m);
     expect(section).toContain('### 2026-11-29T02-17-00Z-default-merged vs 2026-11-28T02-17-00Z-default-merged\n\nNo regression.');
   });
 
@@ -87,6 +87,11 @@ describe('bench history', () => {
     expect(r.err).toBe(`skipped ${line}\n`);
     expect(readFileSync(join(results, 'README.md'), 'utf8')).toContain(`## Not read\n\nThese run directories could not be read and are not in the tables above:\n\n- ${line}\n`);
   }, 60_000);
+
+  it("the repository's results/README.md is what bench history writes from the committed runs", async () => {
+    const results = fileURLToPath(new URL('../results', import.meta.url));
+    expect(readFileSync(join(results, 'README.md'), 'utf8')).toBe(renderHistory(await readHistory(results, { fs })));
+  });
 
   it('refuses a --results that is not a directory, writing nothing', async () => {
     const out = join(root, 'nothing', 'README.md');

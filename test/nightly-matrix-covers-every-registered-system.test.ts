@@ -63,7 +63,8 @@ describe('nightly workflow: one job per system', () => {
     // GitHub refuses a step summary over 1 MiB: it is cut below that.
     expect(summary?.run).toMatch(/head -c 1000000 >> "\$GITHUB_STEP_SUMMARY"/);
     const upload = after.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.with).toMatchObject({ name: 'nightly-results-${{ matrix.system }}', path: `${systemJob.env?.OUT_DIR}/` });
+    // Re-running a failed system job replaces its artefact, so the merge job reads the newest.
+    expect(upload?.with).toMatchObject({ name: 'nightly-results-${{ matrix.system }}', path: `${systemJob.env?.OUT_DIR}/`, overwrite: true });
   });
 
   it('pins every action by full commit SHA, the tag named beside it; the same SHAs as the e2e workflow for the same actions', () => {

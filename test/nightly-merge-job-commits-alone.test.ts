@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COMPARE_REPORT_FILE_NAME } from '../src/compare/compare-report.js';
 import { ExitCode } from '../src/core/errors.js';
 import { mergeJob, mergeJobId, nightly, pkg, stepIndex, stepMatching, systemJob, systemJobId } from './helpers/nightly-workflow.js';
 
@@ -55,8 +56,9 @@ describe('nightly workflow: the merge job', () => {
 
   it('compares with the previous night using the history as noise floor, and keeps the comparison in the night’s directory', () => {
     const compare = mergeJob.steps.find((s) => s.id === 'compare')!;
+    // The JSON under the name `bench history` reads beside each night's record (src/compare/compare-report.ts).
     expect(compare.run).toContain(
-      `node ${pkg.bin.bench} compare "$previous" "$MERGED" --history results/ \\\n  --out "$RUN_DIR/comparison.md" --json "$RUN_DIR/comparison.json" || code=$?`,
+      `node ${pkg.bin.bench} compare "$previous" "$MERGED" --history results/ \\\n  --out "$RUN_DIR/compare.md" --json "$RUN_DIR/${COMPARE_REPORT_FILE_NAME}" || code=$?`,
     );
     // Only the nightly's own directories (results/YYYY-MM-DD…) are nights; the newest other than this one is "previous".
     expect(compare.run).toContain('for dir in results/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*/; do');
@@ -69,7 +71,7 @@ describe('nightly workflow: the merge job', () => {
     expect(stepMatching(mergeJob, /bench\.js history/)?.run).toBe(`node ${pkg.bin.bench} history --results results/ --out results/README.md`);
     const summary = mergeJob.steps.find((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ''));
     expect(summary?.run).toContain(`node ${pkg.bin.bench} report --summary "$MERGED" --report-link "$RUN_DIR/report.md"`);
-    expect(summary?.run).toContain('cat "$RUN_DIR/comparison.md"');
+    expect(summary?.run).toContain('cat "$RUN_DIR/compare.md"');
   });
 
   it('in order: merge, compare, history, commit, then the regression marks the run (not the commit) with an annotation', () => {

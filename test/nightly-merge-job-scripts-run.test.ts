@@ -134,7 +134,7 @@ describe('nightly merge job, its scripts run', () => {
     const r = runStep(ws, step('compare'), { RUN_DIR: 'results/2026-12-01', MERGED });
     expect(r.code, r.stdout).toBe(0);
     expect(commands(ws)).toEqual([
-      'bin/bench.js compare results/2026-11-30 merged/20261201T031500Z-default/results.json --history results/ --out results/2026-12-01/comparison.md --json results/2026-12-01/comparison.json',
+      'bin/bench.js compare results/2026-11-30 merged/20261201T031500Z-default/results.json --history results/ --out results/2026-12-01/compare.md --json results/2026-12-01/compare.json',
     ]);
     expect(outputs(ws)).toEqual({});
   });
@@ -148,7 +148,7 @@ describe('nightly merge job, its scripts run', () => {
     const mark = mergeJob.steps.at(-1)!;
     const marked = runStep(ws, mark, { RUN_DIR: 'results/2026-12-01', PREVIOUS: 'results/2026-11-30' });
     expect(marked.code).toBe(1);
-    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/comparison.md\n');
+    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/compare.md\n');
   });
 
   it('fails the step on any other compare failure (bad input: exit 2)', () => {
@@ -165,13 +165,13 @@ describe('nightly merge job, its scripts run', () => {
     const r = runStep(ws, step('compare'), { RUN_DIR: 'results/2026-12-01', MERGED });
     expect(r.code).toBe(0);
     expect(commands(ws)).toEqual([]);
-    expect(readFileSync(join(ws.root, 'results', '2026-12-01', 'comparison.md'), 'utf8')).toBe('No earlier night in results/ to compare with.\n');
+    expect(readFileSync(join(ws.root, 'results', '2026-12-01', 'compare.md'), 'utf8')).toBe('No earlier night in results/ to compare with.\n');
   });
 
   it('writes the verdict table and the comparison to the job summary', () => {
     const ws = workspace();
     nights(ws, ['2026-12-01']);
-    writeFileSync(join(ws.root, 'results', '2026-12-01', 'comparison.md'), 'no regression\n');
+    writeFileSync(join(ws.root, 'results', '2026-12-01', 'compare.md'), 'no regression\n');
     const summary = mergeJob.steps.find((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ''))!;
     expect(runStep(ws, summary, { RUN_DIR: 'results/2026-12-01', MERGED }).code).toBe(0);
     expect(commands(ws)).toEqual(['bin/bench.js report --summary merged/20261201T031500Z-default/results.json --report-link results/2026-12-01/report.md']);

@@ -50,6 +50,8 @@ describe('installs: 2 on kind', () => {
       .map(({ l, i }) => ({ install: i < firstDelete ? 1 : 2, seed: Number(/--seed (\d+)/.exec(l)![1]) }));
     expect(measuredSeeds.filter((m) => m.install === 1).map((m) => m.seed)).toEqual([2, 2, 3, 3]);
     expect(measuredSeeds.filter((m) => m.install === 2).map((m) => m.seed)).toEqual([4, 4, 5, 5]);
+    // The report says how the repetitions were nested.
+    expect(f.fs.read(`${outcome.dir}/report.md`)).toContain('2 repetitions on each of 2 fresh installs per system (4 in all).');
   });
 
   it('records every phase with the install it belongs to', async () => {
@@ -137,6 +139,40 @@ describe('installs: 2 on kind', () => {
       [[1, 1], [1, 2]],
       [[1, 1], [1, 2]],
     ]);
+  });
+
+  it('a signal during install 2 keeps every repetition completed, discards the cut one and deletes install 2', async () => {
+    const f = clusterRunFixture();
+    const answer = f.kube.execAnswer;
+    let measured = 0;
+    // The 6th measured load is install 2's second (c-4, repetition 3): the signal arrives while it runs.
+    f.kube.execAnswer = (argv, signal, where) => {
+      if (argv.includes('load') && argv[argv.indexOf('--duration') + 1] === '1' && ++measured === 6) f.controller.abort('SIGINT');
+      return answer(argv, signal, where);
+    };
+    const outcome = await f.run(['baseline'], TWO_INSTALLS);
+    expect(outcome.exitCode).toBe(ExitCode.interrupted);
+    expect(tags(results(f, outcome.dir))).toEqual([
+      [[1, 1], [1, 2], [2, 3]],
+      [[1, 1], [1, 2]],
+    ]);
+    expect(clusterLifecycle(f)).toEqual(['create', DELETE, 'create', DELETE]);
+    expect(f.transcript.at(-1)).toBe(DELETE);
+  });
+
+  it('with --keep-cluster keeps install 1 when it is where the system failed, starting no install 2', async () => {
+    const f = clusterRunFixture({ keepCluster: true });
+    const answer = f.kube.execAnswer;
+    let measured = 0;
+    f.kube.execAnswer = (argv, signal, where) =>
+      argv.includes('load') && argv[argv.indexOf('--duration') + 1] === '1' && ++measured === 2
+        ? { stdout: '', stderr: 'node: out of memory', exitCode: 9 }
+        : answer(argv, signal, where);
+    const outcome = await f.run(['baseline'], TWO_INSTALLS);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    expect(clusterLifecycle(f)).toEqual(['create']);
+    expect(results(f, outcome.dir).systems[0]!.failure!.message).toMatch(/^install 1\/2: /);
+    expect(f.logger.lines.filter((l) => l.includes('keeping cluster bench-baseline'))).toHaveLength(1);
   });
 
   it('with --keep-cluster deletes every install but the last, which it keeps', async () => {

@@ -8,6 +8,8 @@ import { systemPlan } from '../src/platform/cluster-plan.js';
 import { meshInstallS, parseEstimates, type Estimates } from '../src/platform/estimates.js';
 import { estimatePlan } from '../src/platform/plan-estimate.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
+import { formatDuration } from '../src/scenario/durations.js';
+import { bench } from './helpers/cli.js';
 import { clusterRunFixture, TWO_STEP_SCENARIO } from './helpers/cluster-run.js';
 
 /** `bench plan --estimate` walks the plan the run executes: its rows are the phases a result records, no more, no less. */
@@ -117,5 +119,16 @@ describe('clusters/estimates.yaml', () => {
     const { cilium: _dropped, ...rest } = estimates.meshInstall;
     expect(() => meshInstallS({ ...estimates, meshInstall: rest }, SOURCE, 'cilium')).toThrow(`${SOURCE}: meshInstall.cilium: is required (one figure per registered system)`);
     expect(() => estimateFor(['cilium'], TWO_STEP_SCENARIO, 'kind', { ...estimates, meshInstall: rest })).toThrow(InputError);
+  });
+});
+
+describe('bench plan --estimate, the built CLI', () => {
+  it('prints the table from clusters/estimates.yaml and the nightly job’s total, executing nothing, exit 0', async () => {
+    const r = await bench(['plan', '--mesh', 'baseline,linkerd', '--estimate', '--scenario', 'scenarios/smoke.yaml']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^# mesh-bench estimate: baseline, linkerd on kind, scenario smoke \(scenarios\/smoke\.yaml\)\n/);
+    expect(r.stdout).toContain(`| linkerd | mesh install | ${formatDuration(estimates.meshInstall.linkerd!)} | `);
+    expect(r.stdout).toMatch(/^\| \*\*job total\*\* \| \*\*\d+m(\d+s)?\*\* \|$/m);
+    expect(r.stdout).not.toMatch(/kind create cluster --name/);
   });
 });

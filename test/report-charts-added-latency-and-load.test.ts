@@ -4,7 +4,7 @@ import { chartSteps } from '../src/report/charts/chart-steps.js';
 import { latencyLoadChartSpec, latencyLoadRows } from '../src/report/charts/latency-load-chart.js';
 import { renderSvg } from '../src/report/charts/render-svg.js';
 import { buildNightlyChartRun, RATES, SYSTEMS, p50Us } from './helpers/nightly-chart-run.js';
-import { axes, count, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+import { axes, count, legendEntries, marks, marksByLegend, titles, wellFormed } from './helpers/svg-chart.js';
 
 const run = buildNightlyChartRun();
 const steps = chartSteps(run);
@@ -31,19 +31,23 @@ describe('the added-latency chart', () => {
     expect(x[0]?.labels).toEqual(STEP_LABELS);
   });
 
-  it('draws a point and an interval bar per comparison and percentile, each pair named in the legend', async () => {
+  it('draws a point and an interval bar per comparison and percentile, each pair named in the legend, and one zero line per panel', async () => {
     const svg = await renderSvg(addedLatencyChartSpec(addedLatencyRows(run, steps), steps));
     expect(legendEntries(svg)).toEqual([{ title: 'system − reference', labels: PAIRS }]);
     const perPair = Object.fromEntries(PAIRS.map((p) => [p, 2 * STEP_LABELS.length]));
-    expect(count(marks(svg, 'point'), (m) => m.fields['system − reference'] ?? '')).toEqual(perPair);
-    const bars = marks(svg, 'rule mark').filter((m) => m.fields['system − reference'] !== undefined);
-    expect(count(bars, (m) => m.fields['system − reference'] ?? '')).toEqual(perPair);
-    // The point is the comparison's Δ, in ms: linkerd − baseline at 1000 req/s (step 2) at p50.
+    expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual(perPair);
+    expect(marksByLegend(svg, 'mark-rule role-mark', 'line')).toEqual({ ...perPair, 'unlabelled #555555': 2 });
+  });
+
+  it('takes each point and bar from its comparison’s difference and 95% interval, in ms', () => {
+    const rows = addedLatencyRows(run, steps);
+    expect(rows).toHaveLength(run.comparisons.length * 2);
+    // linkerd − baseline at 1000 req/s (the third step).
     const d = (p50Us('linkerd', 2) - p50Us('baseline', 2)) / 1000;
-    const point = marks(svg, 'point').find(
-      (m) => m.fields['system − reference'] === 'linkerd − baseline' && m.fields['load step'] === '1000 req/s' && m.fields['added latency (ms)'] !== undefined,
-    );
-    expect(Number(point?.fields['added latency (ms)'])).toBeCloseTo(d, 9);
+    const row = rows.find((r) => r.pair === 'linkerd − baseline' && r.step === '1000 req/s' && r.percentile === 'p50');
+    expect(row?.deltaMs).toBeCloseTo(d, 12);
+    expect(row?.lowMs).toBeCloseTo(d - 0.015, 12);
+    expect(row?.highMs).toBeCloseTo(d + 0.015, 12);
   });
 });
 
@@ -67,9 +71,12 @@ describe('the latency-against-load chart', () => {
     expect(legendEntries(svg)).toEqual([{ title: 'system', labels: [...SYSTEMS] }]);
     const lines = marks(svg, 'line mark');
     expect(count(lines, (m) => m.fields['system'] ?? '')).toEqual(Object.fromEntries(SYSTEMS.map((s) => [s, 2])));
-    const points = marks(svg, 'point');
-    expect(count(points, (m) => m.fields['system'] ?? '')).toEqual(Object.fromEntries(SYSTEMS.map((s) => [s, 2 * RATES.length])));
-    expect(new Set(points.map((p) => p.fields['offered load (req/s, log scale)']))).toEqual(new Set(RATES.map(String)));
+    const perSystem = Object.fromEntries(SYSTEMS.map((s) => [s, 2 * RATES.length]));
+    expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual(perSystem);
+    expect(marksByLegend(svg, 'mark-rule role-mark', 'line')).toEqual(perSystem);
+    const rows = latencyLoadRows(run, steps);
+    expect(new Set(rows.map((r) => r.rate))).toEqual(new Set(RATES));
+    expect(rows.find((r) => r.system === 'istio-ambient' && r.rate === 1000 && r.percentile === 'p50')?.latencyMs).toBe(p50Us('istio-ambient', 2) / 1000);
   });
 
   it('leaves a system out of the legend when it has no valid repetition at any rate step', async () => {

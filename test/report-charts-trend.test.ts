@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { trendChartSvg, type TrendSeries } from '../src/report/charts/trend-chart.js';
-import { axis, count, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+import { trendChartSpec, trendChartSvg, type TrendSeries } from '../src/report/charts/trend-chart.js';
+import { axis, legendEntries, marks, marksByLegend, titles, wellFormed } from './helpers/svg-chart.js';
 
 const series: TrendSeries[] = [
   {
@@ -38,11 +38,21 @@ describe('the history trend chart', () => {
     const svg = await trendChartSvg(series, labels);
     expect(legendEntries(svg)).toEqual([{ title: 'system', labels: ['istio-ambient', 'linkerd'] }]);
     expect(marks(svg, 'line mark').map((m) => m.fields['system'])).toEqual(['istio-ambient', 'linkerd']);
-    expect(count(marks(svg, 'point'), (m) => m.fields['system'] ?? '')).toEqual({ 'istio-ambient': 3, linkerd: 2 });
-    const bars = marks(svg, 'rule mark');
+    expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual({ 'istio-ambient': 3, linkerd: 2 });
     // linkerd's first point has no interval: no bar for it.
-    expect(count(bars, (m) => m.fields['system'] ?? '')).toEqual({ 'istio-ambient': 3, linkerd: 1 });
-    expect(bars.find((b) => b.fields['system'] === 'linkerd')?.fields).toMatchObject({ low: '0.4', high: '0.6' });
+    expect(marksByLegend(svg, 'mark-rule role-mark', 'line')).toEqual({ 'istio-ambient': 3, linkerd: 1 });
+  });
+
+  it('draws an interval bar from low to high', async () => {
+    const rows = trendChartSpec(series, labels).data;
+    expect(rows && 'values' in rows ? rows.values : null).toContainEqual({ system: 'linkerd', date: '2026-11-21T02:00:00.000Z', value: 0.5, low: 0.4, high: 0.6 });
+    const svg = await trendChartSvg([{ system: 'linkerd', points: [{ date: '2026-11-21', value: 0.5, low: 0.4, high: 0.6 }] }], labels);
+    const bar = /<g class="mark-rule role-mark[^"]*"[^>]*><line transform="translate\(([\d.]+),([\d.]+)\)" x2="0" y2="(-?[\d.]+)"/.exec(svg);
+    const point = /<g class="mark-symbol role-mark[^"]*"[^>]*><path transform="translate\(([\d.]+),([\d.]+)\)"/.exec(svg);
+    // The bar stands on the point's x and spans equal lengths above and below it (0.4 … 0.6 around 0.5).
+    expect(bar?.[1]).toBe(point?.[1]);
+    const [y0, length, yPoint] = [Number(bar?.[2]), Number(bar?.[3]), Number(point?.[2])];
+    expect(y0 + length / 2).toBeCloseTo(yPoint, 0);
   });
 
   it('orders each line by date whatever order the points came in', async () => {

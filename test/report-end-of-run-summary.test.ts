@@ -15,17 +15,23 @@ describe('the end-of-run summary on the terminal', () => {
   it('gives per system and step the median p50, p99, throughput and valid repetitions', () => {
     expect(lines[0]).toBe('run 2026-11-21T05-49-00Z-two-systems: failed');
     const header = lines.find((l) => l.includes('valid reps'))!;
-    expect(header.trim().split(/\s{2,}/)).toEqual(['system', 'step', 'p50', 'p99', 'throughput', 'valid reps', 'added p50', 'added p99']);
+    expect(header.trim().split(/\s{2,}/)).toEqual(['system', 'step', 'p50', 'p99', 'throughput', 'valid reps', 'added p50', 'added p99', 'vs']);
     const row = lines.find((l) => /^\s+baseline\s+rate-1k/.test(l))!;
     expect(row).toMatch(/\b320 µs\b/);
     expect(row).toMatch(/3\/3/);
   });
 
-  it('gives the added latency against the reference where it was measured, and nothing for the reference itself', () => {
+  it('gives the added latency against what the verdict compares with, and nothing for the reference itself', () => {
     const row = lines.find((l) => /^\s+istio-ambient\s+rate-1k/.test(l))!;
-    expect(row).toMatch(/2\/3\s+\+87 µs\s+\+306 µs$/);
+    expect(row).toMatch(/2\/3\s+\+87 µs\s+\+306 µs\s+baseline$/);
     expect(lines.find((l) => /^\s+baseline\s+rate-1k/.test(l))!).not.toMatch(/\+/);
-    expect(text).toContain("added: median over repetitions minus baseline's, same step");
+    expect(text).toContain("added: median over repetitions minus that of the system under 'vs', same step");
+  });
+
+  it("ends the table with the verdict's sentence per compared system", () => {
+    expect(text).toContain('  Against baseline in another cluster, istio-ambient made no significant difference to p99 at 1000 req/s (+306 µs');
+    // The failed system is named on its own line above; no sentence repeats it.
+    expect(text).not.toContain('istio failed at prepare (see Status)');
   });
 
   it('names the failed system and the step it failed in, with dashes where nothing was measured', () => {

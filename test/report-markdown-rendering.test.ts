@@ -172,9 +172,12 @@ describe('verdicts', () => {
 describe('reports of unusual runs', () => {
   const fixture = loadTwoSystemFixture();
 
-  it('say so when no reference was set', () => {
+  it('say why nothing could be compared, per system, when no comparison was made', () => {
     const result: RunResult = { ...structuredClone(fixture), reference: null, comparisons: [] };
-    expect(section(renderMarkdown(result), '## Added latency')).toContain('No reference system was set, so nothing is compared.');
+    expect(section(renderMarkdown(result), '## Added latency')).toContain(
+      'Nothing could be compared — baseline: nothing to compare with (no baseline, no unmeshed namespace); ' +
+        'istio-ambient: nothing to compare with (no baseline, no unmeshed namespace); istio: not measured: failed at prepare.',
+    );
   });
 
   it('say there is nothing to chart when no step has valid repetitions', () => {
@@ -242,7 +245,8 @@ describe('a run stopped before any system ran', () => {
     const report = renderMarkdown(result);
     expect(section(report, '## What was measured')).toContain('No system was measured.');
     expect(section(report, '## Status')).toContain('Run **interrupted**: 0 of 0 systems completed.');
-    expect(section(report, '## Added latency')).toContain('Nothing is compared with baseline');
+    expect(section(report, '## Added latency')).toContain('No system was measured, so nothing is compared.');
+    expect(section(report, '## Verdict')).toContain('No system was measured, so there is nothing to report.');
     expect(section(report, '## Charts')).toContain('nothing to chart');
     expect(report).toContain('## Scenario');
   });

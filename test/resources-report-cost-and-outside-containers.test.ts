@@ -109,7 +109,8 @@ describe('report: cost per 1000 req/s and CPU outside containers', () => {
     });
     expect(d.value).toBeCloseTo(0.6, 9);
     expect(d.ci95[1]).toBeGreaterThan(d.ci95[0]);
-    const cell = `+${d.value.toFixed(2)} [+${d.ci95[0].toFixed(2)}, +${d.ci95[1].toFixed(2)}]`;
+    const signed = (x: number): string => (x.toFixed(2) === '0.00' ? '0.00' : `+${x.toFixed(2)}`);
+    const cell = `${signed(d.value)} [${signed(d.ci95[0])}, ${signed(d.ci95[1])}]`;
     expect(sectionOf(renderMarkdown(r), '## Outside containers')).toMatch(new RegExp(`^\\| istio-ambient \\| 2 \\|.*\\| ${cell.replace(/[[\]+.]/g, '\\$&')} \\|$`, 'm'));
   });
 

@@ -4,7 +4,7 @@ import { median } from 'simple-statistics';
 import { bootstrapMedianInterval } from './bootstrap.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.js';
 import { deriveSeed } from './random.js';
-import { aggregateOutsideContainers, aggregatePerThousandRps } from './resource-cost.js';
+import { aggregateDataPlanePerThousandRps, aggregateOutsideContainers, aggregatePerThousandRps } from './resource-cost.js';
 import { latencyBasisOf, repetitionHistogram, usableRepetitions, type LatencyBasis } from './repetitions.js';
 import { coefficientOfVariation } from './variation.js';
 
@@ -118,13 +118,14 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
 function resourceAggregates(
   repetitions: readonly RepetitionResult[],
   options: AggregateStepOptions,
-): Pick<StepAggregate, 'resources' | 'perThousandRps' | 'outsideContainers'> {
+): Pick<StepAggregate, 'resources' | 'perThousandRps' | 'dataPlanePerThousandRps' | 'outsideContainers'> {
   const resources = aggregateResources(repetitions);
   if (resources === null) return { resources };
   const cost = { seed: options.seed, resamples: options.resamples };
   return {
     resources,
     perThousandRps: aggregatePerThousandRps(repetitions, cost),
+    dataPlanePerThousandRps: aggregateDataPlanePerThousandRps(repetitions, cost),
     outsideContainers: aggregateOutsideContainers(repetitions, cost),
   };
 }

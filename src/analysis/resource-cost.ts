@@ -1,11 +1,14 @@
 import {
   containerRoles,
+  dataPlaneRoles,
   type ContainerRole,
+  type DataPlanePerThousandRps,
   type OutsideContainers,
   type PerThousandRps,
   type RoleCostPerThousand,
 } from '../core/resource-schema.js';
 import type { Estimate, RepetitionResult } from '../core/result-schema.js';
+import { median } from 'simple-statistics';
 import { bootstrapMedianInterval } from './bootstrap.js';
 import { deriveSeed } from './random.js';
 
@@ -40,9 +43,7 @@ export function aggregatePerThousandRps(repetitions: readonly RepetitionResult[]
   for (const role of containerRoles) {
     const rows = measured.flatMap((r) => {
       const x = r.resources?.roles[role];
-      const members = r.resources?.containers.filter((c) => c.role === role) ?? [];
-      const measured = members.some((c) => c.cpuMeanCores !== null) && members.some((c) => c.memoryMeanBytes !== null);
-      return x && x.containers > 0 && measured ? [{ stats: x, throughput: r.throughput }] : [];
+      return x && x.containers > 0 && roleMeasured(r, role) ? [{ stats: x, throughput: r.throughput }] : [];
     });
     if (rows.length === 0) continue;
     const estimate = (label: string, values: number[]): Estimate =>
@@ -56,9 +57,45 @@ export function aggregatePerThousandRps(repetitions: readonly RepetitionResult[]
       },
       repetitions: rows.length,
     };
-    out[role satisfies ContainerRole] = cost;
+    out[role] = cost;
   }
   return out;
+}
+
+/**
+ * The data plane's cost per 1000 req/s: the `dataPlaneRoles` present in the step (some container had them in some
+ * repetition) added up within each repetition in which every one of them was measured, then like one role. Null when
+ * the step has no data-plane role or no repetition measured them all.
+ */
+export function aggregateDataPlanePerThousandRps(
+  repetitions: readonly RepetitionResult[],
+  options: ResourceCostOptions,
+): DataPlanePerThousandRps | null {
+  const measured = repetitions.filter((r) => r.resources !== null && r.throughput > 0);
+  const roles = dataPlaneRoles.filter((role) => measured.some((r) => (r.resources?.roles[role].containers ?? 0) > 0));
+  if (roles.length === 0) return null;
+  const rows = measured.flatMap((r) => {
+    if (!roles.every((role) => roleMeasured(r, role))) return [];
+    const cpu = roles.reduce((sum, role) => sum + (r.resources?.roles[role].cpuMeanCores ?? 0), 0);
+    const memory = roles.reduce((sum, role) => sum + (r.resources?.roles[role].memoryMeanBytes ?? 0), 0);
+    return [{ cpu, memory, throughput: r.throughput }];
+  });
+  if (rows.length === 0) return null;
+  const estimate = (label: string, values: number[]): Estimate =>
+    bootstrapMedianInterval(values, { seed: deriveSeed(options.seed, `perThousandRps:data-plane:${label}`), resamples: options.resamples });
+  return {
+    cpuCores: estimate('cpuCores', rows.map((x) => perThousandRps(x.cpu, x.throughput))),
+    memoryBytes: estimate('memoryBytes', rows.map((x) => perThousandRps(x.memory, x.throughput))),
+    raw: { cpuCores: estimate('raw:cpuCores', rows.map((x) => x.cpu)), memoryBytes: estimate('raw:memoryBytes', rows.map((x) => x.memory)) },
+    repetitions: rows.length,
+    roles: [...roles],
+  };
+}
+
+/** Some container of the role had a CPU rate and some a memory sample in the repetition. */
+function roleMeasured(r: RepetitionResult, role: ContainerRole): boolean {
+  const members = r.resources?.containers.filter((c) => c.role === role) ?? [];
+  return members.some((c) => c.cpuMeanCores !== null) && members.some((c) => c.memoryMeanBytes !== null);
 }
 
 /**
@@ -106,12 +143,19 @@ export function aggregateOutsideContainers(repetitions: readonly RepetitionResul
     nodeMemoryBytes: estimate(`${label}:nodeMemoryBytes`, rows.map((x) => x.nodeMemory)),
   });
 
-  const notes: string[] = [];
-  const nodes = nodeNames.map((node) => {
-    const rows = perRepetition.flatMap((p) => {
+  const rowsOf = (node: string): NodeRow[] =>
+    perRepetition.flatMap((p) => {
       const row = p.rows.get(node);
       return row ? [row] : [];
     });
+  for (const node of nodeNames) {
+    const uncovered = uncoveredContainers(node, rowsOf(node));
+    if (uncovered !== null) return { measured: false, reason: uncovered };
+  }
+
+  const notes: string[] = [];
+  const nodes = nodeNames.map((node) => {
+    const rows = rowsOf(node);
     const below = rows.filter((x) => x.cpu < 0 || x.memory < 0).length;
     if (below > 0) {
       notes.push(
@@ -139,6 +183,33 @@ export function aggregateOutsideContainers(repetitions: readonly RepetitionResul
     repetitions: complete.length,
     notes,
   };
+}
+
+/** How far below its containers a node series may come out before it is taken not to cover them. */
+const SLACK = { cpuCores: 0.02, memoryBytes: 16 * 1024 * 1024, fraction: 0.1 } as const;
+
+/**
+ * The reason nothing is published when a node's own series is clearly below the sum of its containers (median over
+ * repetitions, beyond the slack that sampling at different instants explains): then the node series does not cover
+ * the machine (a cgroup v1 root counting only task time, a kernel without the root's `cpu.stat`, a container-based
+ * node not recognised as one) and the difference would be a wrong number, not a small one. Null when it covers them.
+ */
+function uncoveredContainers(node: string, rows: readonly NodeRow[]): string | null {
+  if (rows.length === 0) return null;
+  const check = (side: 'CPU' | 'memory', outside: number[], nodeSeries: number[], slack: number, show: (x: number) => string): string | null => {
+    const containers = median(nodeSeries.map((n, i) => n - (outside[i] ?? 0)));
+    const gap = median(outside);
+    if (gap >= -Math.max(slack, SLACK.fraction * containers)) return null;
+    return (
+      `not measured: on ${node} the node's ${side} series (${show(median(nodeSeries))}) is below the sum of its ` +
+      `containers' (${show(containers)}), so it does not cover the whole machine (a cgroup v1 root, a kernel without ` +
+      "the root cgroup's cpu.stat, or a container-based node)"
+    );
+  };
+  return (
+    check('CPU', rows.map((x) => x.cpu), rows.map((x) => x.nodeCpu), SLACK.cpuCores, (x) => `${x.toFixed(3)} cores`) ??
+    check('memory', rows.map((x) => x.memory), rows.map((x) => x.nodeMemory), SLACK.memoryBytes, (x) => `${(x / 1024 / 1024).toFixed(1)} MiB`)
+  );
 }
 
 interface RepetitionRows {

@@ -154,7 +154,10 @@ function coverageWarning(n: number, m: number, confidence: number): string | nul
   if (n >= MIN_REPETITIONS_FOR_COVERAGE && m >= MIN_REPETITIONS_FOR_COVERAGE) return null;
   const level = `${(confidence * 100).toFixed(1)}%`;
   const reach = confidence < 1 - ALPHA ? `reaches only ${level} confidence` : `is ${level} confidence`;
-  return `${n} v ${m} repetitions (under ${MIN_REPETITIONS_FOR_COVERAGE} on a side): the interval ${reach} if repetitions are independent, and the spread behind it is barely known`;
+  return (
+    `${n} v ${m} repetitions (under ${MIN_REPETITIONS_FOR_COVERAGE} on a side): the interval ${reach} if ` +
+    'repetitions are independent, and the spread behind it is barely known'
+  );
 }
 
 function normalCdf(z: number): number {

@@ -125,7 +125,10 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
       .addOption(new Option('--target <target>', 'where the systems run').choices(['local', 'kind', 'existing']).default('kind'))
       .option('--scenario <file>', 'scenario YAML', 'scenarios/default.yaml')
       .option('--out <dir>', 'parent directory for the run directory', 'results')
-      .option('--keep-cluster', 'do not delete kind clusters at the end or on failure (delete later with bench down)'),
+      .option(
+        '--keep-cluster',
+        "do not delete kind clusters at the end or on failure (delete later with bench down); with scenario installs, only each system's last install is kept",
+      ),
   ).action(async (o: RunFlags, cmd: Command) => {
     // Flags first, before a temporary directory or anything else exists.
     throwIfAny([

@@ -34,8 +34,10 @@ export const compareSideSchema = z
     runId: z.string(),
     createdAt: z.string(),
     scenario: z.string(),
-    /** The run's own machine (a merged run's systems each have their own: see the rows). */
+    /** The run's own machine (for a merged run, the machine that merged it). */
     fingerprint: fingerprintSchema,
+    /** A merged run (`bench merge`): each system was measured on its own runner, recorded per row. */
+    perSystemRunners: z.boolean(),
   })
   .strict();
 export type CompareSide = z.infer<typeof compareSideSchema>;

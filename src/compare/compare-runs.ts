@@ -115,8 +115,8 @@ export function compareRuns(input: CompareInput): CompareReport {
     kind: COMPARE_REPORT_KIND,
     schemaVersion: COMPARE_REPORT_SCHEMA_VERSION,
     mode: input.mode,
-    old: { runId: oldRun.runId, createdAt: oldRun.createdAt, scenario: oldRun.scenario.name, fingerprint: runMachine(oldRun) },
-    new: { runId: newRun.runId, createdAt: newRun.createdAt, scenario: newRun.scenario.name, fingerprint: runMachine(newRun) },
+    old: side(oldRun),
+    new: side(newRun),
     sameMachine: rows.every((r) => r.sameMachine),
     gate,
     statistic: SHIFT_TEST_DESCRIPTION,
@@ -220,8 +220,14 @@ export function nightsText(n: number): string {
   return `${n} ${n === 1 ? 'night' : 'nights'}`;
 }
 
-function runMachine(run: RunRecord): Fingerprint {
-  return { cpuModel: run.environment.cpuModel, cores: run.environment.cores };
+function side(run: RunRecord): CompareReport['old'] {
+  return {
+    runId: run.runId,
+    createdAt: run.createdAt,
+    scenario: run.scenario.name,
+    fingerprint: { cpuModel: run.environment.cpuModel, cores: run.environment.cores },
+    perSystemRunners: run.systems.some((s) => s.runner !== undefined),
+  };
 }
 
 function pairLabel(pair: SystemPair): string {

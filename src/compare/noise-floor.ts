@@ -11,10 +11,12 @@ import type { MetricDef } from './metric-series.js';
  * run's own test cannot see this variation; a change smaller than it is install-to-install noise, not a regression.
  *
  * - One value per night: the median over that night's valid repetitions of the metric (what `change` compares).
- * - Spread: 1.4826 × the median absolute deviation of those per-night values. The MAD, not the standard deviation,
- *   because nights fail in one direction like repetitions do (a slow runner, a disturbed install): one bad night would
- *   inflate a standard deviation and hide every real regression for as long as it stays in the history. 1.4826 makes
- *   the MAD estimate σ for normally distributed nights.
+ * - Spread: b_n × 1.4826 × the median absolute deviation of those per-night values (madSigma). The MAD, not the
+ *   standard deviation, because nights fail in one direction like repetitions do (a slow runner, a disturbed install):
+ *   one bad night would inflate a standard deviation and hide every real regression for as long as it stays in the
+ *   history. 1.4826 makes the MAD estimate σ for normally distributed nights as n grows; b_n removes its bias with few
+ *   nights (with 3 nights the plain MAD is on average only 67% of σ, which would make the floor too low and let
+ *   install noise through).
  * - Floor for a change between two nights: z(1 − α/2) × √(σ_old² + σ_new²), the change the two installs' variation
  *   alone exceeds with probability α (the gate's own significance level). For one system in two runs that is
  *   z × √2 × σ.
@@ -59,8 +61,27 @@ export function nightValues(history: readonly RunRecord[], metric: MetricDef, q:
 
 export function nightSpread(history: readonly RunRecord[], metric: MetricDef, q: NightQuery): NightSpread {
   const nights = nightValues(history, metric, q);
-  const spread = nights.length >= MIN_NIGHTS ? MAD_TO_SIGMA * medianAbsoluteDeviation(nights.map((n) => n.value)) : null;
+  const spread = nights.length >= MIN_NIGHTS ? madSigma(nights.map((n) => n.value)) : null;
   return { nights: nights.map((n) => n.runId), spread };
+}
+
+/**
+ * Small-sample bias correction of the MAD for normal data, b_n, so that E[b_n × 1.4826 × MAD_n] = σ: for n = 3…9 the
+ * factors of Croux & Rousseeuw (1992, "Time-efficient algorithms for two highly robust estimators of scale"), here as
+ * re-derived by seeded simulation (400 000 normal samples per n, this repo's sfc32: 1.487 1.361 1.219 1.189 1.138
+ * 1.128 1.101), and their n / (n − 0.8) above 9 (within 1% of the simulation from n = 10 on).
+ * test/compare-noise-floor-from-history.test.ts re-checks them by simulation.
+ */
+const MAD_BIAS_CORRECTION: Readonly<Record<number, number>> = { 3: 1.487, 4: 1.361, 5: 1.219, 6: 1.189, 7: 1.138, 8: 1.128, 9: 1.101 };
+
+export function madBiasCorrection(n: number): number {
+  if (n < 3) throw new RangeError(`the MAD needs at least 3 values to estimate a spread, got ${n}`);
+  return MAD_BIAS_CORRECTION[n] ?? n / (n - 0.8);
+}
+
+/** σ of normally distributed values from their median absolute deviation, bias-corrected for small n. */
+export function madSigma(values: readonly number[]): number {
+  return madBiasCorrection(values.length) * MAD_TO_SIGMA * medianAbsoluteDeviation([...values]);
 }
 
 /** The floor for a change between the old and the new side, or null unless both sides' spreads are known. */

@@ -20,7 +20,7 @@ export function renderCompareMarkdown(report: CompareReport): string {
         ['run', report.old.runId, report.new.runId],
         ['created', report.old.createdAt, report.new.createdAt],
         ['scenario', report.old.scenario, report.new.scenario],
-        ['runner', describeFingerprint(report.old.fingerprint), describeFingerprint(report.new.fingerprint)],
+        ['runner', runnerCell(report.old), runnerCell(report.new)],
       ],
     ),
     '',
@@ -84,6 +84,10 @@ const VERDICT_LABELS: Record<Verdict, string> = {
   'not-significant': 'not significant',
   'not-judged': 'not judged',
 };
+
+function runnerCell(side: CompareReport['old']): string {
+  return side.perSystemRunners ? 'one per system (merged run; see each row)' : describeFingerprint(side.fingerprint);
+}
 
 function outcomeLine(report: CompareReport): string {
   switch (report.outcome) {

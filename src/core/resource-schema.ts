@@ -170,6 +170,19 @@ export type RoleCostPerThousand = z.infer<typeof roleCostPerThousandSchema>;
 export const perThousandRpsSchema = z.partialRecord(z.enum(containerRoles), roleCostPerThousandSchema);
 export type PerThousandRps = z.infer<typeof perThousandRpsSchema>;
 
+/** The roles that carry the requests: a mesh's data plane (the control plane and the workload are not in it). */
+export const dataPlaneRoles = ['sidecar-proxy', 'node-agent', 'waypoint'] as const satisfies readonly ContainerRole[];
+
+/**
+ * The data plane's cost per 1000 req/s: the `dataPlaneRoles` present in the step added up within each repetition,
+ * then divided and summarised like one role (the median of the sums, not the sum of the roles' medians, so it has an
+ * interval of its own). `roles` names the roles it adds up.
+ */
+export const dataPlanePerThousandRpsSchema = roleCostPerThousandSchema
+  .extend({ roles: z.array(z.enum(containerRoles)).min(1) })
+  .strict();
+export type DataPlanePerThousandRps = z.infer<typeof dataPlanePerThousandRpsSchema>;
+
 /** Node series − Σ containers, and the node series themselves, medians over repetitions with intervals. */
 const outsideFiguresSchema = z
   .object({

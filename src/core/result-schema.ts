@@ -181,6 +181,8 @@ export const stepAggregateSchema = z
     resources: z.record(z.enum(containerRoles), roleResourceSummarySchema).nullable(),
     /** Cost per 1000 req/s by role (absent in results written before it; null without resource data). */
     perThousandRps: perThousandRpsSchema.nullable().optional(),
+    /** The data plane's (sidecars, node agents, waypoints together) cost per 1000 req/s; null without one. */
+    dataPlanePerThousandRps: dataPlanePerThousandRpsSchema.nullable().optional(),
     /** CPU and memory outside every container, from the kubelets' node series (absent in older results). */
     outsideContainers: outsideContainersSchema.nullable().optional(),
     notes: z.array(z.string()),
@@ -213,6 +215,7 @@ export type Failure = z.infer<typeof failureSchema>;
 
 import {
   containerRoles,
+  dataPlanePerThousandRpsSchema,
   outsideContainersSchema,
   perThousandRpsSchema,
   resourceSummarySchema,

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
 import { fieldPath } from '../core/input-file.js';
-import { COMPARE_REPORT_FILE_NAME, COMPARE_REPORT_KIND, compareReportSchema } from '../compare/compare-report.js';
+import { COMPARE_REPORT_FILE_NAME, COMPARE_REPORT_KIND } from '../compare/compare-report.js';
 import { describeIssue, RESULT_FILE_NAME } from '../report/result-file.js';
 import { readRun } from './read-run.js';
 import { RECORD_FILE_NAME } from './record-schema.js';
-import type { HistoryInput, HistoryRun } from './render-history.js';
+import { nightComparisonSchema, type HistoryInput, type HistoryRun } from './render-history.js';
 
 /**
  * Every committed run under a results directory: each `<dir>/<run>/` holding a record.json (what the nightly
@@ -53,7 +53,7 @@ async function readCompare(file: string, fs: FileSystem): Promise<HistoryRun['co
   if (kind !== COMPARE_REPORT_KIND) {
     throw InputError.single(file, 'kind', `not a bench compare report (kind is ${JSON.stringify(kind)}, expected "${COMPARE_REPORT_KIND}")`);
   }
-  const parsed = compareReportSchema.safeParse(data, { reportInput: true });
+  const parsed = nightComparisonSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw InputError.single(file, fieldPath(issue.path), describeIssue(issue));

@@ -1,8 +1,36 @@
-import type { CompareReport, CompareRow } from '../compare/compare-report.js';
+import { z } from 'zod';
 import type { TrendSeries } from '../report/charts/trend-chart.js';
 import { formatBytes, formatDeltaEstimate, formatPValue, inlineCode, oneLine, table } from '../report/format.js';
 import { runHeadline, type RunHeadline } from './headline.js';
 import type { RunRecord } from './record-schema.js';
+
+/**
+ * What the history reads of a stored `bench compare` report (src/compare/compare-report.ts, `compare.json`): the run
+ * it compared with, the outcome, and each row's verdict and figures. Only these fields are checked, and others are
+ * let through, so the history keeps reading reports that gained fields since.
+ */
+const rowSchema = z.object({
+  oldSystem: z.string(),
+  newSystem: z.string(),
+  step: z.string(),
+  metric: z.string(),
+  unit: z.enum(['us', 'req/s', 'bytes', 'cores']),
+  old: z.object({ median: z.number().nullable() }),
+  new: z.object({ median: z.number().nullable() }),
+  changeFraction: z.object({ value: z.number() }).nullable(),
+  pValue: z.number().nullable(),
+  verdict: z.string(),
+  reason: z.string(),
+});
+export const nightComparisonSchema = z.object({
+  kind: z.literal('mesh-bench/compare'),
+  old: z.object({ runId: z.string() }),
+  rows: z.array(rowSchema),
+  regressions: z.number().int().nonnegative(),
+  outcome: z.enum(['clean', 'regression', 'not-judged']),
+});
+export type NightComparison = z.infer<typeof nightComparisonSchema>;
+type CompareRow = z.infer<typeof rowSchema>;
 
 /** One committed run as the history reads it. */
 export interface HistoryRun {
@@ -10,7 +38,7 @@ export interface HistoryRun {
   dir: string;
   record: RunRecord;
   /** The nightly's `bench compare` against the night before, when it stored one beside the record. */
-  compare: CompareReport | null;
+  compare: NightComparison | null;
 }
 
 export interface HistoryInput {
@@ -155,13 +183,13 @@ function runRow(run: HistoryRun, h: RunHeadline): string[] {
   ];
 }
 
-function regressionCell(c: CompareReport | null): string {
+function regressionCell(c: NightComparison | null): string {
   if (c === null) return 'not compared';
   if (c.outcome === 'not-judged') return 'nothing could be judged';
   return c.regressions === 0 ? `none (vs ${c.old.runId})` : `**${c.regressions}** (vs ${c.old.runId})`;
 }
 
-function regressionLines(run: HistoryRun, c: CompareReport): string[] {
+function regressionLines(run: HistoryRun, c: NightComparison): string[] {
   const head = `### ${run.dir} vs ${c.old.runId}`;
   const rows = c.rows.filter((row) => row.verdict === 'regression');
   if (rows.length === 0) {

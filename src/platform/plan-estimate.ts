@@ -35,14 +35,18 @@ export function estimatePlan(inputs: readonly ClusterPlanInput[], estimates: Est
   const systems: PlanEstimate['systems'] = [];
   // One image for the whole run: the first build on a fresh runner is cold, every later one comes from Docker's cache.
   let imageBuilt = false;
-  let installs = 1;
+  // One scenario for the whole run, so one number of installs (each a full prepare → measure → teardown).
+  const installs = inputs[0]?.scenario.installs ?? 1;
   for (const input of inputs) {
-    installs = input.scenario.installs ?? 1;
     const mine = new Map<string, EstimateRow>();
     const add = (phase: string, seconds: number, how: string): void => {
       const row = mine.get(phase);
-      if (row) row.seconds += seconds;
-      else mine.set(phase, { system: input.adapter.id, phase, seconds, how });
+      if (!row) mine.set(phase, { system: input.adapter.id, phase, seconds, how });
+      else {
+        row.seconds += seconds;
+        // A later install made differently (the image from the cache) says so.
+        if (!row.how.split('; then ').includes(how)) row.how += `; then ${how}`;
+      }
     };
     for (let install = 1; install <= installs; install++) {
       for (const section of systemPlan(input, install)) {

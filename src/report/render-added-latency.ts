@@ -17,19 +17,19 @@ export function renderAddedLatency(r: RunResult): string[] {
       'comparison would have detected 80% of the time, from the spread of its repetitions.',
     '',
     table(
-      ['step', 'system − reference', 'scope', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'covers'],
+      ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'scope', 'covers'],
       r.comparisons.map((c) => [
         c.step,
         `${c.system} − ${c.reference}`,
-        scopeCell(c),
         formatDeltaEstimate(c.deltaP50Us),
         formatPValue(c.pValueP50),
         formatDeltaEstimate(c.deltaP99Us),
         formatPValue(c.pValueP99),
         robustVerdict(c),
+        scopeCell(c),
         coversCell(c),
       ]),
-      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
     ),
     '',
     ...footnotes(r).map((line) => `- ${line}`),
@@ -39,7 +39,8 @@ export function renderAddedLatency(r: RunResult): string[] {
 
 /** Plain words for a robust comparison, p50 then p99. */
 export function robustVerdict(c: Comparison): string {
-  const n = c.repetitions.reference === c.repetitions.system ? `n=${c.repetitions.reference}` : `n=${c.repetitions.reference} vs ${c.repetitions.system}`;
+  const { reference, system } = c.repetitions;
+  const n = reference === system ? `n=${reference}` : `n=${reference} vs ${system}`;
   const p50 = c.p50 ? metricVerdict('p50', c.p50, n) : null;
   const p99 = c.p99 ? metricVerdict('p99', c.p99, n) : null;
   return [p50, p99].filter((v): v is string => v !== null).join('; ');
@@ -55,6 +56,8 @@ function metricVerdict(metric: 'p50' | 'p99', t: ShiftTest, n: string): string {
     return `${metric}: within install-to-install variation (±${formatMicros(spread)})`;
   }
   if (t.minimumDetectableUs === null) return `${metric}: no significant difference at ${n} (cannot reach p < 0.05)`;
+  // Repetitions without any spread (identical values) leave nothing to scale a detectable difference by.
+  if (t.minimumDetectableUs === 0) return `${metric}: no difference at ${n} (repetitions without spread)`;
   return `${metric}: no difference larger than ${formatMicros(t.minimumDetectableUs)} at ${n}`;
 }
 
@@ -76,19 +79,21 @@ function footnotes(r: RunResult): string[] {
   const across = r.comparisons.filter((c) => c.scope !== 'within-cluster');
   if (within.length > 0) {
     notes.push(
-      'Within cluster: a mesh against its own unmeshed namespace, measured interleaved on the same install, so what ' +
-        `is particular to that install is common to both (${pairs(within)}).`,
+      '*within cluster*: a mesh against its own unmeshed namespace, measured interleaved on the same install, so what ' +
+        'is particular to that install is common to both sides.',
     );
   }
   if (across.length > 0) {
     const single = across.filter((c) => !(c.p50?.installSpread ?? c.p99?.installSpread));
+    const oneInstall =
+      'anything particular to an install (pod placement, CPU pinning, CNI state) reads as a difference between ' +
+      'systems: these verdicts do not cover install-to-install variation (scenario `installs` ≥ 2 does).';
     notes.push(
-      `Across clusters: two installs (${pairs(across)}). ` +
-        (single.length === 0
-          ? 'Each verdict includes the install-to-install spread named in *covers*.'
-          : `Where *covers* says "repetitions only" (${pairs(single)}), the run measured one install per side, so ` +
-            'anything particular to an install (pod placement, CPU pinning, CNI state) reads as a difference between ' +
-            'systems: such a verdict does not cover install-to-install variation (scenario `installs` ≥ 2 does).'),
+      single.length === 0
+        ? '*across clusters*: separate installs; each verdict includes the install-to-install spread named in *covers*.'
+        : single.length === across.length
+          ? `*across clusters*: separate installs, one per side in this run, so ${oneInstall}`
+          : `*across clusters*: separate installs; where *covers* says "repetitions only" there is one per side, so ${oneInstall}`,
     );
   }
   const caveats = new Map<string, string>();
@@ -104,7 +109,3 @@ function footnotes(r: RunResult): string[] {
   return notes;
 }
 
-/** `a − b, c − d` once each, in order. */
-function pairs(comparisons: readonly Comparison[]): string {
-  return [...new Set(comparisons.map((c) => `${c.system} − ${c.reference}`))].join(', ');
-}

@@ -98,7 +98,9 @@ function whatWasMeasured(r: RunResult): string {
       ? 'No system was measured.'
       : `Measured ${describeList(systems.length, 'system')}${where}: ${systems.join(', ')}.`,
     `Each ran ${workload} through ${s.steps.length} load ${plural(s.steps.length, 'step')} — ` +
-      `${steps.join('; ')} — ${s.repetitions} ${plural(s.repetitions, 'repetition')} each.`,
+      `${steps.join('; ')} — ${s.repetitions} ${plural(s.repetitions, 'repetition')} ` +
+      // Scenario `installs` (src/scenario/README.md, "Installs"): repetitions are per install.
+      ((s.installs ?? 1) > 1 ? `on each of ${s.installs} fresh installs per system (${(s.installs ?? 1) * s.repetitions} in all).` : 'each.'),
     ...basis,
     `Reported values are medians over the valid repetitions with a 95% bootstrap interval (seed ${s.seed}). ` +
       `A repetition is invalid when more than ${formatShare(s.errorBudget)} of requests failed${rateRule}.`,

@@ -66,8 +66,13 @@ export function renderResources(r: RunResult): string | null {
 }
 
 /** vCPU as Istio's performance page writes it: `0.20`, with a third decimal below 0.1 (`0.063`). */
-function vcpu(x: number): string {
-  return noNegativeZero(x.toFixed(Math.abs(x) >= 0.1 ? 2 : 3));
+function vcpu(x: number, digits = Math.abs(x) >= 0.1 ? 2 : 3): string {
+  return noNegativeZero(x.toFixed(digits));
+}
+
+/** Decimals of an estimate: the value's, so the interval reads in the same precision (`0.60 [0.00, +1.20]`). */
+function digitsOf(e: Estimate): number {
+  return Math.abs(e.value) >= 0.1 ? 2 : 3;
 }
 
 /** toFixed of a tiny negative number gives `-0.00`: a sign the value does not have at that precision. */
@@ -76,7 +81,8 @@ function noNegativeZero(s: string): string {
 }
 
 function vcpuEstimate(e: Estimate): string {
-  return `${vcpu(e.value)} [${vcpu(e.ci95[0])}–${vcpu(e.ci95[1])}]`;
+  const d = digitsOf(e);
+  return `${vcpu(e.value, d)} [${vcpu(e.ci95[0], d)}–${vcpu(e.ci95[1], d)}]`;
 }
 
 function mib(bytes: number): string {
@@ -167,7 +173,8 @@ export function renderOutsideContainers(r: RunResult): string | null {
       const values = o.cpuPerThousandRpsByRepetition;
       if (reference && sys.id !== r.reference && values.length > 0) {
         const d = bootstrapDeltaInterval(reference, values, { seed: deriveSeed(r.scenario.seed, `outsideContainers:delta:${name}:${sys.id}`) });
-        delta = `${signedVcpu(d.value)} [${signedVcpu(d.ci95[0])}, ${signedVcpu(d.ci95[1])}]`;
+        const digits = digitsOf(d);
+        delta = `${signedVcpu(d.value, digits)} [${signedVcpu(d.ci95[0], digits)}, ${signedVcpu(d.ci95[1], digits)}]`;
       }
       rows.push([
         sys.id,
@@ -200,8 +207,8 @@ export function renderOutsideContainers(r: RunResult): string | null {
   return any ? out.join('\n').trimEnd() : null;
 }
 
-function signedVcpu(x: number): string {
-  const s = vcpu(x);
+function signedVcpu(x: number, digits: number): string {
+  const s = vcpu(x, digits);
   return s.startsWith('-') || /^0\.0*$/.test(s) ? s : `+${s}`;
 }
 

@@ -82,6 +82,10 @@ export async function readRunResult(path: string, deps: { fs: FileSystem }): Pro
   }
   // Checked before the schema so another file, or another version's result, gets one clear line, not fifty.
   const record = data as Record<string, unknown>;
+  if (record['kind'] === 'mesh-bench/record') {
+    // src/history/record-schema.ts: a night's compact record keeps no per-repetition detail the report reads.
+    throw InputError.single(path, 'kind', 'is a compact record: the report needs the full results.json (the workflow\'s artefact); the record\'s own report is the report.md beside it');
+  }
   if (record['kind'] !== RUN_KIND) {
     const got = 'kind' in record ? `kind is ${JSON.stringify(record['kind'])}` : 'no kind field';
     throw InputError.single(path, 'kind', `not a mesh-bench run result (${got}, expected "${RUN_KIND}")`);

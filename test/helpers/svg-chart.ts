@@ -110,6 +110,32 @@ export function marks(svg: string, kind?: string): SvgMark[] {
   return out;
 }
 
+/**
+ * The marks of one kind drawn without aria labels (points and interval bars, to keep files small), as the series
+ * each belongs to: its colour looked up in the legend (`legendColours`). `element` is `path` for symbols, `line` for
+ * rules; `markClass` the group's class, e.g. `mark-symbol role-mark`.
+ */
+export function marksByLegend(svg: string, markClass: string, element: 'path' | 'line'): Record<string, number> {
+  const colourOf = new Map([...legendColours(svg)].map(([label, colour]) => [colour, label]));
+  const out: Record<string, number> = {};
+  for (const group of svg.matchAll(new RegExp(`<g class="${markClass}[^"]*"[^>]*>(.*?)</g>`, 'gs'))) {
+    for (const el of (group[1] ?? '').matchAll(new RegExp(`<${element}\\s[^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"`, 'g'))) {
+      const label = colourOf.get(el[1] ?? '') ?? `unlabelled ${el[1]}`;
+      out[label] = (out[label] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
+/** Legend label → the fill colour of its symbol, in legend order. */
+export function legendColours(svg: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of svg.matchAll(/<g class="mark-symbol role-legend-symbol"[^>]*><path[^>]*?fill="(#[0-9a-f]{6})"[^>]*\/><\/g><g class="mark-text role-legend-label"[^>]*><text[^>]*>(.*?)<\/text>/gs)) {
+    out.set(decodeXml(entry[2] ?? ''), entry[1] ?? '');
+  }
+  return out;
+}
+
 export function count<T>(xs: readonly T[], key: (x: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const x of xs) out[key(x)] = (out[key(x)] ?? 0) + 1;

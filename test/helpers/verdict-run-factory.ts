@@ -43,7 +43,13 @@ export function buildVerdictRun(systems: readonly SystemSpec[], reference: strin
         const mode = name === RATE_STEP ? 'rate' : 'connections';
         const reps = makeRepetitions(
           Array.from({ length: REPETITIONS }, () => ({ mode, sentUs: latencyProfile(l), throughput: spec.throughput ?? 1000 })),
-        ).map((r) => ({ ...r, resources: spec.dataPlane ? resourceSummary(spec.dataPlane) : null }));
+        ).map((r) => ({
+          ...r,
+          // The measured window that makes counts and rates agree (`bench report` checks it): 100 responses at
+          // the given throughput.
+          durationS: r.counts.completed / r.throughput,
+          resources: spec.dataPlane ? resourceSummary(spec.dataPlane) : null,
+        }));
         return makeStep(name, reps);
       });
     return { ...makeSystem(spec.id, steps), target: spec.target ?? 'kind' };

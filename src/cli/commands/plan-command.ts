@@ -33,7 +33,7 @@ export async function planCommand(p: {
     const installs = scenario.installs ?? 1;
     const header = [
       `# mesh-bench estimate: ${p.systems.join(', ')} on ${p.options.target}, scenario ${scenario.name} (${scenario.source})`,
-      `# ${scenario.repetitions} repetitions × ${scenario.steps.length} steps${installs > 1 ? ` per install, ${installs} installs` : ''}: measurement exact from the scenario;`,
+      `# ${scenario.repetitions} repetitions × ${scenario.steps.length} ${scenario.steps.length === 1 ? 'step' : 'steps'}${installs > 1 ? ` per install, ${installs} installs` : ''}: measurement exact from the scenario;`,
       `# set-up from ${p.estimates.source}, for ${p.estimates.runner}: ${p.estimates.basis}`,
     ].join('\n');
     p.io.out(renderEstimate(header, estimate));

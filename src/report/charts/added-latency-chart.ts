@@ -68,11 +68,13 @@ export function addedLatencyChartSpec(rows: readonly AddedLatencyRow[], steps: r
       height: 220,
       layer: [
         {
-          mark: { type: 'rule', color: '#555555', strokeDash: [4, 3] },
+          // One zero line per panel: the count collapses the panel's rows, else a line is drawn under every point.
+          transform: [{ aggregate: [{ op: 'count', as: 'rows' }] }],
+          mark: { type: 'rule', color: '#555555', strokeDash: [4, 3], aria: false },
           encoding: { y: { datum: 0, type: 'quantitative' } },
         },
         {
-          mark: { type: 'rule', strokeWidth: 2 },
+          mark: { type: 'rule', strokeWidth: 2, aria: false },
           encoding: {
             x,
             xOffset,
@@ -82,7 +84,7 @@ export function addedLatencyChartSpec(rows: readonly AddedLatencyRow[], steps: r
           },
         },
         {
-          mark: { type: 'point', filled: true, size: 60 },
+          mark: { type: 'point', filled: true, size: 60, aria: false },
           encoding: {
             x,
             xOffset,

@@ -59,7 +59,8 @@ export function latencyLoadChartSpec(rows: readonly LoadRow[], systems: readonly
     field: 'rate',
     type: 'quantitative' as const,
     title: 'offered load (req/s, log scale)',
-    scale: { type: 'log' as const, domain: [rates[0] ?? 1, rates[rates.length - 1] ?? 1], nice: false },
+    // Padding keeps the first and last points off the axes.
+    scale: { type: 'log' as const, domain: [rates[0] ?? 1, rates[rates.length - 1] ?? 1], nice: false, padding: 12 },
     axis: { values: rates, format: 'd', labelOverlap: true, grid: true },
   };
   const panel = (percentile: 'p50' | 'p99') => {
@@ -79,10 +80,10 @@ export function latencyLoadChartSpec(rows: readonly LoadRow[], systems: readonly
       data: { values: mine },
       encoding: { x, color },
       layer: [
-        { mark: { type: 'rule' as const, strokeWidth: 1.5, opacity: 0.6 }, encoding: { y: yField('lowMs'), y2: { field: 'highMs' } } },
+        { mark: { type: 'rule' as const, strokeWidth: 1.5, opacity: 0.6, aria: false }, encoding: { y: yField('lowMs'), y2: { field: 'highMs' } } },
         { mark: { type: 'line' as const }, encoding: { y: yField('latencyMs', `${percentile} latency (ms, log scale)`) } },
         {
-          mark: { type: 'point' as const, filled: true, size: 40 },
+          mark: { type: 'point' as const, filled: true, size: 40, aria: false },
           encoding: {
             y: yField('latencyMs'),
             shape: { field: 'system', type: 'nominal' as const, title: 'system', scale: seriesShapes(systems), legend: { values: present } },

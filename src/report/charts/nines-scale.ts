@@ -1,6 +1,7 @@
 /**
  * The percentile axis of a latency spectrum: x = −log10(1 − q), so p50, p90, p99, p99.9 and p99.99 are about evenly
- * spaced ("nines"), as HdrHistogram's percentile plots draw them (https://hdrhistogram.github.io/HdrHistogram/plotFiles.html).
+ * spaced ("nines"), as HdrHistogram's "full percentile spectrum" plots draw them (https://hdrhistogram.github.io/HdrHistogram/,
+ * "Plot histogram file(s)").
  */
 
 /** −log10(1 − q) for q in [0, 1). */

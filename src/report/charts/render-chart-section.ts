@@ -37,16 +37,13 @@ const ORDER: readonly ChartKind[] = ['spectrum', 'added-latency', 'latency-vs-lo
  */
 export function renderChartSection(r: RunResult): string {
   const planned = planCharts(r);
+  // Every step of every system without a valid repetition: one sentence, not four sections of excuses.
+  if (!planned.some((c) => c.drawn)) return ['## Charts', '', 'No step has valid repetitions, so there is nothing to chart.'].join('\n');
   const out = [
     '## Charts',
     '',
     `SVG files in ${inlineCode('charts/')} beside this report, drawn from results.json (${inlineCode('bench report')} redraws them).`,
   ];
-  // Every step of every system without a valid repetition: one sentence, not four sections of excuses.
-  if (!planned.some((c) => c.drawn)) {
-    out.push('', 'No step has valid repetitions, so there is nothing to chart.');
-    return out.join('\n');
-  }
   for (const kind of ORDER) {
     const mine = planned.filter((c) => c.kind === kind);
     if (mine.length === 0) continue;

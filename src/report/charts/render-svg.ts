@@ -34,7 +34,7 @@ async function renderOne(spec: ChartSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec, { logger: strictLogger() }).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    return `${svg}\n`;
+    return `${compactGeometry(withoutInteractionLeftovers(svg))}\n`;
   } finally {
     view.finalize();
   }
@@ -53,4 +53,32 @@ function strictLogger(): ReturnType<typeof vega.logger> {
   logger.warn = fail;
   logger.error = fail;
   return logger;
+}
+
+/** Attributes that hold only geometry, in pixels. */
+const GEOMETRY = /(\s(?:transform|d|x|y|x1|x2|y1|y2|width|height)=")([^"]*)"/g;
+
+/**
+ * Geometry to a tenth of a pixel: Vega writes up to 16 digits (`translate(16.66666666666666,266.66666666666663)`),
+ * which more than doubles a chart with hundreds of marks (a nightly commits its charts, issue 9: ~300 KB per night)
+ * and draws nothing a reader could see. Text and aria labels (the data) are left exactly as Vega wrote them.
+ */
+export function compactGeometry(svg: string): string {
+  return svg.replace(GEOMETRY, (_, head: string, value: string) => `${head}${value.replace(/-?\d+\.\d+/g, roundTenth)}"`);
+}
+
+function roundTenth(n: string): string {
+  const r = Math.round(Number(n) * 10) / 10;
+  return String(r === 0 ? 0 : r);
+}
+
+/**
+ * What only an interactive view uses: `pointer-events` attributes, and each group's empty hit-test paths (a zero-size
+ * background, a hidden foreground). A static file draws the same without them, in about a sixth less space.
+ */
+export function withoutInteractionLeftovers(svg: string): string {
+  return svg
+    .replace(/<path class="background" aria-hidden="true" d="M0,0h0v0h0Z" pointer-events="none"\/>/g, '')
+    .replace(/<path class="foreground" aria-hidden="true" d="" pointer-events="none" display="none"\/>/g, '')
+    .replace(/ pointer-events="none"/g, '');
 }

@@ -34,7 +34,8 @@ interface TrendRow {
 }
 
 /**
- * A value over time, one line per system, with its interval where known (for `bench history`). Dates are placed on
+ * A value over time, one line per system, with its interval where known (for `bench history`). Points and bars carry
+ * no aria label (a year of nightlies is thousands of them; the history table has the numbers), the lines do. Dates are placed on
  * a UTC time axis and labelled in UTC, so the picture does not depend on the machine's time zone. Points are kept in
  * the order of their dates whatever order the caller gives them.
  */
@@ -56,7 +57,8 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
     type: 'temporal' as const,
     title: 'run date (UTC)',
     scale: { type: 'utc' as const, nice: 'day' as const },
-    // On a utc scale Vega formats the ticks in UTC (https://vega.github.io/vega/docs/scales/#time); runs are nightly,
+    // On a utc scale Vega formats the ticks with utcFormat (https://vega.github.io/vega/docs/scales/#time; vega-scale's
+    // tickFormat), whatever the machine's time zone; runs are nightly,
     // so ticks are at least a day apart (tickMinStep is in domain units: milliseconds), never the same date twice.
     axis: { format: '%Y-%m-%d', labelAngle: -30, labelOverlap: true, tickMinStep: DAY_MS },
   };
@@ -72,7 +74,7 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
     layer: [
       {
         transform: [{ filter: 'datum.low !== null && datum.high !== null' }],
-        mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.7 },
+        mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.7, aria: false },
         encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
       },
       {
@@ -80,7 +82,7 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
         encoding: { y: { field: 'value', type: 'quantitative', title: labels.yTitle } },
       },
       {
-        mark: { type: 'point', filled: true, size: 50 },
+        mark: { type: 'point', filled: true, size: 50, aria: false },
         encoding: {
           y: { field: 'value', type: 'quantitative' },
           shape: { field: 'system', type: 'nominal', title: 'system', scale: seriesShapes(names) },

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregateStep } from '../src/analysis/aggregate-step.js';
+import { decodeHistogram } from '../src/analysis/histogram.js';
+import { comparisons } from '../src/pipeline/run-benchmark.js';
+import { usableRepetitions } from '../src/analysis/repetitions.js';
+import { InputError } from '../src/core/errors.js';
+import { NodeFileSystem } from '../src/core/node-fs.js';
+import type { RunResult } from '../src/core/result-schema.js';
+import { makeRecord, serializeRecord } from '../src/history/make-record.js';
+import { readRun } from '../src/history/read-run.js';
+import type { RunRecord } from '../src/history/record-schema.js';
+import { readRunResult } from '../src/report/result-file.js';
+import { perRunnerRun } from './helpers/per-runner-run-factory.js';
+
+const fs = new NodeFileSystem();
+let root: string;
+let run: RunResult;
+let record: RunRecord;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'record-test-'));
+  run = perRunnerRun({ mesh: 'istio', p50Us: { baseline: 300, unmeshed: 304, mesh: 390 }, hostname: 'fv-az1', cpuModel: 'AMD EPYC 7763 64-Core Processor', createdAt: '2026-11-30T02:17:00.000Z', seed: 3, strata: 300 });
+  // One invalid repetition, as the pipeline marks a repetition measured while the target changed.
+  const rep = run.systems[1]!.steps[2]!.repetitions[3]!;
+  rep.status = 'invalid';
+  rep.invalidReasons = ['target not intact: pod mesh-bench/server-1 was replaced during the step'];
+  const step = run.systems[1]!.steps[2]!;
+  step.aggregate = aggregateStep(step.repetitions, { seed: run.scenario.seed, maxCv: run.scenario.thresholds.maxCv, mode: step.config.mode, resamples: 2000 });
+  run.comparisons = comparisons(run);
+  record = makeRecord(run);
+}, 60_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(root, name);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+async function refusal(file: string): Promise<string> {
+  const error = await readRun(file, { fs }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputError);
+  return (error as Error).message;
+}
+
+describe('the compact record', () => {
+  it('keeps every per-repetition number the statistics use: status, reasons, basis percentiles, throughput, memory and CPU per role', () => {
+    run.systems.forEach((sys, si) =>
+      sys.steps.forEach((step, ti) => {
+        const cols = record.systems[si]!.steps[ti]!.repetitions;
+        const basis = step.aggregate.latencyBasis;
+        expect(cols.repetition).toEqual(step.repetitions.map((r) => r.repetition));
+        expect(cols.status).toEqual(step.repetitions.map((r) => r.status));
+        expect(cols.invalidReasons).toEqual(step.repetitions.map((r) => r.invalidReasons));
+        expect(cols.throughput).toEqual(step.repetitions.map((r) => r.throughput));
+        for (const key of ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'count'] as const) {
+          expect(cols[key]).toEqual(step.repetitions.map((r) => r.latency[basis]!.summary[key]));
+        }
+        for (const [role, series] of Object.entries(cols.resources!.roles)) {
+          const full = step.repetitions.map((r) => r.resources!.roles[role as 'workload']);
+          expect(series.memoryMeanBytes).toEqual(full.map((x) => Math.round(x.memoryMeanBytes)));
+          full.forEach((x, i) => expect(series.cpuMeanCores[i]).toBeCloseTo(x.cpuMeanCores, 6));
+        }
+        // Roles nobody had are left out; the ones present are exactly those with containers.
+        expect(Object.keys(cols.resources!.roles).sort()).toEqual(
+          Object.entries(step.repetitions[0]!.resources!.roles).filter(([, r]) => r.containers > 0).map(([k]) => k).sort(),
+        );
+        expect(cols.invalidReasons.flat().length).toBe(usableRepetitions(step.repetitions, basis).length === step.repetitions.length ? 0 : 1);
+      }),
+    );
+    expect(record.systems[1]!.steps[2]!.repetitions.status[3]).toBe('invalid');
+  });
+
+  it('keeps aggregates and comparisons as they are, and the merged histogram with the same count within 1% per percentile', () => {
+    expect(record.comparisons).toEqual(run.comparisons);
+    run.systems.forEach((sys, si) =>
+      sys.steps.forEach((step, ti) => {
+        const kept = record.systems[si]!.steps[ti]!.aggregate;
+        const { mergedHistogram: a, ...restFull } = step.aggregate;
+        const { mergedHistogram: b, ...restKept } = kept;
+        expect(restKept).toEqual(restFull);
+        const full = decodeHistogram(a!);
+        const compact = decodeHistogram(b!);
+        expect(compact.totalCount).toBe(full.totalCount);
+        for (const q of [50, 90, 99, 99.9, 99.99]) {
+          expect(Math.abs(compact.getValueAtPercentile(q) - full.getValueAtPercentile(q))).toBeLessThanOrEqual(full.getValueAtPercentile(q) * 0.01);
+        }
+        expect(b!.data.length).toBeLessThan(a!.data.length);
+      }),
+    );
+  });
+
+  it('reads back: a results.json and its record.json give the same record', async () => {
+    const full = write('run/results.json', `${JSON.stringify(run, null, 2)}\n`);
+    const compact = write('run-record/record.json', serializeRecord(record));
+    const fromFull = await readRun(full, { fs });
+    const fromRecord = await readRun(join(root, 'run-record'), { fs });
+    expect(fromFull.full).not.toBeNull();
+    expect(fromRecord.full).toBeNull();
+    expect(fromRecord.path).toBe(compact);
+    expect(fromRecord.record).toEqual(JSON.parse(JSON.stringify(fromFull.record)));
+  });
+
+  it('is refused with one line naming the file and the field when it is of another version or contradicts itself', async () => {
+    const text = serializeRecord(record);
+    const v2 = write('v2/record.json', text.replace('"schemaVersion":1', '"schemaVersion":2'));
+    expect(await refusal(v2)).toBe(`${v2}: schemaVersion: unsupported record schema version 2 (this harness reads 1)`);
+
+    const data = JSON.parse(text) as RunRecord;
+    data.systems[0]!.steps[1]!.repetitions.p99Us.pop();
+    const short = write('short/record.json', JSON.stringify(data));
+    expect(await refusal(short)).toBe(`${short}: systems[0].steps[1].repetitions.p99Us: has 4 entries for 5 repetitions`);
+
+    const other = write('other.json', JSON.stringify({ kind: 'mesh-bench/calibration' }));
+    expect(await refusal(other)).toBe(
+      `${other}: kind: not a mesh-bench run result or record (kind is "mesh-bench/calibration", expected "mesh-bench/run" or "mesh-bench/record")`,
+    );
+  });
+
+  it('is not a results file: bench report on it says what to give instead, in one line', async () => {
+    const file = write('report-of-record/record.json', serializeRecord(record));
+    const error = await readRunResult(file, { fs }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(
+      `${file}: kind: is a compact record: the report needs the full results.json (the workflow's artefact); the record's own report is the report.md beside it`,
+    );
+  });
+
+  it('leaves out per-repetition histograms, which a results.json must have', async () => {
+    expect(serializeRecord(record)).not.toContain('"histogram"');
+    const stripped = structuredClone(run);
+    delete stripped.systems[0]!.steps[0]!.repetitions[0]!.latency.sent.histogram;
+    const file = write('stripped/results.json', JSON.stringify(stripped));
+    const error = await readRunResult(file, { fs }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `${file}: systems[0].steps[0].repetitions[0].latency.sent.histogram: missing (a results.json keeps every repetition's histogram; only a compact record leaves them out)`,
+    );
+  });
+});
