@@ -30,7 +30,12 @@ describe('bench run --target local', () => {
     expect(result.systems[0]!.steps.map((s) => s.repetitions.length)).toEqual([2, 2]);
     expect(result.systems[0]!.steps[0]!.aggregate.validRepetitions).toBe(2);
     expect(result.environment.tools.autocannon).toBe('9.0.0');
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('# ');
+    const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(report).toContain('# ');
+    // The charts the report embeds are on disk beside it.
+    const images = [...report.matchAll(/!\[(?:\\.|[^\]\\])*\]\((charts\/[^)]+\.svg)\)/g)].map((m) => m[1] ?? '');
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(readFileSync(join(dir, image), 'utf8')).toMatch(/^<svg /);
     expect(leftovers(r)).toEqual([]);
   });
 

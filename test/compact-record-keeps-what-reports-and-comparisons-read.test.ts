@@ -132,12 +132,10 @@ describe('the compact record', () => {
 
   it('leaves out per-repetition histograms, which a results.json must have', async () => {
     expect(serializeRecord(record)).not.toContain('"histogram"');
-    const stripped = structuredClone(run);
-    delete stripped.systems[0]!.steps[0]!.repetitions[0]!.latency.sent.histogram;
+    const stripped = JSON.parse(JSON.stringify(run)) as { systems: Array<{ steps: Array<{ repetitions: Array<{ latency: { sent: Record<string, unknown> } }> }> }> };
+    delete stripped.systems[0]!.steps[0]!.repetitions[0]!.latency.sent['histogram'];
     const file = write('stripped/results.json', JSON.stringify(stripped));
     const error = await readRunResult(file, { fs }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(
-      `${file}: systems[0].steps[0].repetitions[0].latency.sent.histogram: missing (a results.json keeps every repetition's histogram; only a compact record leaves them out)`,
-    );
+    expect((error as Error).message).toBe(`${file}: systems[0].steps[0].repetitions[0].latency.sent.histogram: missing (expected object)`);
   });
 });

@@ -124,7 +124,16 @@ describe('bench compare on runs whose truth is known', () => {
 
     const allowed = pair({ p50s: OLD_P50 }, shifted, { newCpu: 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz', allow: true });
     expect(allowed.outcome).toBe('regression');
-    expect(row(allowed, 'p50').covers).toContain('different machines (AMD EPYC 7763 64-Core Processor, 4 cores vs Intel');
+    expect(row(allowed, 'p50').covers).toContain('different machines: their difference is part of the change');
+    expect(allowed.pairs).toEqual([
+      {
+        oldSystem: 'linkerd',
+        newSystem: 'linkerd',
+        oldRunner: { cpuModel: 'AMD EPYC 7763 64-Core Processor', cores: 4 },
+        newRunner: { cpuModel: 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz', cores: 4 },
+        sameMachine: false,
+      },
+    ]);
   });
 
   it('a merged run is judged per system: a system whose runner changed CPU model is not judged, the others are', () => {
@@ -168,6 +177,32 @@ describe('bench compare on runs whose truth is known', () => {
     });
     const p50 = row(report, 'p50');
     expect(p50).toMatchObject({ oldSystem: 'istio-ambient', newSystem: 'linkerd', verdict: 'regression', change: { value: 300 } });
-    expect(p50.covers).toMatch(/^repetition-to-repetition variation of two clusters in one run; same runner class/);
+    expect(p50).toMatchObject({ scope: 'cross-cluster', covers: 'repetitions of two clusters of one run; same runner class; not install-to-install variation (no --history)' });
+  });
+
+  it('a mesh against its own unmeshed namespace is within one cluster: no noise floor from history is applied', () => {
+    const mk = (runId: string, day: string, shift: number) =>
+      syntheticRecord({
+        runId,
+        createdAt: `2026-11-${day}T02:00:00.000Z`,
+        systems: { 'linkerd/unmeshed': { r1000: { p50s: OLD_P50 } }, linkerd: { r1000: { p50s: OLD_P50.map((v) => v + shift) } } },
+      });
+    // Nights whose linkerd medians wander by ±500 µs: a cross-cluster floor far above the +200 µs shift.
+    const history = [mk('n1', '01', 0), mk('n2', '02', 500), mk('n3', '03', -300), mk('n4', '04', 800)];
+    const run = mk('n5', '05', 200);
+    const report = compareRuns({
+      mode: 'systems',
+      oldLabel: 'run.json',
+      newLabel: 'run.json',
+      oldRun: run,
+      newRun: run,
+      pairs: [{ oldSystem: 'linkerd/unmeshed', newSystem: 'linkerd' }],
+      history: { runs: history, skipped: [] },
+      gate: DEFAULT_GATE,
+    });
+    const p50 = row(report, 'p50');
+    expect(p50).toMatchObject({ scope: 'within-cluster', verdict: 'regression', noiseFloor: { floor: null, oldNights: 0 } });
+    expect(p50.covers).toBe('repetitions of two namespaces of one cluster; one install: no install-to-install variation');
+    expect(report.history?.used).toEqual([]);
   });
 });

@@ -40,9 +40,10 @@ describe('the noise floor from history', () => {
     const ignored = [night(13, 5000, { cpuModel: 'Intel Xeon' }), night(15, 5000, { scenarioName: 'smoke' }), night(17, 5000, { rate: 2000 }), night(21, 5000)];
     const report = compareWith([...history, ...ignored, newRun]);
     const p50 = report.rows.find((r) => r.metric === 'p50');
-    expect(p50?.noiseFloor.oldNights).toEqual(history.map((h) => h.runId));
-    expect(p50?.noiseFloor.oldSpread).toBeCloseTo(1.219 * 1.4826 * 100, 6);
-    expect(p50?.noiseFloor.floor).toBeCloseTo(probit(0.995) * Math.SQRT2 * 1.219 * 148.26, 6);
+    expect(p50?.noiseFloor.oldNights).toBe(5);
+    expect(report.history?.used).toEqual(history.map((h) => h.runId));
+    expect(p50?.noiseFloor.oldSpread).toBeCloseTo(1.219 * 1.4826 * 100, 3);
+    expect(p50?.noiseFloor.floor).toBeCloseTo(probit(0.995) * Math.SQRT2 * 1.219 * 148.26, 2);
     expect(p50?.pValue).toBeLessThan(0.01);
     expect(p50).toMatchObject({ verdict: 'within-noise-floor', change: { value: 200 } });
     expect(p50?.reason).toBe('within install-to-install variation (±657 µs, from history)');
@@ -63,7 +64,8 @@ describe('the noise floor from history', () => {
   it('with fewer than 3 earlier nights there is no noise floor: threshold and significance alone decide', () => {
     const report = compareWith([night(18, 1150), oldRun]);
     const p50 = report.rows.find((r) => r.metric === 'p50');
-    expect(p50?.noiseFloor).toMatchObject({ floor: null, oldSpread: null, oldNights: [night(18, 0).runId, oldRun.runId] });
+    expect(p50?.noiseFloor).toMatchObject({ floor: null, oldSpread: null, oldNights: 2 });
+    expect(report.history?.used).toEqual([]);
     expect(p50?.covers).toContain('no noise floor (2 nights, 3 needed)');
     expect(p50?.verdict).toBe('regression');
   });
@@ -86,6 +88,7 @@ describe('the noise floor from history', () => {
     const report = compareReportSchema.parse(JSON.parse(fs.read('/repo/compare.json') ?? ''));
     expect(report.history).toEqual({
       runs: 5,
+      used: history.map((h) => h.runId),
       skipped: ['2026-11-17T02-00-00Z-nightly/results.json: schemaVersion: unsupported schema version 0 (this harness reads 1)'],
     });
     expect(report.rows.find((r) => r.metric === 'p50')?.verdict).toBe('within-noise-floor');
@@ -107,5 +110,22 @@ describe('the noise floor from history', () => {
     }
     // Without the correction, 3 nights would read σ as two thirds of itself: a floor too low to hold back install noise.
     expect(1 / madBiasCorrection(3)).toBeLessThan(0.68);
+  });
+
+  it('runs that measured several installs bring their own install spread: a shift the installs disagree on is within it', () => {
+    // Two installs a side; the new run's installs sit +50 and +350 µs above the old ones: the +200 µs shift is
+    // significant on the pooled repetitions, but the installs alone move it by ±300 µs.
+    const installs = [1, 1, 1, 2, 2, 2];
+    const oldSide = [1000, 1005, 995, 1000, 1005, 995];
+    const newSide = [1050, 1055, 1045, 1350, 1355, 1345];
+    const mk = (runId: string, day: string, p50s: number[]) =>
+      makeRecord(syntheticRun({ runId, createdAt: `2026-11-${day}T02:00:00.000Z`, systems: { linkerd: { r1000: { p50s, installs } } } }));
+    const report = compareRuns({ mode: 'runs', oldLabel: 'old', newLabel: 'new', oldRun: mk('a', '01', oldSide), newRun: mk('b', '02', newSide), history: null, gate: DEFAULT_GATE });
+    const p50 = report.rows.find((r) => r.metric === 'p50');
+    expect(p50?.pValue).toBeLessThan(0.01);
+    expect(p50?.noiseFloor.fromInstalls).toMatchObject({ shift: 200, source: '2 + 2 installs' });
+    expect(p50?.verdict).toBe('within-noise-floor');
+    expect(p50?.reason).toMatch(/^within install-to-install variation \(±\d+ µs, from 2 \+ 2 installs in the runs\)$/);
+    expect(p50?.covers).toContain('install-to-install variation from 2 + 2 installs in the runs');
   });
 });

@@ -75,6 +75,18 @@ describe('bench history', () => {
     expect(files.map((f) => readFileSync(join(results, f), 'utf8'))).toEqual(bytes);
   }, 60_000);
 
+  it('removes a trend chart that has nothing left to draw, so the files beside the README are the ones it links', async () => {
+    const results = join(root, 'emptied');
+    cpSync(FIXTURE, results, { recursive: true });
+    expect((await history(results, join(results, 'README.md'))).code).toBe(ExitCode.ok);
+    expect(readdirSync(join(results, 'charts')).sort()).toEqual(['history-added-p99.svg', 'history-data-plane-memory.svg']);
+    for (const dir of readdirSync(results)) if (dir.startsWith('2026-')) rmSync(join(results, dir), { recursive: true });
+    const r = await history(results, join(results, 'README.md'));
+    expect(r.out).toBe(`${join(results, 'README.md')}\n`);
+    expect(readdirSync(join(results, 'charts'))).toEqual([]);
+    expect(readFileSync(join(results, 'README.md'), 'utf8')).toContain('No runs are committed yet.');
+  }, 60_000);
+
   it('names a run it cannot read in the README instead of dropping it silently', async () => {
     const results = join(root, 'with-bad-run');
     cpSync(FIXTURE, results, { recursive: true });

@@ -76,6 +76,12 @@ describe('installs: 2 on kind', () => {
       'measure baseline c-4 #4',
     ]);
     expect(phases.every((p) => p.install === 1 || p.install === 2)).toBe(true);
+    // The report's phase table names the install of every row, measured steps summed per install.
+    const report = f.fs.read(`${outcome.dir}/report.md`)!;
+    const rows = report.split('\n').filter((l) => l.startsWith('| baseline | install '));
+    expect(rows.map((l) => l.split(' | ')[1]!.replace(/ \(.*$/, ''))).toEqual(
+      [1, 2].flatMap((k) => of(k).filter((n, i, all) => !n.startsWith('measure') || all.findIndex((m) => m.startsWith('measure')) === i).map((n) => `install ${k}: ${n.startsWith('measure') ? 'measure' : n}`)),
+    );
   });
 
   it('a failed install 2 keeps install 1, names the install in the failure, tears down and exits 4', async () => {
@@ -196,6 +202,23 @@ describe('installs: 2 on kind', () => {
       [[1, 1], [1, 2]],
     ]);
   });
+
+  it('a teardown failing after the last install fails the system naming that install, keeping every repetition', async () => {
+    const f = clusterRunFixture();
+    let deletes = 0;
+    f.runner.on(['kind', 'delete', 'cluster'], (argv) => {
+      if (++deletes === 2) throw new CommandError(argv, 1, 'ERROR: failed to delete cluster "bench-baseline"', 'exit code 1');
+      f.kube.reset();
+      return { stdout: '', stderr: '', exitCode: 0 };
+    });
+    const outcome = await f.run(['baseline'], TWO_INSTALLS);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    expect(clusterLifecycle(f)).toEqual(['create', DELETE, 'create', DELETE]);
+    const r = results(f, outcome.dir);
+    expect(r.systems[0]!.failure).toMatchObject({ step: 'teardown', message: expect.stringMatching(/^install 2\/2: /) });
+    expect(tags(r)[0]!.map((t) => t[0])).toEqual([1, 1, 2, 2]);
+    expect(f.logger.lines).toContain(`warn teardown of baseline (install 2/2) failed: ${r.systems[0]!.failure!.message.replace(/^install 2\/2: /, '')}`);
+  });
 });
 
 describe('installs: 2 on an existing cluster', () => {
@@ -206,6 +229,21 @@ describe('installs: 2 on an existing cluster', () => {
     const lifecycle = f.transcript.filter((l) => l === 'api apply Namespace mesh-bench' || / delete namespace mesh-bench /.test(l));
     expect(lifecycle.map((l) => (l.startsWith('api') ? 'create' : 'delete'))).toEqual(['create', 'delete', 'create', 'delete']);
     expect(tags(results(f, outcome.dir))[0]!.map((t) => t[0])).toEqual([1, 1, 2, 2]);
+  });
+
+  it('a namespace taken by someone else before install 2 fails the system, keeping install 1 (not exit 3)', async () => {
+    const f = clusterRunFixture({ target: 'existing', existing: { kubeconfig: '/home/user/.kube/config', context: 'eks-prod' } });
+    const { stepStart } = f.logger;
+    // Right after install 1's namespaces are deleted, another team creates one of the same name.
+    f.logger.stepStart = (t) => {
+      stepStart.call(f.logger, t);
+      if (t === 'Preparing baseline (install 2/2)') f.kube.namespaces.set('mesh-bench', { team: 'payments' });
+    };
+    const outcome = await f.run(['baseline'], TWO_INSTALLS);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    const sys = results(f, outcome.dir).systems[0]!;
+    expect(sys.failure!.message).toMatch(/^install 2\/2: .*namespace mesh-bench already exists in context eks-prod and is not mesh-bench's/);
+    expect(tags(results(f, outcome.dir))[0]!.map((t) => t[0])).toEqual([1, 1]);
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result-schema.js';
+import { mergeRuns } from '../src/history/merge-runs.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderVerdicts } from '../src/report/render-verdicts.js';
 import { headerCells, rowCells, section } from './helpers/markdown-sections.js';
-import { buildVerdictRun, latencies, runWithBaseline } from './helpers/verdict-run-factory.js';
+import { AMBIENT_AGENTS, buildVerdictRun, ISTIO_SIDECARS, latencies, runWithBaseline } from './helpers/verdict-run-factory.js';
 
 // Every repetition of a step has the same p50 and p99 (test/helpers/verdict-run-factory.ts), so each difference and
 // its interval are exact, and 5 v 5 repetitions all on one side give the smallest two-sided p: 2/252 = 0.008.
@@ -83,7 +84,7 @@ describe('the headline comparison', () => {
       '0.008, significant',
       '+120 µs [+120, +120] (+25.0%)',
     ]);
-    expect(verdict).toContain('- cilium is compared across clusters: Cilium is the CNI: its unmeshed namespace runs on Cilium too');
+    expect(verdict).toContain('- cilium is compared across clusters — Cilium is the CNI: its unmeshed namespace runs on Cilium too');
   });
 
   it('reads results written before comparisons recorded their scope and outcome', () => {
@@ -110,6 +111,27 @@ describe('the data plane columns', () => {
   it('give sidecars per meshed pod and n/a per node for sidecar meshes, and CPU per 1000 req/s of throughput', () => {
     // 2 sidecars × 40 MiB and 100 m, at 2000 req/s: 200 m ÷ 2 = 100 m per 1000 req/s.
     expect(cost('istio | 1000 req/s')).toEqual(['40.0 MiB (2 pods)', 'n/a', '100 m [100–100]']);
+  });
+
+  it('give waypoints a line of their own and add their CPU to the data plane\'s, without an interval for a sum', () => {
+    const run = buildVerdictRun(
+      [
+        { id: 'baseline', latency: latencies([290, 480], [250, 450]) },
+        {
+          id: 'istio-ambient-waypoint',
+          latency: latencies([400, 800], [300, 500]),
+          dataPlane: { ...AMBIENT_AGENTS, waypoint: { memoryBytes: 50 * 2 ** 20, cpuCores: 0.05 } },
+        },
+      ],
+      'baseline',
+    );
+    const text = renderVerdicts(run);
+    // ztunnel 3 × 30 m + the waypoint's 50 m, at 1000 req/s; per node: ztunnel only.
+    expect(rowCells(text, 'istio-ambient-waypoint | 1000 req/s').slice(7)).toEqual(['n/a', '15.0 MiB (3 nodes)', '140 m']);
+    expect(text).toContain(
+      '- istio-ambient-waypoint also ran waypoints (they serve a namespace, so neither per pod nor per node): ' +
+        '50.0 MiB at 1000 req/s, 50.0 MiB at 16 connections of memory in all',
+    );
   });
 
   it('use the recorded cost per 1000 req/s when the step has it', () => {
@@ -139,5 +161,45 @@ describe('the data plane columns', () => {
     const text = renderVerdicts(local);
     expect(headerCells(text)).toEqual(['system', 'load', 'compared with', 'added p50', 'p (p50)', 'added p99', 'p (p99)']);
     expect(text).toContain('No step has resource data (only cluster runs scrape the kubelets), so memory and CPU are not shown.');
+  });
+});
+
+describe('a run merged from per-runner runs (`bench merge`)', () => {
+  // Each runner measured its mesh and its own baseline; the two baselines differ (runners differ in CPU model).
+  const ambient = buildVerdictRun(
+    [
+      { id: 'baseline', latency: latencies([290, 480], [250, 450]) },
+      { id: 'istio-ambient', latency: latencies([340, 710], [280, 460]), dataPlane: AMBIENT_AGENTS },
+    ],
+    'baseline',
+  );
+  const istio = buildVerdictRun(
+    [
+      { id: 'baseline', latency: latencies([390, 580], [350, 550]) },
+      { id: 'istio', latency: latencies([490, 1480], [400, 1200]), dataPlane: ISTIO_SIDECARS },
+    ],
+    'baseline',
+  );
+  const merged = mergeRuns([
+    { file: 'a/results.json', run: ambient, calibration: null },
+    { file: 'b/results.json', run: { ...istio, runId: 'other' }, calibration: null },
+  ]) as RunResult;
+  const verdict = renderVerdicts(merged);
+
+  it("compares each mesh with the baseline of its own runner, and gives the baselines no rows", () => {
+    expect(rowCells(verdict, 'istio-ambient | 1000 req/s').slice(2, 6)).toEqual([
+      'baseline@istio-ambient (across clusters)',
+      '+50 µs [+50, +50] (+17.2%)',
+      '0.008, significant',
+      '+230 µs [+230, +230] (+47.9%)',
+    ]);
+    // Against its own runner's baseline (390/580), not the other runner's (290/480).
+    expect(rowCells(verdict, 'istio | 1000 req/s').slice(2, 6)).toEqual([
+      'baseline@istio (across clusters)',
+      '+100 µs [+100, +100] (+25.6%)',
+      '0.008, significant',
+      '+900 µs [+900, +900] (+155.2%)',
+    ]);
+    expect(verdict).not.toMatch(/^\| baseline@/m);
   });
 });

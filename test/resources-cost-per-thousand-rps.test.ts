@@ -15,23 +15,32 @@ import { referenceFiles } from './helpers/reference.js';
 const MiB = 1024 * 1024;
 const NS = 'mesh-bench';
 const T0 = 1_780_000_000_000;
-const sidecars: ContainerClassifier = (c) => (c.container === 'istio-proxy' ? 'sidecar-proxy' : undefined);
+const sidecars: ContainerClassifier = (c) =>
+  c.container === 'istio-proxy' ? 'sidecar-proxy' : c.container === 'ztunnel' ? 'node-agent' : undefined;
 const classify = composeClassifiers(baselineClassifier(NS), sidecars);
 const RESAMPLES = 2000;
 
 /** One repetition's kubelet data: the server and its sidecar use the given cores and MiB, steady over 30 s. */
-function summary(server: { cores: number; mib: number }, sidecar: { cores: number; mib: number }): ResourceSummary {
+function summary(
+  server: { cores: number; mib: number },
+  sidecar: { cores: number; mib: number },
+  ztunnel?: { cores: number; mib: number },
+  classifier: ContainerClassifier = classify,
+): ResourceSummary {
   const scrapes = [0, 1, 2, 3].map((i) =>
     parseResourceMetrics(
       kubeletResourceText(T0 + i * 10_000, { cpuSeconds: 100 + 20 * i, memoryBytes: 2000 * MiB }, [
         { namespace: NS, pod: 'server-1', container: 'server', cpuSeconds: 10 * server.cores * i, memoryBytes: server.mib * MiB },
         { namespace: NS, pod: 'server-1', container: 'istio-proxy', cpuSeconds: 10 * sidecar.cores * i, memoryBytes: sidecar.mib * MiB },
+        ...(ztunnel
+          ? [{ namespace: 'istio-system', pod: 'ztunnel-1', container: 'ztunnel', cpuSeconds: 10 * ztunnel.cores * i, memoryBytes: ztunnel.mib * MiB }]
+          : []),
       ]),
       'w1',
       T0 + i * 10_000 + 100,
     ),
   );
-  return summarizeResources(scrapes, classify, { nodeScopes: { w1: 'machine' } });
+  return summarizeResources(scrapes, classifier, { nodeScopes: { w1: 'machine' } });
 }
 
 function withResources(throughputs: readonly number[], summaries: readonly (ResourceSummary | null)[]): RepetitionResult[] {
@@ -85,11 +94,32 @@ describe('cost per 1000 req/s, per role', () => {
     expect(() => perThousandRps(1, 0)).toThrow(RangeError);
   });
 
+  it('gives the data plane as the median of the per-repetition sums of its roles, not the sum of their medians', () => {
+    // At 1000 req/s: sidecar 0.1, 0.5, 0.2 cores and ztunnel 0.5, 0.1, 0.2: sums 0.6, 0.6, 0.4 (median 0.6), while the
+    // roles' medians add up to 0.2 + 0.2 = 0.4.
+    const server = { cores: 0.2, mib: 50 };
+    const summaries = [
+      summary(server, { cores: 0.1, mib: 20 }, { cores: 0.5, mib: 10 }),
+      summary(server, { cores: 0.5, mib: 20 }, { cores: 0.1, mib: 10 }),
+      summary(server, { cores: 0.2, mib: 20 }, { cores: 0.2, mib: 10 }),
+    ];
+    const a = aggregateStep(withResources([1000, 1000, 1000], summaries), { seed: 7, maxCv: 0.05, resamples: RESAMPLES });
+    expect(a.dataPlanePerThousandRps?.roles).toEqual(['sidecar-proxy', 'node-agent']);
+    expect(a.dataPlanePerThousandRps?.cpuCores.value).toBeCloseTo(0.6, 9);
+    expect(a.dataPlanePerThousandRps?.memoryBytes.value).toBeCloseTo(30 * MiB, 3);
+    expect(a.perThousandRps?.['sidecar-proxy']?.cpuCores.value).toBeCloseTo(0.2, 9);
+    expect(a.perThousandRps?.['node-agent']?.cpuCores.value).toBeCloseTo(0.2, 9);
+    // Without a mesh classifier the same containers are workload and 'other': no data plane.
+    const noMesh = summary(server, { cores: 0.1, mib: 20 }, undefined, baselineClassifier(NS));
+    expect(aggregateStep(withResources([1000], [noMesh]), { seed: 7, maxCv: 0.05 }).dataPlanePerThousandRps).toBeNull();
+  });
+
   it('is stored in the step aggregate, and left out of it when no repetition has resource data (local runs)', () => {
     const a = aggregateStep(withResources(THROUGHPUTS, SUMMARIES), { seed: 7, maxCv: 0.05, resamples: RESAMPLES });
     expect(a.perThousandRps?.workload?.cpuCores.value).toBeCloseTo(0.2, 9);
     const local = aggregateStep(makeRepetitions([{}, {}]), { seed: 7, maxCv: 0.05, resamples: RESAMPLES });
     expect(local).not.toHaveProperty('perThousandRps');
+    expect(local).not.toHaveProperty('dataPlanePerThousandRps');
     expect(local).not.toHaveProperty('outsideContainers');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregateResources } from '../src/analysis/aggregate-step.js';
 import { bootstrapDeltaInterval } from '../src/analysis/bootstrap.js';
 import { deriveSeed } from '../src/analysis/random.js';
-import { aggregateOutsideContainers, aggregatePerThousandRps } from '../src/analysis/resource-cost.js';
+import { aggregateDataPlanePerThousandRps, aggregateOutsideContainers, aggregatePerThousandRps } from '../src/analysis/resource-cost.js';
 import { runResultSchema, type RunResult } from '../src/core/result-schema.js';
 import type { NodeScope, ResourceSummary } from '../src/core/resource-schema.js';
 import { parseResourceMetrics } from '../src/metrics/kubelet-resource.js';
@@ -47,6 +47,7 @@ function withResources(scope: NodeScope, o: { newFields: boolean; varyByRepetiti
       step.aggregate.resources = aggregateResources(valid);
       if (o.newFields) {
         step.aggregate.perThousandRps = aggregatePerThousandRps(valid, { seed: r.scenario.seed });
+        step.aggregate.dataPlanePerThousandRps = aggregateDataPlanePerThousandRps(valid, { seed: r.scenario.seed });
         step.aggregate.outsideContainers = aggregateOutsideContainers(valid, { seed: r.scenario.seed });
         continue;
       }
@@ -79,11 +80,12 @@ describe('report: cost per 1000 req/s and CPU outside containers', () => {
   it('prints vCPU and MiB per 1000 req/s per role, with intervals and the load they were measured at', () => {
     const report = renderMarkdown(withResources('machine', { newFields: true }));
     const section = sectionOf(report, '## Cost per 1000 req/s');
-    expect(section).toContain('### rate-1k\n\n| system | at (throughput) | node agents | workload |');
+    expect(section).toContain('### rate-1k\n\n| system | at (throughput) | data plane (sum) | node agents | workload |');
     expect(section).toContain('### conn-4');
     // Two servers at 0.2 cores and 40 MiB, two ztunnels at 0.05 cores and 12 MiB, at 1000 req/s.
-    expect(section).toContain('| istio-ambient | 1000 req/s [1000–1000] | 0.10 [0.10–0.10] vCPU, 24.0 [24.0–24.0] MiB | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |');
-    expect(section).toContain('| baseline | 1000 req/s [1000–1000] | – | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |');
+    const ztunnels = '0.10 [0.10–0.10] vCPU, 24.0 [24.0–24.0] MiB';
+    expect(section).toContain(`| istio-ambient | 1000 req/s [1000–1000] | ${ztunnels} | ${ztunnels} | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |`);
+    expect(section).toContain('| baseline | 1000 req/s [1000–1000] | – | – | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |');
   });
 
   it('prints what the nodes spend outside containers, per 1000 req/s and against the reference system', () => {

@@ -5,7 +5,7 @@ import { bootstrapMedianInterval } from './bootstrap.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.js';
 import { deriveSeed } from './random.js';
 import { aggregateDataPlanePerThousandRps, aggregateOutsideContainers, aggregatePerThousandRps } from './resource-cost.js';
-import { latencyBasisOf, repetitionHistogram, usableRepetitions, type LatencyBasis } from './repetitions.js';
+import { latencyBasisOf, usableRepetitions, type LatencyBasis } from './repetitions.js';
 import { coefficientOfVariation } from './variation.js';
 
 export interface AggregateStepOptions {
@@ -63,7 +63,7 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
     };
   }
 
-  const merged = mergeHistograms(usable.map((u) => decodeHistogram(repetitionHistogram(u))));
+  const merged = mergeHistograms(usable.map((u) => decodeHistogram(u.latency.histogram)));
   const series = (metric: MedianMetric): number[] =>
     usable.map((u) => (metric === 'throughput' ? u.repetition.throughput : u.latency.summary[metric]));
   const estimate = (metric: MedianMetric): Estimate =>

@@ -41,7 +41,7 @@ export function doubledMidRanks(values: readonly number[]): number[] {
 
 /** DP steps the exact count of splits of N scores into groups of m would take. */
 export function exactCost(pooledSize: number, groupSize: number): number {
-  return pooledSize * Math.min(groupSize, pooledSize - groupSize) * pooledSize * (pooledSize + 1);
+  return pooledSize * groupSize * pooledSize * (pooledSize + 1);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LoadMode } from '../core/scenario-types.js';
-import type { EncodedHistogram, RepetitionLatencyRecord, RepetitionResult, StepAggregate } from '../core/result-schema.js';
+import type { LatencyRecord, RepetitionResult, StepAggregate } from '../core/result-schema.js';
 
 export type LatencyBasis = StepAggregate['latencyBasis'];
 
@@ -13,19 +13,7 @@ export function latencyBasisOf(mode: LoadMode): LatencyBasis {
 
 export interface UsableRepetition {
   repetition: RepetitionResult;
-  latency: RepetitionLatencyRecord;
-}
-
-/**
- * The repetition's histogram, which only a full results.json holds: a compact record (src/history/) keeps summaries,
- * enough for reports and comparisons but not for re-aggregating a step.
- */
-export function repetitionHistogram(u: UsableRepetition): EncodedHistogram {
-  if (u.latency.histogram) return u.latency.histogram;
-  throw new Error(
-    `repetition ${u.repetition.repetition} has no latency histogram (a compact record keeps summaries only): ` +
-      'aggregate from the full results.json',
-  );
+  latency: LatencyRecord;
 }
 
 /**

@@ -311,8 +311,8 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
   program
     .command('compare')
     .description('compare two runs (or, with --systems a,b, two systems of one run); exit 5 on a regression')
-    .argument('<old>', 'results.json or a run directory (with --systems: the one run)')
-    .argument('[new]', 'results.json or a run directory')
+    .argument('<old>', 'results.json, record.json or a run directory (with --systems: the one run)')
+    .argument('[new]', 'results.json, record.json or a run directory')
     .option('--systems <a,b>', 'compare system b against system a of one run (old first)')
     .option('--history <dir>', 'committed runs (e.g. results/): the night-to-night spread becomes the noise floor')
     .option('--out <file.md>', 'write the markdown here instead of stdout')

@@ -62,14 +62,20 @@ export type Gate = z.infer<typeof gateSchema>;
 
 export const noiseFloorSchema = z
   .object({
-    /** Earlier runs (nights) of the old and the new system on the same runner class that the spread came from. */
-    oldNights: z.array(z.string()),
-    newNights: z.array(z.string()),
+    /** How many earlier runs (nights) of the old and the new system on the same runner class the spread came from. */
+    oldNights: z.number().int().nonnegative(),
+    newNights: z.number().int().nonnegative(),
     /** Between-night spread (1.4826 × MAD of per-night medians) of each side; null with fewer than 3 nights. */
     oldSpread: z.number().nonnegative().nullable(),
     newSpread: z.number().nonnegative().nullable(),
     /** z(1 − alpha/2) × √(oldSpread² + newSpread²): a change within it is install-to-install noise. Null = unknown. */
     floor: z.number().nonnegative().nullable(),
+    /**
+     * From the runs themselves, when they measured several fresh installs (scenario `installs`): the 95% bound on the
+     * difference of the sides' mean install medians (src/analysis/install-spread.ts) and that difference. Null when
+     * neither side has two installs.
+     */
+    fromInstalls: z.object({ spread: z.number().nonnegative(), shift: z.number(), source: z.string() }).strict().nullable(),
   })
   .strict();
 export type NoiseFloor = z.infer<typeof noiseFloorSchema>;
@@ -84,9 +90,7 @@ export const compareRowSchema = z
     kind: z.enum(metricKinds),
     role: z.enum(containerRoles).nullable(),
     unit: z.enum(['us', 'req/s', 'bytes', 'cores']),
-    /** The runner class each side was measured on, and whether they are the same. */
-    oldRunner: fingerprintSchema,
-    newRunner: fingerprintSchema,
+    /** Both sides were measured on the same runner class (which ones: `pairs`). */
     sameMachine: z.boolean(),
     /** Median of the per-repetition values, and how many valid repetitions gave one. */
     old: z.object({ median: z.number().nullable(), n: z.number().int().nonnegative() }).strict(),
@@ -109,6 +113,11 @@ export const compareRowSchema = z
     verdict: z.enum(verdicts),
     /** Why, in words: "p=0.31 ≥ 0.01", "+4.1% is within the 10% threshold"… */
     reason: z.string(),
+    /**
+     * `two-runs`: the same system in two runs (two installs); `cross-cluster`: two systems of one run on their own
+     * clusters; `within-cluster`: a mesh against its own unenrolled namespace (one install, no install effect).
+     */
+    scope: z.enum(['two-runs', 'cross-cluster', 'within-cluster']),
     /** What variation the verdict accounts for, in words. */
     covers: z.string(),
   })
@@ -128,8 +137,20 @@ export const compareReportSchema = z
     gate: gateSchema,
     /** The test and the interval, in words. */
     statistic: z.string(),
-    /** Whether a history was given, and how many earlier runs of the scenario it held. */
-    history: z.object({ runs: z.number().int().nonnegative(), skipped: z.array(z.string()) }).strict().nullable(),
+    /**
+     * With --history: how many runs it held, the runs a noise floor was taken from (runIds, oldest first), and the
+     * ones that could not be read, with the reason. Null without --history.
+     */
+    history: z
+      .object({ runs: z.number().int().nonnegative(), used: z.array(z.string()), skipped: z.array(z.string()) })
+      .strict()
+      .nullable(),
+    /** The systems compared, each with the runner class it was measured on in each run. */
+    pairs: z.array(
+      z
+        .object({ oldSystem: z.string(), newSystem: z.string(), oldRunner: fingerprintSchema, newRunner: fingerprintSchema, sameMachine: z.boolean() })
+        .strict(),
+    ),
     rows: z.array(compareRowSchema),
     /** Systems and steps present on one side only, and other things the reader should know. */
     notes: z.array(z.string()),

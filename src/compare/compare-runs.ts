@@ -2,6 +2,8 @@ import { median } from 'simple-statistics';
 import { InputError } from '../core/errors.js';
 import type { RecordStep, RunRecord } from '../history/record-schema.js';
 import { deriveSeed } from '../analysis/random.js';
+import { UNMESHED_SUFFIX } from '../platform/variants.js';
+import { installSpreadFromData } from '../analysis/install-spread.js';
 import {
   COMPARE_REPORT_KIND,
   COMPARE_REPORT_SCHEMA_VERSION,
@@ -47,7 +49,9 @@ export function compareRuns(input: CompareInput): CompareReport {
   const notes = input.pairs ? [] : systemsOnOneSide(oldRun, newRun);
   const seed = newRun.scenario.seed;
   const historyRuns = input.history?.runs ?? [];
+  const usedNights = new Set<string>();
   const rows: CompareRow[] = [];
+  const pairRecords: CompareReport['pairs'] = [];
 
   for (const pair of pairs) {
     const oldSystem = oldRun.systems.find((s) => s.id === pair.oldSystem);
@@ -56,6 +60,7 @@ export function compareRuns(input: CompareInput): CompareReport {
     const oldRunner = fingerprintOf(oldRun, pair.oldSystem);
     const newRunner = fingerprintOf(newRun, pair.newSystem);
     const sameMachine = sameFingerprint(oldRunner, newRunner);
+    pairRecords.push({ ...pair, oldRunner, newRunner, sameMachine });
     if (!sameMachine) {
       notes.push(
         `${pairLabel(pair)}: different machines: ${describeFingerprint(oldRunner)} (old) vs ${describeFingerprint(newRunner)} (new)` +
@@ -81,11 +86,15 @@ export function compareRuns(input: CompareInput): CompareReport {
           fingerprint: systemId === pair.oldSystem ? oldRunner : newRunner,
           before: newRun.createdAt,
         });
-        const floor = noiseFloor(
-          nightSpread(historyRuns, metric, queryFor(pair.oldSystem)),
-          nightSpread(historyRuns, metric, queryFor(pair.newSystem)),
-          gate.alpha,
-        );
+        // Two namespaces of one cluster share its install: there is no install-to-install variation between them to
+        // allow for, and the nights' spread (which includes it) would only hide a real difference.
+        let floor = NO_FLOOR;
+        if (!withinCluster(input.mode, pair)) {
+          const oldSpread = nightSpread(historyRuns, metric, queryFor(pair.oldSystem));
+          const newSpread = nightSpread(historyRuns, metric, queryFor(pair.newSystem));
+          floor = noiseFloor(oldSpread, newSpread, gate.alpha);
+          if (floor.floor !== null) for (const night of [...oldSpread.nights, ...newSpread.nights]) usedNights.add(night);
+        }
         rows.push(
           compareMetric({
             pair,
@@ -98,7 +107,8 @@ export function compareRuns(input: CompareInput): CompareReport {
             oldRunner,
             newRunner,
             gate,
-            covers: covers(input, oldRunner, newRunner, floor),
+            scope: input.mode === 'runs' ? 'two-runs' : withinCluster(input.mode, pair) ? 'within-cluster' : 'cross-cluster',
+            historyGiven: input.history !== null,
           }),
         );
       }
@@ -120,7 +130,17 @@ export function compareRuns(input: CompareInput): CompareReport {
     sameMachine: rows.every((r) => r.sameMachine),
     gate,
     statistic: SHIFT_TEST_DESCRIPTION,
-    history: input.history ? { runs: input.history.runs.length, skipped: [...input.history.skipped] } : null,
+    history: input.history
+      ? {
+          runs: input.history.runs.length,
+          used: [...input.history.runs]
+            .filter((r) => usedNights.has(r.runId))
+            .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.runId.localeCompare(b.runId))
+            .map((r) => r.runId),
+          skipped: [...input.history.skipped],
+        }
+      : null,
+    pairs: pairRecords,
     rows,
     notes,
     regressions,
@@ -139,13 +159,20 @@ interface MetricComparison {
   oldRunner: Fingerprint;
   newRunner: Fingerprint;
   gate: Gate;
-  covers: string;
+  scope: CompareRow['scope'];
+  historyGiven: boolean;
 }
 
 function compareMetric(c: MetricComparison): CompareRow {
   const sameMachine = sameFingerprint(c.oldRunner, c.newRunner);
   const oldValues = c.metric.values(c.oldStep);
   const newValues = c.metric.values(c.newStep);
+  // Several fresh installs in the runs measure install-to-install spread directly, as the run's own comparisons do
+  // (src/analysis/compare.ts); history, when given, adds its own floor.
+  const fromRuns = c.scope === 'within-cluster' ? null : installSpreadFromData(c.metric.valuesByInstall(c.oldStep), c.metric.valuesByInstall(c.newStep));
+  const floor: NoiseFloor = fromRuns
+    ? { ...c.floor, fromInstalls: { spread: fromRuns.spreadUs, shift: fromRuns.installShiftUs ?? 0, source: fromRuns.source.replace(/ in this run$/, '') } }
+    : c.floor;
   const oldMedian = oldValues.length ? median(oldValues) : null;
   const newMedian = newValues.length ? median(newValues) : null;
   const test = oldValues.length && newValues.length ? testShift(oldValues, newValues, c.seed) : null;
@@ -164,7 +191,7 @@ function compareMetric(c: MetricComparison): CompareRow {
       pValue: test?.pValue ?? null,
       minimumDetectable: test?.minimumDetectable ?? null,
       minimumPValue: minP,
-      noiseFloor: c.floor,
+      noiseFloor: floor,
       sameMachine,
     },
     c.gate,
@@ -177,43 +204,89 @@ function compareMetric(c: MetricComparison): CompareRow {
     kind: c.metric.kind,
     role: c.metric.role,
     unit: c.metric.unit,
-    oldRunner: c.oldRunner,
-    newRunner: c.newRunner,
     sameMachine,
     old: { median: oldMedian, n: oldValues.length },
     new: { median: newMedian, n: newValues.length },
-    change: test ? test.shift : null,
-    changeConfidence: test ? test.confidence : null,
-    changeFraction,
-    pValue: test ? test.pValue : null,
-    minimumDetectable: test ? test.minimumDetectable : null,
+    change: test ? estimate(test.shift) : null,
+    changeConfidence: test ? round(test.confidence) : null,
+    changeFraction: changeFraction ? estimate(changeFraction) : null,
+    pValue: test ? round(test.pValue) : null,
+    minimumDetectable: test ? roundOrNull(test.minimumDetectable) : null,
     minimumDetectableNote: test ? test.minimumDetectableNote : null,
-    minimumPValue: minP,
+    minimumPValue: minP === null ? null : round(minP),
     coverageWarning: test ? test.coverageWarning : null,
-    noiseFloor: c.floor,
+    noiseFloor: {
+      ...floor,
+      oldSpread: roundOrNull(floor.oldSpread),
+      newSpread: roundOrNull(floor.newSpread),
+      floor: roundOrNull(floor.floor),
+      fromInstalls: floor.fromInstalls
+        ? { ...floor.fromInstalls, spread: round(floor.fromInstalls.spread), shift: round(floor.fromInstalls.shift) }
+        : null,
+    },
     verdict,
     reason,
-    covers: c.covers,
+    scope: c.scope,
+    covers: covers(c.scope, c.oldRunner, c.newRunner, floor, c.historyGiven),
   };
 }
 
-/** What a row's verdict accounts for, in words (issue 12: beside every verdict, which variation it covers). */
-function covers(input: CompareInput, oldRunner: Fingerprint, newRunner: Fingerprint, floor: NoiseFloor): string {
-  const sameMachine = sameFingerprint(oldRunner, newRunner);
-  const [oldMachine, newMachine] = [describeFingerprint(oldRunner), describeFingerprint(newRunner)];
-  const repetitions =
-    input.mode === 'runs' ? 'repetition-to-repetition variation in each run' : 'repetition-to-repetition variation of two clusters in one run';
-  const machine = sameMachine
-    ? `same runner class (${newMachine})`
-    : `different machines (${oldMachine} vs ${newMachine}): machine differences are part of the change`;
-  const nights = Math.min(floor.oldNights.length, floor.newNights.length);
-  const install =
-    floor.floor !== null
-      ? `install-to-install variation from history (${nightsText(nights)})`
-      : input.history === null
-        ? 'not install-to-install variation (no --history)'
-        : `not install-to-install variation: no noise floor (${nightsText(nights)}, ${MIN_NIGHTS} needed)`;
+/**
+ * What a row's verdict accounts for, in words (issue 12: beside every verdict, which variation it covers). Short: it is
+ * repeated on every row of a JSON the nightly commits; the runner classes themselves are in the report's `pairs`.
+ */
+function covers(scope: CompareRow['scope'], oldRunner: Fingerprint, newRunner: Fingerprint, floor: NoiseFloor, historyGiven: boolean): string {
+  if (scope === 'within-cluster') return 'repetitions of two namespaces of one cluster; one install: no install-to-install variation';
+  const repetitions = scope === 'two-runs' ? 'repetitions of each run' : 'repetitions of two clusters of one run';
+  const machine = sameFingerprint(oldRunner, newRunner) ? 'same runner class' : 'different machines: their difference is part of the change';
+  const nights = nightsText(Math.min(floor.oldNights, floor.newNights));
+  const fromHistory = floor.floor !== null ? `history (${nights})` : null;
+  const fromInstalls = floor.fromInstalls ? `${floor.fromInstalls.source} in the runs` : null;
+  const sources = [fromInstalls, fromHistory].filter((s): s is string => s !== null);
+  const install = sources.length
+    ? `install-to-install variation from ${sources.join(' and ')}`
+    : !historyGiven
+      ? 'not install-to-install variation (no --history)'
+      : `not install-to-install variation: no noise floor (${nights}, ${MIN_NIGHTS} needed)`;
   return `${repetitions}; ${machine}; ${install}`;
+}
+
+const NO_FLOOR: NoiseFloor = { oldNights: 0, newNights: 0, oldSpread: null, newSpread: null, floor: null, fromInstalls: null };
+
+/**
+ * Derived figures are kept to 6 significant digits: far below any difference the gate can see, and it keeps the JSON
+ * the nightly commits small (a night has ~1000 rows). The verdicts are decided on the unrounded values.
+ */
+function round(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+function roundOrNull(x: number | null): number | null {
+  return x === null ? null : round(x);
+}
+
+function estimate(e: { value: number; ci95: readonly [number, number] }): { value: number; ci95: [number, number] } {
+  return { value: round(e.value), ci95: [round(e.ci95[0]), round(e.ci95[1])] };
+}
+
+/**
+ * The JSON as written (`--json`, and `compare.json` beside a night): one key per line and one line per row and pair,
+ * so it stays small and a diff still points at the row that changed. Parses back to the same value.
+ */
+export function serializeCompareReport(report: CompareReport): string {
+  const lines = Object.entries(report).map(([key, value]) => {
+    const name = JSON.stringify(key);
+    if ((key === 'rows' || key === 'pairs') && Array.isArray(value) && value.length > 0) {
+      return `${name}:[\n${value.map((item) => JSON.stringify(item)).join(',\n')}\n]`;
+    }
+    return `${name}:${JSON.stringify(value)}`;
+  });
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/** A mesh against its own unenrolled namespace (`<id>/unmeshed`, src/platform/variants.ts): one cluster, one install. */
+function withinCluster(mode: CompareInput['mode'], pair: SystemPair): boolean {
+  return mode === 'systems' && (pair.oldSystem === `${pair.newSystem}${UNMESHED_SUFFIX}` || pair.newSystem === `${pair.oldSystem}${UNMESHED_SUFFIX}`);
 }
 
 export function nightsText(n: number): string {

@@ -51,6 +51,15 @@ export function judgeChange(f: ChangeFacts, gate: Gate): { verdict: Verdict; rea
       reason: `within install-to-install variation (±${formatChange(floor, unit, false)}, from history)`,
     };
   }
+  // From installs in the runs (src/analysis/install-spread.ts): the difference of the sides' mean install medians must
+  // exceed the spread, in the direction of the change, as the run's own comparisons judge it (two-sample.ts).
+  const installs = f.noiseFloor.fromInstalls;
+  if (installs && !(Math.abs(installs.shift) > installs.spread && Math.sign(installs.shift) === Math.sign(f.change))) {
+    return {
+      verdict: 'within-noise-floor',
+      reason: `within install-to-install variation (±${formatChange(installs.spread, unit, false)}, from ${installs.source} in the runs)`,
+    };
+  }
   const worse = f.metric.worse === 'higher' ? f.change > 0 : f.change < 0;
   return { verdict: worse ? 'regression' : 'improvement', reason: `${beyond.reason}, p=${round(f.pValue)} < ${gate.alpha}` };
 }

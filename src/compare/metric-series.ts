@@ -17,6 +17,25 @@ export interface MetricDef {
   worse: 'higher' | 'lower';
   /** Per-repetition values of one step, in repetition order. */
   values(step: Pick<RecordStep, 'repetitions'>): number[];
+  /** The same values grouped by install (scenario `installs`; a record without the column ran one), in install order. */
+  valuesByInstall(step: Pick<RecordStep, 'repetitions'>): number[][];
+}
+
+/** Adds valuesByInstall to a metric defined by the column its values come from. */
+function metric(def: Omit<MetricDef, 'values' | 'valuesByInstall'>, column: (step: Pick<RecordStep, 'repetitions'>) => readonly (number | null)[] | undefined): MetricDef {
+  const values = (step: Pick<RecordStep, 'repetitions'>, indices: readonly number[]): number[] => {
+    const c = column(step);
+    return c ? pick(c, indices) : [];
+  };
+  return {
+    ...def,
+    values: (step) => values(step, usableIndices(step)),
+    valuesByInstall: (step) => {
+      const byInstall = new Map<number, number[]>();
+      for (const i of usableIndices(step)) byInstall.set(step.repetitions.install?.[i] ?? 1, [...(byInstall.get(step.repetitions.install?.[i] ?? 1) ?? []), i]);
+      return [...byInstall.entries()].sort((a, b) => a[0] - b[0]).map(([, indices]) => values(step, indices));
+    },
+  };
 }
 
 /** Indices of the repetitions the statistics use: valid, with a latency record of the step's basis. */
@@ -32,14 +51,8 @@ function pick(column: readonly (number | null)[], indices: readonly number[]): n
   });
 }
 
-const latencyMetric = (id: 'p50' | 'p99' | 'p999', key: 'p50Us' | 'p99Us' | 'p999Us'): MetricDef => ({
-  id,
-  kind: 'latency',
-  role: null,
-  unit: 'us',
-  worse: 'higher',
-  values: (step) => pick(step.repetitions[key], usableIndices(step)),
-});
+const latencyMetric = (id: 'p50' | 'p99' | 'p999', key: 'p50Us' | 'p99Us' | 'p999Us'): MetricDef =>
+  metric({ id, kind: 'latency', role: null, unit: 'us', worse: 'higher' }, (step) => step.repetitions[key]);
 
 export const LATENCY_METRICS: readonly MetricDef[] = [
   latencyMetric('p50', 'p50Us'),
@@ -47,32 +60,20 @@ export const LATENCY_METRICS: readonly MetricDef[] = [
   latencyMetric('p999', 'p999Us'),
 ];
 
-export const THROUGHPUT_METRIC: MetricDef = {
-  id: 'throughput',
-  kind: 'throughput',
-  role: null,
-  unit: 'req/s',
-  worse: 'lower',
-  values: (step) => pick(step.repetitions.throughput, usableIndices(step)),
-};
+export const THROUGHPUT_METRIC: MetricDef = metric(
+  { id: 'throughput', kind: 'throughput', role: null, unit: 'req/s', worse: 'lower' },
+  (step) => step.repetitions.throughput,
+);
 
 /**
  * Memory (mean working set) and CPU (mean cores) of one role, per repetition: the per-repetition means the step
  * aggregate's `resources` takes the median of. Repetitions without resource data (the local target) give no value.
  */
 export function resourceMetric(kind: 'memory' | 'cpu', role: ContainerRole): MetricDef {
-  return {
-    id: `${kind}:${role}`,
-    kind,
-    role,
-    unit: kind === 'memory' ? 'bytes' : 'cores',
-    worse: 'higher',
-    values: (step) => {
-      const columns = step.repetitions.resources?.roles[role];
-      if (!columns) return [];
-      return pick(kind === 'memory' ? columns.memoryMeanBytes : columns.cpuMeanCores, usableIndices(step));
-    },
-  };
+  return metric({ id: `${kind}:${role}`, kind, role, unit: kind === 'memory' ? 'bytes' : 'cores', worse: 'higher' }, (step) => {
+    const columns = step.repetitions.resources?.roles[role];
+    return columns ? (kind === 'memory' ? columns.memoryMeanBytes : columns.cpuMeanCores) : undefined;
+  });
 }
 
 /**

@@ -90,7 +90,14 @@ export function noiseFloor(oldSide: NightSpread, newSide: NightSpread, alpha: nu
     oldSide.spread === null || newSide.spread === null
       ? null
       : probit(1 - alpha / 2) * Math.sqrt(oldSide.spread ** 2 + newSide.spread ** 2);
-  return { oldNights: oldSide.nights, newNights: newSide.nights, oldSpread: oldSide.spread, newSpread: newSide.spread, floor };
+  return {
+    oldNights: oldSide.nights.length,
+    newNights: newSide.nights.length,
+    oldSpread: oldSide.spread,
+    newSpread: newSide.spread,
+    floor,
+    fromInstalls: null,
+  };
 }
 
 function sameStepConfig(a: ResolvedLoadStep, b: ResolvedLoadStep): boolean {

@@ -64,6 +64,14 @@ export function renderCompareMarkdown(report: CompareReport): string {
     );
     const first = rows[0];
     if (first) out.push(`Verdicts cover: ${first.covers}.`);
+    const pair = report.pairs.find((p) => p.oldSystem === oldSystem && p.newSystem === newSystem);
+    if (pair) {
+      out.push(
+        pair.sameMachine
+          ? `Runner: ${describeFingerprint(pair.newRunner)}.`
+          : `Runners: ${describeFingerprint(pair.oldRunner)} (old) and ${describeFingerprint(pair.newRunner)} (new): different machines.`,
+      );
+    }
     for (const warning of new Set(rows.map((r) => r.coverageWarning).filter((w): w is string => w !== null))) out.push(`Note: ${warning}.`);
     out.push('');
   }
@@ -145,8 +153,9 @@ function metricLabel(r: CompareRow): string {
 
 /** The covers column, short: same runner or not, and the noise floor's nights. */
 function shortCovers(r: CompareRow, report: CompareReport): string {
+  if (r.scope === 'within-cluster') return 'within one cluster';
   const machine = r.sameMachine ? 'same runner' : 'different machines';
-  const nights = Math.min(r.noiseFloor.oldNights.length, r.noiseFloor.newNights.length);
+  const nights = Math.min(r.noiseFloor.oldNights, r.noiseFloor.newNights);
   const floor =
     r.noiseFloor.floor !== null
       ? `noise floor ±${formatChange(r.noiseFloor.floor, r.unit, false)} (${nightsText(nights)})`

@@ -121,22 +121,8 @@ export const loadRunSchema = z
   .strict();
 export type LoadRun = z.infer<typeof loadRunSchema>;
 
-/**
- * A repetition's latency record. results.json keeps every repetition's histogram (so runs can be re-merged); a compact
- * record (src/history/) leaves them out and keeps the summary, because reports, comparisons and history read only the
- * summaries and each step's merged histogram. `bench report` refuses a results.json without them
- * (src/report/result-consistency.ts).
- */
-export const repetitionLatencyRecordSchema = z
-  .object({ summary: latencySummarySchema, histogram: encodedHistogramSchema.optional() })
-  .strict();
-export type RepetitionLatencyRecord = z.infer<typeof repetitionLatencyRecordSchema>;
-
 export const repetitionResultSchema = loadRunSchema
   .extend({
-    latency: z
-      .object({ intended: repetitionLatencyRecordSchema.nullable(), sent: repetitionLatencyRecordSchema })
-      .strict(),
     /** 1-based and counted across installs: install 2 of a 5-repetition scenario measures repetitions 6–10. */
     repetition: z.number().int().positive(),
     /** The fresh install (cluster, namespace set or server processes) it was measured on, 1-based; absent: install 1. */

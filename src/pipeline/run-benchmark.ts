@@ -183,7 +183,9 @@ async function runSystem(
   let install = 1;
   let phase = 'prepare';
   const log = deps.logger;
-  const ofInstall = (): string => (installs > 1 ? ` (install ${install}/${installs})` : '');
+  // After the last install's loop `install` is one past it; the install in question is still the last.
+  const installLabel = (): string => `install ${Math.min(install, installs)}/${installs}`;
+  const ofInstall = (): string => (installs > 1 ? ` (${installLabel()})` : '');
   try {
     outer: for (; install <= installs; install++) {
       if (deps.signal.aborted) {
@@ -244,12 +246,13 @@ async function runSystem(
       }
     }
   } catch (error) {
-    // A refused precondition (e.g. a namespace that is not ours) created nothing: stop the run with exit 3.
-    if (error instanceof PreflightError) throw error;
+    // A refused precondition (e.g. a namespace that is not ours) created nothing: stop the run with exit 3. After a
+    // first install has measured, it fails the system instead, so the finished run keeps those repetitions.
+    if (error instanceof PreflightError && install === 1) throw error;
     if (deps.signal.aborted) interrupted = true;
     else {
       failure = toFailure(phase, error);
-      if (installs > 1) failure.message = `install ${install}/${installs}: ${failure.message}`;
+      if (installs > 1) failure.message = `${installLabel()}: ${failure.message}`;
       log.stepEnd(`${id}: ${phase} failed: ${failure.message}`, false);
       // Before teardown: what the cluster looked like when it failed (the platform's diagnostics bundle).
       await live?.diagnose?.(failure.message).catch((e: unknown) => log.warn(`diagnostics of ${id}: ${e instanceof Error ? e.message : String(e)}`));
@@ -260,7 +263,7 @@ async function runSystem(
     } catch (error) {
       log.warn(`teardown of ${id}${ofInstall()} failed: ${error instanceof Error ? error.message : String(error)}`);
       failure ??= toFailure('teardown', error);
-      if (installs > 1 && !failure.message.startsWith('install ')) failure.message = `install ${install}/${installs}: ${failure.message}`;
+      if (installs > 1 && !failure.message.startsWith('install ')) failure.message = `${installLabel()}: ${failure.message}`;
     }
   }
   return build(interrupted ? 'interrupted' : failure ? 'failed' : 'completed');

@@ -68,19 +68,24 @@ export function renderPhases(r: RunResult): string | null {
     const phases = s.phases ?? [];
     if (phases.length === 0) continue;
     const id = s.id.split('/')[0]!;
-    // The measured steps as one row, where they ran (every one is in results.json).
-    const measured = phases.filter((p) => p.name.startsWith('measure '));
-    let shown = false;
+    // Several installs (scenario `installs`): every phase says which install it belongs to.
+    const installOf = (p: (typeof phases)[number]): number => p.install ?? 1;
+    const multi = phases.some((p) => installOf(p) > 1);
+    const label = (p: (typeof phases)[number], name: string): string => (multi ? `install ${installOf(p)}: ${name}` : name);
+    // The measured steps as one row per install, where they ran (every one is in results.json).
+    const shown = new Set<number>();
     for (const p of phases) {
       if (!p.name.startsWith('measure ')) {
-        rows.push([id, p.name, seconds(p.durationMs), p.ok ? 'ok' : 'failed']);
+        rows.push([id, label(p, p.name), seconds(p.durationMs), p.ok ? 'ok' : 'failed']);
         continue;
       }
-      if (shown) continue;
-      shown = true;
+      if (shown.has(installOf(p))) continue;
+      shown.add(installOf(p));
+      const measured = phases.filter((m) => m.name.startsWith('measure ') && installOf(m) === installOf(p));
       const total = measured.reduce((a, m) => a + m.durationMs, 0);
       const longest = measured.reduce((a, m) => (m.durationMs > a.durationMs ? m : a));
-      rows.push([id, `measure (${measured.length} repetitions; longest ${longest.name.slice('measure '.length)}, ${seconds(longest.durationMs)})`, seconds(total), measured.every((m) => m.ok) ? 'ok' : 'failed']);
+      const name = `measure (${measured.length} repetitions; longest ${longest.name.slice('measure '.length)}, ${seconds(longest.durationMs)})`;
+      rows.push([id, label(p, name), seconds(total), measured.every((m) => m.ok) ? 'ok' : 'failed']);
     }
   }
   if (rows.length === 0) return null;

@@ -108,7 +108,8 @@ export function renderCostPerThousand(r: RunResult): string | null {
       'throughput ÷ 1000, per repetition; the median over repetitions with its 95% interval. Units as on Istio\'s ' +
       'performance page (vCPU and memory per 1000 req/s; it writes MB, shown here as MiB). A request crosses both the ' +
       "client's and the server's sidecar (and, in ambient, the ztunnel of both nodes), so a role's figure covers every " +
-      "proxy on the path: Istio's figures are per proxy. Memory is not spent per request: it is the working set at the " +
+      "proxy on the path: Istio's figures are per proxy. The data plane is sidecars, node agents and waypoints added " +
+      'up within each repetition. Memory is not spent per request: it is the working set at the ' +
       'measured load ÷ (load ÷ 1000), comparable with a published figure only at the same load. Raw figures: the table above.',
     '',
   ];
@@ -122,15 +123,17 @@ export function renderCostPerThousand(r: RunResult): string | null {
     const roles = ROLES.filter(([role]) => entries.some((e) => e.cost[role] !== undefined));
     if (entries.length === 0 || roles.length === 0) continue;
     any = true;
+    const dataPlane = entries.some((e) => e.step.aggregate.dataPlanePerThousandRps);
+    const cell = (c: { cpuCores: Estimate; memoryBytes: Estimate } | null | undefined): string =>
+      c ? `${vcpuEstimate(c.cpuCores)} vCPU, ${mibEstimate(c.memoryBytes)} MiB` : '–';
     const rows = entries.map(({ sys, step, cost }) => [
       sys.id,
       step.aggregate.median ? formatRateEstimate(step.aggregate.median.throughput) : '–',
-      ...roles.map(([role]) => {
-        const c = cost[role];
-        return c ? `${vcpuEstimate(c.cpuCores)} vCPU, ${mibEstimate(c.memoryBytes)} MiB` : '–';
-      }),
+      ...(dataPlane ? [cell(step.aggregate.dataPlanePerThousandRps)] : []),
+      ...roles.map(([role]) => cell(cost[role])),
     ]);
-    out.push(`### ${name}`, '', table(['system', 'at (throughput)', ...roles.map(([, label]) => label)], rows), '');
+    const header = ['system', 'at (throughput)', ...(dataPlane ? ['data plane (sum)'] : []), ...roles.map(([, label]) => label)];
+    out.push(`### ${name}`, '', table(header, rows), '');
   }
   return any ? out.join('\n').trimEnd() : null;
 }

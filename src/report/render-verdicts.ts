@@ -21,7 +21,8 @@ export function renderVerdicts(result: RunResult, options: VerdictOptions = {}):
   const notes = caveats(result, v);
   if (notes.length > 0) out.push('', 'What the comparisons can and cannot say:', '', ...notes.map((n) => `- ${n}`));
   if (v.between.length > 0) out.push('', ...betweenSystems(result, v, `${heading}#`));
-  out.push('', options.shortLegend ? SHORT_LEGEND : legend(v));
+  // Nothing was compared: the table says why per row, and a legend of its columns would explain nothing.
+  if (v.rows.some((r) => r.headline !== null)) out.push('', options.shortLegend ? SHORT_LEGEND : legend(v));
   return out.join('\n');
 }
 
@@ -226,7 +227,7 @@ function caveats(result: RunResult, v: Verdicts): string[] {
     if (meaning && !meaning.isolatesMesh) {
       out.push(
         heads.some((h) => h.scope === 'cross-cluster')
-          ? `${sys.id} is compared across clusters: ${meaning.means}.`
+          ? `${sys.id} is compared across clusters — ${meaning.means}.`
           : `${sys.id}'s within-cluster comparison does not isolate it (${meaning.means}), and this run has no baseline to compare it with.`,
       );
     }

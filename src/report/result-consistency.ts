@@ -7,12 +7,7 @@ import { decodeHistogram } from '../analysis/histogram.js';
  * each system appears once, and that its counts and rates agree with each other. `bench report` renders numbers
  * as published truth, so a file that contradicts itself is refused (exit 2) with the field named, not rendered.
  */
-export function resultProblems(
-  result: RunResult,
-  source: string,
-  /** A results.json keeps every repetition's histogram; a compact record (src/history/) keeps summaries only. */
-  options: { repetitionHistograms: 'required' | 'absent' } = { repetitionHistograms: 'required' },
-): InputProblem[] {
+export function resultProblems(result: RunResult, source: string): InputProblem[] {
   const problems: InputProblem[] = [];
   const add = (field: string, message: string): void => {
     problems.push({ source, field, message });
@@ -53,15 +48,8 @@ export function resultProblems(
         if ((rep.status === 'invalid') !== rep.invalidReasons.length > 0) {
           add(`${r}.status`, `is "${rep.status}" with ${rep.invalidReasons.length} invalid reasons`);
         }
-        for (const basis of ['sent', 'intended'] as const) {
-          const latency = rep.latency[basis];
-          if (!latency) continue;
-          const field = `${r}.latency.${basis}`;
-          if (latency.histogram) record(field, { summary: latency.summary, histogram: latency.histogram }, add);
-          else if (options.repetitionHistograms === 'required') {
-            add(`${field}.histogram`, 'missing (a results.json keeps every repetition\'s histogram; only a compact record leaves them out)');
-          }
-        }
+        record(`${r}.latency.sent`, rep.latency.sent, add);
+        if (rep.latency.intended) record(`${r}.latency.intended`, rep.latency.intended, add);
         if (rep.latency.sent.summary.count !== c.completed) {
           add(`${r}.latency.sent.summary.count`, `is ${rep.latency.sent.summary.count}, but ${c.completed} responses completed`);
         }

@@ -14,6 +14,8 @@ import { makeStep, makeSystem, repetitionsWithPercentiles } from './repetition-f
 export interface SyntheticStep {
   p50s: readonly number[];
   p99s?: readonly number[];
+  /** Per repetition: the install it ran on (scenario `installs`); default all install 1. */
+  installs?: readonly number[];
   /** Per repetition: mean working set of `role`, bytes, and mean CPU, cores. */
   resources?: { role: (typeof containerRoles)[number]; memoryBytes: readonly number[]; cpuCores: readonly number[] };
 }
@@ -35,7 +37,10 @@ export function syntheticRun(spec: SyntheticRun): RunResult {
     makeSystem(
       id,
       Object.entries(steps).map(([name, s]) => {
-        const reps = repetitionsWithPercentiles(s.p50s, s.p99s).map((r, i) => withResources(consistent(r), s.resources, i));
+        const reps = repetitionsWithPercentiles(s.p50s, s.p99s).map((r, i) => {
+          const install = s.installs?.[i];
+          return withResources({ ...consistent(r), ...(install === undefined ? {} : { install }) }, s.resources, i);
+        });
         const step = makeStep(name, reps);
         if (spec.rate === undefined) return step;
         const config = { ...step.config, rate: spec.rate };
@@ -49,6 +54,7 @@ export function syntheticRun(spec: SyntheticRun): RunResult {
     description: 'synthetic',
     source: 'scenarios/nightly.yaml',
     repetitions: 5,
+    installs: Math.max(1, ...Object.values(spec.systems).flatMap((steps) => Object.values(steps).flatMap((s) => s.installs ?? []))),
     seed: 7,
     errorBudget: 0.001,
     workload: { responseBytes: 1024, serviceDelayUs: 0, hops: 1, replicas: 1, path: '/' },

@@ -38,11 +38,8 @@ export interface RepetitionSpec {
 const DURATION_S = 10;
 const RATE = 1000;
 
-/** A repetition as a run records it: with its histograms (only a compact record leaves them out). */
-export type RecordedRepetition = RepetitionResult & { latency: { intended: LatencyRecord | null; sent: LatencyRecord } };
-
 /** A RepetitionResult with every schema field filled, validated by the schema so fixtures cannot drift from it. */
-export function makeRepetition(spec: RepetitionSpec = {}): RecordedRepetition {
+export function makeRepetition(spec: RepetitionSpec = {}): RepetitionResult {
   const mode = spec.mode ?? 'rate';
   const sentUs = spec.sentUs ?? latencyProfile({ p50Us: 1000, p99Us: 1500 });
   const sent = record(sentUs);
@@ -52,7 +49,7 @@ export function makeRepetition(spec: RepetitionSpec = {}): RecordedRepetition {
   const completed = sentUs.length;
   const connections = mode === 'rate' ? 8 : 16;
   const achievedRate = mode === 'rate' ? RATE : throughput;
-  const parsed = repetitionResultSchema.parse({
+  return repetitionResultSchema.parse({
     url: 'http://127.0.0.1:8080/',
     mode,
     step: {
@@ -103,7 +100,6 @@ export function makeRepetition(spec: RepetitionSpec = {}): RecordedRepetition {
     repetition: spec.repetition ?? 1,
     resources: null,
   });
-  return { ...parsed, latency: { intended, sent } };
 }
 
 /** Repetitions numbered 1…n, one per spec. */

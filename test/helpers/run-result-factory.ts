@@ -11,11 +11,9 @@ import {
 import {
   runResultSchema,
   type Comparison,
-  type EncodedHistogram,
   type Environment,
   type Estimate,
   type LatencyRecord,
-  type RepetitionLatencyRecord,
   type RepetitionResult,
   type RunResult,
   type StepAggregate,
@@ -153,14 +151,8 @@ export function makeRepetition(step: ResolvedLoadStep, spec: RepetitionSpec, thr
 
 // ---- aggregates and comparisons (stand-ins for src/analysis) --------------------------------------------------------
 
-function basisRecord(rep: RepetitionResult): RepetitionLatencyRecord {
+function basisRecord(rep: RepetitionResult): LatencyRecord {
   return rep.mode === 'rate' && rep.latency.intended ? rep.latency.intended : rep.latency.sent;
-}
-
-function basisHistogram(rep: RepetitionResult): EncodedHistogram {
-  const h = basisRecord(rep).histogram;
-  if (!h) throw new Error(`repetition ${rep.repetition} has no histogram to merge`);
-  return h;
 }
 
 /** Plain statistics over the valid repetitions of one step. */
@@ -172,7 +164,7 @@ export function makeStepResult(
 ): StepResult {
   const valid = repetitions.filter((r) => r.status === 'valid');
   const summaries = valid.map((r) => basisRecord(r).summary);
-  const merged = valid.length > 0 ? mergeHistograms(valid.map((r) => decodeHistogram(basisHistogram(r)))) : null;
+  const merged = valid.length > 0 ? mergeHistograms(valid.map((r) => decodeHistogram(basisRecord(r).histogram))) : null;
   const mergedRecord = merged ? toLatencyRecord(merged) : null;
   const p50s = summaries.map((s) => s.p50Us);
   const p99s = summaries.map((s) => s.p99Us);

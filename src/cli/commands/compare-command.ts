@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { FileSystem } from '../../core/deps.js';
 import { ExitCode, InputError, type ExitCodeValue } from '../../core/errors.js';
-import { compareRuns, type CompareInput } from '../../compare/compare-runs.js';
+import { compareRuns, serializeCompareReport, type CompareInput } from '../../compare/compare-runs.js';
 import { resolveGate, type GateFlags } from '../../compare/gate-flags.js';
 import { readCompareInput, readHistory } from '../../compare/read-inputs.js';
 import { renderCompareMarkdown } from '../../compare/render-compare-markdown.js';
@@ -67,7 +67,7 @@ export async function compareCommand(input: CompareCommandInput): Promise<ExitCo
   const report = compareRuns(compareInput);
   const markdown = renderCompareMarkdown(report);
   // Their directories may not exist yet (checkOutputFile accepted a writable ancestor): created only now, at the end.
-  for (const [path, content] of [[flags.json, `${JSON.stringify(report, null, 2)}\n`], [flags.out, markdown]] as const) {
+  for (const [path, content] of [[flags.json, serializeCompareReport(report)], [flags.out, markdown]] as const) {
     if (path === undefined) continue;
     await deps.fs.mkdir(dirname(path));
     await deps.fs.writeFileAtomic(path, content);

@@ -39,6 +39,10 @@ export async function historyCommand(p: {
     }
   }
   await fs.mkdir(outDir);
+  // A chart with nothing to draw any more is removed, so what lies beside the README is what it links to.
+  for (const path of Object.values(HISTORY_CHARTS)) {
+    if (!charts.some((c) => c.path === path)) await fs.remove(join(outDir, path));
+  }
   for (const c of charts) {
     await fs.mkdir(dirname(join(outDir, c.path)));
     await fs.writeFileAtomic(join(outDir, c.path), c.svg);

@@ -49,7 +49,7 @@ export const CHART_CONFIG: Config = {
   padding: 8,
   title: { fontSize: 14, anchor: 'start', offset: 10 },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 400, symbolStrokeWidth: 2 },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 400, symbolStrokeWidth: 2, symbolOpacity: 1 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: '#cccccc' },
   line: { strokeWidth: 2 },

@@ -14,11 +14,12 @@ import { compile, type TopLevelSpec } from 'vega-lite';
  */
 export type ChartSpec = TopLevelSpec;
 
+/** vega-scenegraph's text measuring switch (exported by vega, not in its typings). */
 interface TextMetrics {
   canvas(use: boolean): void;
 }
 
-/** Renders one chart at a time, even when callers overlap: the id counters reset above are shared by every view. */
+/** One chart at a time, even when callers overlap: the id counters renderOne resets are shared by every view. */
 let queue: Promise<unknown> = Promise.resolve();
 
 export function renderSvg(spec: ChartSpec): Promise<string> {

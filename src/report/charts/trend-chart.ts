@@ -24,6 +24,7 @@ export interface TrendLabels {
 }
 
 const DAY_MS = 86_400_000;
+const DENSE_POINTS = 40;
 
 interface TrendRow {
   system: string;
@@ -52,6 +53,8 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
       })),
   );
   const names = series.map((s) => s.system);
+  // Past a few dozen runs per line, full-size points and bars merge into a band: draw them small and faint.
+  const dense = Math.max(0, ...series.map((s) => s.points.length)) > DENSE_POINTS;
   const x = {
     field: 'date',
     type: 'temporal' as const,
@@ -74,7 +77,7 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
     layer: [
       {
         transform: [{ filter: 'datum.low !== null && datum.high !== null' }],
-        mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.7, aria: false },
+        mark: { type: 'rule', strokeWidth: dense ? 1 : 1.5, opacity: dense ? 0.4 : 0.7, aria: false },
         encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
       },
       {
@@ -82,7 +85,7 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
         encoding: { y: { field: 'value', type: 'quantitative', title: labels.yTitle } },
       },
       {
-        mark: { type: 'point', filled: true, size: 50, aria: false },
+        mark: { type: 'point', filled: true, size: dense ? 12 : 50, aria: false },
         encoding: {
           y: { field: 'value', type: 'quantitative' },
           shape: { field: 'system', type: 'nominal', title: 'system', scale: seriesShapes(names) },
