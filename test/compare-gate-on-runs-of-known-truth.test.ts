@@ -52,7 +52,7 @@ describe('bench compare on runs whose truth is known', () => {
     expect(p50.verdict).toBe('regression');
     expect(p50.change?.value).toBe(200);
     expect(p50.changeFraction?.value).toBeCloseTo(200 / 1000, 6);
-    expect(p50.pValue).toBeCloseTo(2 / 252, 10);
+    expect(p50.pValue).toBeCloseTo(2 / 252, 12);
     expect(p50.change?.ci95[0]).toBeGreaterThan(0);
     // p99 = p50 + 500 µs: 1500 → 1700, +13.3%, beyond both 10% and 0.1 ms.
     expect(row(report, 'p99')).toMatchObject({ verdict: 'regression', change: { value: 200 } });

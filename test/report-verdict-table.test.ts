@@ -201,5 +201,6 @@ describe('a run merged from per-runner runs (`bench merge`)', () => {
       '+900 µs [+900, +900] (+155.2%)',
     ]);
     expect(verdict).not.toMatch(/^\| baseline@/m);
+    expect(verdict).toContain('Each system is compared with the baseline cluster measured on its own runner (across clusters).');
   });
 });

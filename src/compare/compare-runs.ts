@@ -168,28 +168,38 @@ function compareMetric(c: MetricComparison): CompareRow {
   const oldValues = c.metric.values(c.oldStep);
   const newValues = c.metric.values(c.newStep);
   // Several fresh installs in the runs measure install-to-install spread directly, as the run's own comparisons do
-  // (src/analysis/compare.ts); history, when given, adds its own floor.
+  // (src/analysis/compare.ts); history, when given, adds its own floor. Figures are rounded before the gate judges
+  // them, so the JSON's numbers are exactly the ones the verdict was decided on.
   const fromRuns = c.scope === 'within-cluster' ? null : installSpreadFromData(c.metric.valuesByInstall(c.oldStep), c.metric.valuesByInstall(c.newStep));
-  const floor: NoiseFloor = fromRuns
-    ? { ...c.floor, fromInstalls: { spread: fromRuns.spreadUs, shift: fromRuns.installShiftUs ?? 0, source: fromRuns.source.replace(/ in this run$/, '') } }
-    : c.floor;
+  const floor: NoiseFloor = {
+    ...c.floor,
+    oldSpread: roundOrNull(c.floor.oldSpread),
+    newSpread: roundOrNull(c.floor.newSpread),
+    floor: roundOrNull(c.floor.floor),
+    fromInstalls: fromRuns
+      ? { spread: round(fromRuns.spreadUs), shift: round(fromRuns.installShiftUs ?? 0), source: fromRuns.source.replace(/ in this run$/, '') }
+      : null,
+  };
   const oldMedian = oldValues.length ? median(oldValues) : null;
   const newMedian = newValues.length ? median(newValues) : null;
   const test = oldValues.length && newValues.length ? testShift(oldValues, newValues, c.seed) : null;
+  const change = test ? estimate(test.shift) : null;
   const changeFraction =
-    test && oldMedian !== null && oldMedian !== 0
-      ? { value: test.shift.value / oldMedian, ci95: [test.shift.ci95[0] / oldMedian, test.shift.ci95[1] / oldMedian] as [number, number] }
+    change && oldMedian !== null && oldMedian !== 0
+      ? estimate({ value: change.value / oldMedian, ci95: [change.ci95[0] / oldMedian, change.ci95[1] / oldMedian] })
       : null;
+  const minimumDetectable = test ? roundOrNull(test.minimumDetectable) : null;
   const minP = test ? minimumPValue(oldValues.length, newValues.length) : null;
   const { verdict, reason } = judgeChange(
     {
       metric: c.metric,
       oldN: oldValues.length,
       newN: newValues.length,
-      change: test?.shift.value ?? null,
+      change: change?.value ?? null,
       fraction: changeFraction?.value ?? null,
+      // p-values are exact fractions (or seeded estimates): never rounded, so p < alpha reads the same everywhere.
       pValue: test?.pValue ?? null,
-      minimumDetectable: test?.minimumDetectable ?? null,
+      minimumDetectable,
       minimumPValue: minP,
       noiseFloor: floor,
       sameMachine,
@@ -207,23 +217,15 @@ function compareMetric(c: MetricComparison): CompareRow {
     sameMachine,
     old: { median: oldMedian, n: oldValues.length },
     new: { median: newMedian, n: newValues.length },
-    change: test ? estimate(test.shift) : null,
+    change,
     changeConfidence: test ? round(test.confidence) : null,
-    changeFraction: changeFraction ? estimate(changeFraction) : null,
-    pValue: test ? round(test.pValue) : null,
-    minimumDetectable: test ? roundOrNull(test.minimumDetectable) : null,
+    changeFraction,
+    pValue: test ? test.pValue : null,
+    minimumDetectable,
     minimumDetectableNote: test ? test.minimumDetectableNote : null,
-    minimumPValue: minP === null ? null : round(minP),
+    minimumPValue: minP,
     coverageWarning: test ? test.coverageWarning : null,
-    noiseFloor: {
-      ...floor,
-      oldSpread: roundOrNull(floor.oldSpread),
-      newSpread: roundOrNull(floor.newSpread),
-      floor: roundOrNull(floor.floor),
-      fromInstalls: floor.fromInstalls
-        ? { ...floor.fromInstalls, spread: round(floor.fromInstalls.spread), shift: round(floor.fromInstalls.shift) }
-        : null,
-    },
+    noiseFloor: floor,
     verdict,
     reason,
     scope: c.scope,
@@ -255,7 +257,7 @@ const NO_FLOOR: NoiseFloor = { oldNights: 0, newNights: 0, oldSpread: null, newS
 
 /**
  * Derived figures are kept to 6 significant digits: far below any difference the gate can see, and it keeps the JSON
- * the nightly commits small (a night has ~1000 rows). The verdicts are decided on the unrounded values.
+ * the nightly commits small (a night has ~1000 rows). The gate judges the rounded values (compareMetric).
  */
 function round(x: number): number {
   return Number(x.toPrecision(6));

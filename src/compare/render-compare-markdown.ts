@@ -40,40 +40,72 @@ export function renderCompareMarkdown(report: CompareReport): string {
     out.push('');
   }
 
-  for (const [key, rows] of groupBy(report.rows, (r) => `${r.oldSystem}\u0000${r.newSystem}\u0000${r.step}`)) {
-    const [oldSystem, newSystem, step] = key.split('\u0000');
-    const who = oldSystem === newSystem ? oldSystem : `${oldSystem} → ${newSystem}`;
-    out.push(`## ${who}: ${step}`, '');
+  const withinFloor = report.rows.filter((r) => r.verdict === 'within-noise-floor');
+  if (withinFloor.length) {
+    out.push('## Within install-to-install variation', '', 'Significant and beyond the threshold, but not beyond the noise floor:', '');
+    for (const row of withinFloor) out.push(`- ${sentence(row)} ${row.reason}.`);
+    out.push('');
+  }
+
+  const groups = [...groupBy(report.rows, (r) => `${r.oldSystem}\u0000${r.newSystem}\u0000${r.step}`).values()];
+  out.push('## Latency and throughput', '');
+  out.push(
+    table(
+      ['system', 'step', 'p50', 'p99', 'p99.9', 'throughput', 'covers'],
+      groups.map((rows) => {
+        const cell = (metric: string): string => {
+          const r = rows.find((x) => x.metric === metric);
+          return r ? changeCell(r) : '—';
+        };
+        const first = rows[0] as CompareRow;
+        return [who(first), first.step, cell('p50'), cell('p99'), cell('p999'), cell('throughput'), shortCovers(first, report)];
+      }),
+    ),
+    '',
+  );
+  const resourceRows = report.rows.filter((r) => r.kind === 'memory' || r.kind === 'cpu');
+  if (resourceRows.length) {
+    out.push('## Memory and CPU per role', '');
+    const byRole = [...groupBy(resourceRows, (r) => `${r.oldSystem}\u0000${r.newSystem}\u0000${r.step}\u0000${r.role ?? ''}`).values()];
     out.push(
       table(
-        ['metric', 'old', 'new', 'change [95% interval]', '%', 'p', 'verdict', 'why', 'covers'],
-        rows.map((r) => [
-          metricLabel(r),
-          r.old.median === null ? '—' : `${formatValue(r.old.median, r.unit)} (n=${r.old.n})`,
-          r.new.median === null ? '—' : `${formatValue(r.new.median, r.unit)} (n=${r.new.n})`,
-          r.change ? `${formatChange(r.change.value, r.unit)} [${formatChange(r.change.ci95[0], r.unit)}, ${formatChange(r.change.ci95[1], r.unit)}]` : '—',
-          r.changeFraction ? formatFraction(r.changeFraction.value) : '—',
-          r.pValue === null ? '—' : formatP(r.pValue),
-          VERDICT_LABELS[r.verdict],
-          r.reason,
-          shortCovers(r, report),
-        ]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
+        ['system', 'step', 'role', 'memory', 'CPU'],
+        byRole.map((rows) => {
+          const first = rows[0] as CompareRow;
+          const cell = (kind: 'memory' | 'cpu'): string => {
+            const r = rows.find((x) => x.kind === kind);
+            return r ? changeCell(r) : '—';
+          };
+          return [who(first), first.step, first.role ?? '', cell('memory'), cell('cpu')];
+        }),
       ),
       '',
     );
-    const first = rows[0];
-    if (first) out.push(`Verdicts cover: ${first.covers}.`);
-    const pair = report.pairs.find((p) => p.oldSystem === oldSystem && p.newSystem === newSystem);
-    if (pair) {
-      out.push(
-        pair.sameMachine
-          ? `Runner: ${describeFingerprint(pair.newRunner)}.`
-          : `Runners: ${describeFingerprint(pair.oldRunner)} (old) and ${describeFingerprint(pair.newRunner)} (new): different machines.`,
-      );
-    }
-    for (const warning of new Set(rows.map((r) => r.coverageWarning).filter((w): w is string => w !== null))) out.push(`Note: ${warning}.`);
-    out.push('');
+  }
+  out.push(
+    'Each cell: new − old (the change in %), then the verdict; "could see ≥ x" is the smallest change the test would have ' +
+      'detected (80% power), so "not significant" reads as "no change larger than x". Every figure, interval and ' +
+      'p-value is in the JSON (--json).',
+    '',
+  );
+  const warnings = [...new Set(report.rows.map((r) => r.coverageWarning).filter((w): w is string => w !== null))];
+  for (const warning of warnings) out.push(`Note: ${warning}.`);
+  if (warnings.length) out.push('');
+  const runners = report.pairs.filter((p) => !p.sameMachine || report.old.perSystemRunners || report.new.perSystemRunners);
+  if (runners.length) {
+    out.push('## Runners', '');
+    out.push(
+      table(
+        ['system', 'old runner', 'new runner', 'same class'],
+        runners.map((p) => [
+          p.oldSystem === p.newSystem ? p.newSystem : `${p.oldSystem} → ${p.newSystem}`,
+          describeFingerprint(p.oldRunner),
+          describeFingerprint(p.newRunner),
+          p.sameMachine ? 'yes' : 'no: not judged unless --allow-different-machines',
+        ]),
+      ),
+      '',
+    );
   }
 
   if (report.notes.length) {
@@ -163,6 +195,25 @@ function shortCovers(r: CompareRow, report: CompareReport): string {
         ? 'no history'
         : `no noise floor (${nightsText(nights)})`;
   return `${machine}; ${floor}`;
+}
+
+/** One metric in a table cell: `+250 µs (+25.0%) **regression**`, `+7 µs (+0.6%) not significant (could see ≥ 363 µs)`. */
+function changeCell(r: CompareRow): string {
+  if (!r.change) return `— ${VERDICT_LABELS[r.verdict]}`;
+  const pct = r.changeFraction ? ` (${formatFraction(r.changeFraction.value)})` : '';
+  const base = `${formatChange(r.change.value, r.unit)}${pct}`;
+  switch (r.verdict) {
+    case 'not-significant':
+      return r.minimumDetectable !== null ? `${base} not significant (could see ≥ ${formatChange(r.minimumDetectable, r.unit, false)})` : `${base} not significant`;
+    case 'within-noise-floor':
+      return `${base} within noise floor`;
+    default:
+      return `${base} ${VERDICT_LABELS[r.verdict]}`;
+  }
+}
+
+function who(r: CompareRow): string {
+  return r.oldSystem === r.newSystem ? r.newSystem : `${r.oldSystem} → ${r.newSystem}`;
 }
 
 function formatP(p: number): string {

@@ -56,6 +56,8 @@ export function introduction(result: RunResult, v: Verdicts): string {
   const within = v.rows.some((r) => r.headline?.scope === 'within-cluster');
   const cross = v.rows.some((r) => r.headline?.scope === 'cross-cluster');
   const parts: string[] = [];
+  // A merged run holds one baseline per runner: each mesh was compared with its own (`baseline@<mesh>`).
+  const reference = result.mergedFrom ? 'the baseline cluster measured on its own runner' : v.reference;
   if (v.reference === null) {
     parts.push(
       'No baseline cluster was measured in this run, so each mesh is compared with its own unmeshed namespace in the ' +
@@ -64,16 +66,17 @@ export function introduction(result: RunResult, v: Verdicts): string {
     );
   } else if (within && cross) {
     parts.push(
-      `Each mesh is compared with its own unmeshed namespace in the same cluster where it has one (within cluster: same ` +
-        `nodes and CNI, only enrolment differs), otherwise with ${v.reference} (across clusters).`,
+      'Each mesh is compared with its own unmeshed namespace in the same cluster where it has one that isolates the ' +
+        `mesh (within cluster: same nodes and CNI, only enrolment differs), otherwise with ${reference} (across ` +
+        'clusters); the table says which.',
     );
   } else if (within) {
     parts.push(
       'Each mesh is compared with its own unmeshed namespace in the same cluster (within cluster: same nodes and CNI, ' +
-        `only enrolment differs); the comparisons with ${v.reference} (across clusters) are under Added latency.`,
+        `only enrolment differs); the comparisons with ${reference} (across clusters) are under Added latency.`,
     );
   } else {
-    parts.push(`Each system is compared with ${v.reference}, measured in its own cluster (across clusters).`);
+    parts.push(`Each system is compared with ${reference}${result.mergedFrom ? '' : ', measured in its own cluster'} (across clusters).`);
   }
   if (!within && !cross) parts.push('No comparison could be made: the table says why for each system and load.');
   return parts.join(' ');
