@@ -68,15 +68,22 @@ http { access_log off; keepalive_requests 1000000;
 interface WrkResult {
   rps: number;
   p50Us: number;
+  requests: number;
+  /** wrk's user + system CPU seconds. */
+  cpuS: number;
 }
 
 async function wrk(url: string, threads: number, connections: number, seconds: number): Promise<WrkResult> {
-  const { stdout } = await run('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  // `times` (a POSIX special built-in) prints the shell's, then its children's, user and system CPU time: wrk's own.
+  const { stdout } = await run('sh', ['-c', 'wrk "$@" && times', 'sh', `-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
   const m = /\s50%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
   const unit = { us: 1, ms: 1000, s: 1e6 } as const;
   const p50Us = m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : NaN;
-  return { rps, p50Us };
+  const t = [...stdout.matchAll(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/g)].at(-1);
+  const cpuS = t ? Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4]) : NaN;
+  return { rps, p50Us, requests, cpuS };
 }
 
 const fmt = (x: number, d = 2): string => x.toFixed(d);
@@ -93,6 +100,8 @@ function envInt(name: string, dflt: number): number {
  * nginx answering a tiny body. The machine is shared, so absolute rates drift between runs: each round runs both
  * back to back (alternating which goes first, so neither always gets the quieter half), the ratio is taken within
  * the round, and the figure is the median of the rounds' ratios. BENCH_ENGINE_ROUNDS / BENCH_ENGINE_SECONDS override.
+ * Also printed: requests per second of the client's own CPU time, engine ÷ wrk, which other load on the machine
+ * moves far less than wall-clock rates (it compares the clients' cost per request; wrk's ceiling may be nginx's).
  */
 async function engine(): Promise<string[]> {
   if (!(await has('wrk'))) return ['engine ceiling vs wrk: SKIPPED (wrk is not installed: apt-get install wrk)'];
@@ -102,20 +111,32 @@ async function engine(): Promise<string[]> {
   const nginx = await startNginx('ok');
   const body = async (url: string, target: string): Promise<string[]> => {
     const ratios: number[] = [];
+    const cpuRatios: number[] = [];
     const wrkRates: number[] = [];
     const ourRates: number[] = [];
     // Warm both up once (JIT, nginx's first accept), unmeasured.
     await wrk(url, 1, c, 1);
     await load(url, stepOf({ mode: 'max', connections: c, workers: 1, durationS: 1, warmupS: 0 }));
+    /** Requests per second of wall time, and per second of the client's own CPU time (robust to a loaded machine). */
+    interface Side {
+      rps: number;
+      perCpuS: number;
+    }
+    const runWrk = async (): Promise<Side> => {
+      const w = await wrk(url, 1, c, seconds);
+      return { rps: w.rps, perCpuS: w.requests / w.cpuS };
+    };
+    const runOurs = async (): Promise<Side> => {
+      // No warm-up (it was done above), so every response the CPU time paid for is counted.
+      const cpu0 = process.cpuUsage();
+      const r = await load(url, stepOf({ mode: 'max', connections: c, workers: 1, durationS: seconds, warmupS: 0 }));
+      const cpu = process.cpuUsage(cpu0);
+      if (r.counts.ok !== r.counts.completed || r.counts.completed === 0) throw new Error(`engine run not clean: ${JSON.stringify(r.counts)}`);
+      return { rps: r.throughput, perCpuS: r.counts.completed / ((cpu.user + cpu.system) / 1e6) };
+    };
     for (let i = 0; i < rounds; i++) {
-      const runWrk = async (): Promise<number> => (await wrk(url, 1, c, seconds)).rps;
-      const runOurs = async (): Promise<number> => {
-        const r = await load(url, stepOf({ mode: 'max', connections: c, workers: 1, durationS: seconds }));
-        if (r.counts.ok !== r.counts.completed || r.counts.completed === 0) throw new Error(`engine run not clean: ${JSON.stringify(r.counts)}`);
-        return r.throughput;
-      };
-      let w: number;
-      let ours: number;
+      let w: Side;
+      let ours: Side;
       if (i % 2 === 0) {
         w = await runWrk();
         ours = await runOurs();
@@ -123,16 +144,22 @@ async function engine(): Promise<string[]> {
         ours = await runOurs();
         w = await runWrk();
       }
-      wrkRates.push(w);
-      ourRates.push(ours);
-      ratios.push(ours / w);
-      line(`  round ${i + 1} (${i % 2 === 0 ? 'wrk first' : 'engine first'}): wrk ${fmt(w, 0)} req/s, engine ${fmt(ours, 0)} req/s, ratio ${fmt(ours / w, 3)}`);
+      wrkRates.push(w.rps);
+      ourRates.push(ours.rps);
+      ratios.push(ours.rps / w.rps);
+      cpuRatios.push(ours.perCpuS / w.perCpuS);
+      line(
+        `  round ${i + 1} (${i % 2 === 0 ? 'wrk first' : 'engine first'}): wrk ${fmt(w.rps, 0)} req/s (${fmt(w.perCpuS, 0)} per CPU-s), ` +
+          `engine ${fmt(ours.rps, 0)} req/s (${fmt(ours.perCpuS, 0)} per CPU-s), ratio ${fmt(ours.rps / w.rps, 3)} (per CPU-s ${fmt(ours.perCpuS / w.perCpuS, 3)})`,
+      );
     }
     const ratio = median(ratios);
+    const cpuRatio = median(cpuRatios);
     return [
       `engine ceiling vs wrk (${target}, 1 engine thread vs wrk -t1, ${c} connections, median of ${rounds} alternating ${seconds} s rounds): ` +
         `${fmt(ratio)}× (ratios ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}; medians wrk ${fmt(median(wrkRates), 0)} req/s, ` +
-        `engine ${fmt(median(ourRates), 0)} req/s) (target ≥ ${TARGETS.ceilingVsWrk}×: ${ratio >= TARGETS.ceilingVsWrk ? 'met' : 'NOT met'})`,
+        `engine ${fmt(median(ourRates), 0)} req/s) (target ≥ ${TARGETS.ceilingVsWrk}×: ${ratio >= TARGETS.ceilingVsWrk ? 'met' : 'NOT met'}); ` +
+        `requests per client CPU-second ${fmt(cpuRatio)}× wrk's (ratios ${fmt(Math.min(...cpuRatios))}–${fmt(Math.max(...cpuRatios))})`,
     ];
   };
   if (nginx) {

@@ -8,6 +8,7 @@ import { ExitCode, InputError } from '../src/core/errors.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
 import { readHistory } from '../src/history/read-history.js';
 import { historyTrends, renderHistory } from '../src/history/render-history.js';
+import { writeHistoryFixtures } from './helpers/history-fixtures.js';
 
 /**
  * test/fixtures/history/results: three committed nights as the nightly leaves them (record.json per merged run, the
@@ -18,8 +19,10 @@ const fs = new NodeFileSystem();
 let root: string;
 
 beforeAll(() => {
+  // After a change of the record schema: UPDATE_HISTORY_FIXTURES=1 npx vitest run -u <this file>, then review the diff.
+  if (process.env['UPDATE_HISTORY_FIXTURES'] === '1') writeHistoryFixtures(FIXTURE);
   root = mkdtempSync(join(tmpdir(), 'history-test-'));
-});
+}, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function history(resultsDir: string, out: string) {

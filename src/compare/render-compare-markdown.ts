@@ -2,7 +2,7 @@ import { table } from '../report/format.js';
 import type { CompareReport, CompareRow, Verdict } from './compare-report.js';
 import { nightsText } from './compare-runs.js';
 import { describeFingerprint } from './fingerprint.js';
-import { formatChange, formatFraction, formatValue } from './format-change.js';
+import { formatChange, formatFraction } from './format-change.js';
 
 /**
  * The markdown of `bench compare`: a pure function of the CompareReport (itself a pure function of the inputs), so
@@ -108,9 +108,11 @@ export function renderCompareMarkdown(report: CompareReport): string {
     );
   }
 
-  if (report.notes.length) {
+  const skipped = report.history?.skipped ?? [];
+  if (report.notes.length || skipped.length) {
     out.push('## Notes', '');
     for (const note of report.notes) out.push(`- ${note}`);
+    for (const file of skipped) out.push(`- history: skipped ${file}`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -183,17 +185,20 @@ function metricLabel(r: CompareRow): string {
   }
 }
 
-/** The covers column, short: same runner or not, and the noise floor's nights. */
+/** The covers column, short: same runner or not, and where install-to-install variation came from, if anywhere. */
 function shortCovers(r: CompareRow, report: CompareReport): string {
   if (r.scope === 'within-cluster') return 'within one cluster';
   const machine = r.sameMachine ? 'same runner' : 'different machines';
   const nights = Math.min(r.noiseFloor.oldNights, r.noiseFloor.newNights);
-  const floor =
-    r.noiseFloor.floor !== null
-      ? `noise floor ±${formatChange(r.noiseFloor.floor, r.unit, false)} (${nightsText(nights)})`
-      : report.history === null
-        ? 'no history'
-        : `no noise floor (${nightsText(nights)})`;
+  const sources = [
+    r.noiseFloor.fromInstalls ? `installs (${r.noiseFloor.fromInstalls.source})` : null,
+    r.noiseFloor.floor !== null ? `history (${nightsText(nights)})` : null,
+  ].filter((x): x is string => x !== null);
+  const floor = sources.length
+    ? `install spread from ${sources.join(' and ')}`
+    : report.history === null
+      ? 'no history'
+      : `no noise floor (${nightsText(nights)})`;
   return `${machine}; ${floor}`;
 }
 

@@ -97,8 +97,11 @@ export interface CiliumHelmValues {
    * by its policy alone.
    */
   envoy: { enabled: boolean };
-  /** Documentation/security/network/encryption-wireguard.rst: `--set encryption.enabled=true --set encryption.type=wireguard`. */
-  encryption?: { enabled: boolean; type: 'wireguard' };
+  /**
+   * Documentation/security/network/encryption-wireguard.rst: `--set encryption.enabled=true --set encryption.type=wireguard`;
+   * encryption-ztunnel.rst (v1.20.0): the same two keys with `type=ztunnel` (cilium-ztunnel-mesh.ts).
+   */
+  encryption?: { enabled: boolean; type: 'wireguard' | 'ztunnel' };
 }
 
 /** Cilium's limit on `cluster.name` (values.yaml 1.20.0). */

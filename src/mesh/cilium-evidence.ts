@@ -91,7 +91,8 @@ async function agentOn(c: EvidenceContext, node: string): Promise<string> {
   return agent;
 }
 
-async function execAgent(c: EvidenceContext, node: string, argv: string[]): Promise<string> {
+/** Runs `argv` in the Cilium agent container on `node` (also used by cilium-ztunnel-evidence.ts). */
+export async function execAgent(c: EvidenceContext, node: string, argv: string[]): Promise<string> {
   const agent = await agentOn(c, node);
   const out = await c.kube.exec(CILIUM_NAMESPACE, agent, AGENT_CONTAINER, argv, EXEC_TIMEOUT_MS);
   if (out.exitCode !== 0) throw new Error(`${argv.join(' ')} in ${agent} exited ${out.exitCode}: ${(out.stderr || out.stdout).trim().split('\n')[0] ?? ''}`);

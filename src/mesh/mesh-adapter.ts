@@ -25,7 +25,7 @@ export interface MeshContext {
   namespace: string;
 }
 
-export type ToolName = 'kind' | 'kubectl' | 'helm' | 'docker' | 'istioctl' | 'linkerd' | 'cilium';
+export type ToolName = 'kind' | 'kubectl' | 'helm' | 'docker' | 'istioctl' | 'linkerd' | 'cilium' | 'openssl';
 
 export interface Verification {
   ok: boolean;

@@ -40,6 +40,12 @@ export const WITHIN_CLUSTER: Readonly<Record<string, WithinClusterMeaning>> = {
     means: 'Istio ambient (ztunnel, L4 mTLS) on top of the Cilium CNI; the CNI itself is in both namespaces',
   },
   linkerd: { isolatesMesh: true, means: 'the Linkerd proxies and their mTLS, same nodes and CNI' },
+  'cilium-ztunnel': {
+    isolatesMesh: true,
+    means:
+      'ztunnel and its mTLS (HBONE) for the namespace labelled io.cilium/mtls-enabled on top of the Cilium CNI; the CNI ' +
+      'itself is in both namespaces',
+  },
 };
 
 /** The meaning for a system id (`<id>` or `<id>/unmeshed`); null for an id no adapter has. */

@@ -43,7 +43,7 @@ export const DEFAULT_NEEDS: PreflightNeeds = { memoryBytes: 6 * 2 ** 30, cores: 
 export const KIND_TARGET_TOOLS: readonly ToolName[] = ['docker', 'kind', 'kubectl'];
 
 /** Every tool, in the order checks are reported. */
-export const ALL_TOOLS: readonly ToolName[] = ['docker', 'kind', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium'];
+export const ALL_TOOLS: readonly ToolName[] = ['docker', 'kind', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium', 'openssl'];
 
 export interface PreflightNeeds {
   /** Bytes of MemAvailable the run needs. */
@@ -126,8 +126,10 @@ export function assertPreflight(report: PreflightReport): void {
 interface ToolProbe {
   argv: string[];
   parse(stdout: string): string | undefined;
-  /** The pinned version, in the form the tool prints it. */
-  pinned(versions: Versions): string;
+  /** The pinned version, in the form the tool prints it; null for a tool taken from the system, at any version. */
+  pinned(versions: Versions): string | null;
+  /** How to install it when it is not pinned (pinned tools name INSTALL_SCRIPT). */
+  install?: string;
 }
 
 const TOOL_PROBES: Record<Exclude<ToolName, 'docker'>, ToolProbe> = {
@@ -149,6 +151,9 @@ const TOOL_PROBES: Record<Exclude<ToolName, 'docker'>, ToolProbe> = {
     pinned: (v) => v.meshes.linkerd.version,
   },
   cilium: { argv: ['cilium', 'version', '--client'], parse: parseCiliumCliVersion, pinned: (v) => v.meshes.cilium.cliVersion },
+  // cilium-ztunnel generates its keys and certificates with the system's openssl, as the upstream guide does; any
+  // version that has `genrsa` and `req -x509` will do, so none is pinned.
+  openssl: { argv: ['openssl', 'version'], parse: parseOpensslVersion, pinned: () => null, install: 'install openssl (e.g. sudo apt-get install openssl)' },
 };
 
 interface ToolCheck {
@@ -161,7 +166,7 @@ async function checkTool(tool: ToolName, versions: Versions, deps: PreflightDeps
   if (tool === 'docker') return checkDockerEngine(deps);
   const probe = TOOL_PROBES[tool];
   const pinned = probe.pinned(versions);
-  const install = `install ${pinned} (see ${INSTALL_SCRIPT})`;
+  const install = probe.install ?? `install ${pinned} (see ${INSTALL_SCRIPT})`;
   const command = probe.argv.join(' ');
   let stdout: string;
   try {
@@ -176,9 +181,9 @@ async function checkTool(tool: ToolName, versions: Versions, deps: PreflightDeps
   }
   const version = probe.parse(stdout);
   if (version === undefined) {
-    return warning(tool, `${tool}: could not read a version from \`${command}\` (printed ${quoteFirstLine(stdout)}); expected ${pinned}`);
+    return warning(tool, `${tool}: could not read a version from \`${command}\` (printed ${quoteFirstLine(stdout)}); expected ${pinned ?? 'a version'}`);
   }
-  if (version !== pinned) {
+  if (pinned !== null && version !== pinned) {
     return {
       tool,
       version,
@@ -438,6 +443,14 @@ export function parseLinkerdClientVersion(stdout: string): string | undefined {
  */
 export function parseCiliumCliVersion(stdout: string): string | undefined {
   return /^cilium-cli: (v\d+\.\d+\.\d+\S*) compiled with /m.exec(stdout)?.[1];
+}
+
+/**
+ * `openssl version`: "OpenSSL 3.0.13 30 Jan 2024 (Library: …)" (openssl-version(1): "the version number of the
+ * OpenSSL library"); LibreSSL's openssl prints "LibreSSL 3.3.6".
+ */
+export function parseOpensslVersion(stdout: string): string | undefined {
+  return /^(?:OpenSSL|LibreSSL) (\d+\.\d+\.\d+\S*)/m.exec(stdout)?.[1];
 }
 
 /** `/proc/meminfo`'s `MemAvailable:   12345678 kB` (proc(5): the kernel's estimate, in kibibytes), as bytes. */

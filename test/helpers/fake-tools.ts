@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { CommandError } from '../../src/core/errors.js';
 import type { KubeObject } from '../../src/core/kube.js';
 import type { FileSystem } from '../../src/core/deps.js';
@@ -38,6 +38,8 @@ export function answerKindRun(runner: FakeRunner, kube: FakeKube, fs?: FileSyste
       return { stdout: `NAMESPACE   NAME   STATUS   NODE\n${rows.join('\n')}\n`, stderr: '', exitCode: 0 };
     }
     if (argv.includes('get') && argv.includes('events')) return { stdout: '', stderr: 'No resources found\n', exitCode: 0 };
+    // cilium-ztunnel's Secret (kubectl create secret generic … --from-file=…): created, its keys named as kubectl does.
+    if (argv.includes('create') && argv.includes('secret')) return { stdout: `secret/${argv[argv.indexOf('generic') + 1]} created\n`, stderr: '', exitCode: 0 };
     if (argv.includes('describe')) return { stdout: kube.nodes.map((n) => `Name:               ${n.metadata?.name}\n`).join('\n'), stderr: '', exitCode: 0 };
     throw new CommandError(argv, 127, `fake kubectl: no answer set up for: ${argv.join(' ')}`, 'exit code 127');
   });
@@ -78,8 +80,16 @@ export function answerKindRun(runner: FakeRunner, kube: FakeKube, fs?: FileSyste
     }
   });
 
-  // cilium install (cilium-cli, Helm chart 1.20.0): agent and envoy DaemonSets, operator and Hubble Relay Deployments.
-  runner.on(['cilium', 'install'], () => {
+  // openssl genrsa / req -x509 (cilium-ztunnel's keys, the upstream guide's commands): they print nothing on stdout.
+  runner.on(['openssl'], '');
+  // cilium install (cilium-cli, Helm chart 1.20.0): agent and envoy DaemonSets, operator and Hubble Relay Deployments;
+  // with encryption.type ztunnel in the values file, the chart's DaemonSet ztunnel-cilium too (templates/ztunnel/).
+  runner.on(['cilium', 'install'], async (argv) => {
+    const valuesPath = argv[argv.indexOf('--values') + 1];
+    const values = fs && valuesPath ? (parse(await fs.readFile(valuesPath)) as { encryption?: { enabled?: boolean; type?: string } }) : {};
+    if (values.encryption?.enabled && values.encryption.type === 'ztunnel') {
+      kube.declareWorkload('DaemonSet', 'kube-system', 'ztunnel-cilium', { app: 'ztunnel-cilium' }, ['istio-proxy']);
+    }
     kube.declareWorkload('DaemonSet', 'kube-system', 'cilium', { 'k8s-app': 'cilium' }, ['cilium-agent']);
     kube.declareWorkload('DaemonSet', 'kube-system', 'cilium-envoy', { 'k8s-app': 'cilium-envoy' }, ['cilium-envoy']);
     kube.declareWorkload('Deployment', 'kube-system', 'cilium-operator', { 'io.cilium/app': 'operator', name: 'cilium-operator' }, ['cilium-operator']);
