@@ -31,8 +31,8 @@ const index = (ops: Operation[], pred: (o: Operation) => boolean): number => ops
 const isRun = (o: Operation, ...argv: string[]): boolean => o.op === 'run' && argv.every((a, i) => o.argv[i] === a);
 
 describe('kind cluster creation and readiness', () => {
-  it('creates the four no-CNI (Cilium) clusters without --wait and the others with it', () => {
-    expect(CILIUM_SYSTEMS.map((a) => a.id).sort()).toEqual(['cilium', 'cilium-l7', 'cilium-wireguard', 'istio-ambient-cilium']);
+  it('creates the five no-CNI (Cilium) clusters without --wait and the others with it', () => {
+    expect(CILIUM_SYSTEMS.map((a) => a.id).sort()).toEqual(['cilium', 'cilium-l7', 'cilium-wireguard', 'cilium-ztunnel', 'istio-ambient-cilium']);
     for (const a of MESH_ADAPTERS) {
       const create = planOps(a.id).find((o) => isRun(o, 'kind', 'create', 'cluster'));
       if (create?.op !== 'run') throw new Error(`${a.id}: no kind create`);

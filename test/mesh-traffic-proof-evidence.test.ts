@@ -4,6 +4,7 @@ import type { ProcessRunner, RunOutput } from '../src/core/deps.js';
 import type { ExecResult, KubeClient } from '../src/core/kube.js';
 import { MESH_ADAPTERS_BY_ID } from '../src/mesh/registry.js';
 import { countHubbleFlows, HUBBLE_FORWARDED, HUBBLE_L7_REQUESTS, WIREGUARD_BYTES, wireguardTransferBytes } from '../src/mesh/cilium-evidence.js';
+import { HUBBLE_HBONE_FLOWS, HUBBLE_PLAINTEXT_FLOWS } from '../src/mesh/cilium-ztunnel-evidence.js';
 import { WAYPOINT_REQUESTS, waypointRequests, ZTUNNEL_MTLS_CONNECTIONS, ztunnelMtlsConnections } from '../src/mesh/istio-evidence.js';
 import { L5D_CLIENT_ID, SERVER_REQUESTS, serverHeaderKey, XFCC, type Burst, type Counters } from '../src/mesh/traffic-evidence.js';
 import { judgeVariant, proofFailure, proveVariant } from '../src/platform/traffic-proof.js';
@@ -178,6 +179,13 @@ const CASES: Array<{ id: string; meshed: Counters; absent: Counters; unmeshedOk:
     absent: { ...headerCounters(100, 0, 0), [HUBBLE_L7_REQUESTS]: 0, [HUBBLE_FORWARDED]: 4 },
     unmeshedOk: { ...headerCounters(100, 0, 0), [HUBBLE_L7_REQUESTS]: 0, [HUBBLE_FORWARDED]: 4 },
     unmeshedBad: { ...headerCounters(100, 0, 0), [HUBBLE_L7_REQUESTS]: 100 },
+  },
+  {
+    id: 'cilium-ztunnel',
+    meshed: { ...headerCounters(100, 0, 0), [HUBBLE_HBONE_FLOWS]: 6, [HUBBLE_PLAINTEXT_FLOWS]: 0 },
+    absent: { ...headerCounters(100, 0, 0), [HUBBLE_HBONE_FLOWS]: 0, [HUBBLE_PLAINTEXT_FLOWS]: 14 },
+    unmeshedOk: { ...headerCounters(100, 0, 0), [HUBBLE_HBONE_FLOWS]: 0, [HUBBLE_PLAINTEXT_FLOWS]: 14 },
+    unmeshedBad: { ...headerCounters(100, 0, 0), [HUBBLE_HBONE_FLOWS]: 6, [HUBBLE_PLAINTEXT_FLOWS]: 0 },
   },
 ];
 

@@ -25,6 +25,12 @@ export interface AutocannonClientOptions {
 export interface ParserLike {
   initialize(type: string): void;
   execute(chunk: Buffer): unknown;
+  /** http-parser-js 0.5's state between reads: 'RESPONSE_LINE' with `line` empty means "at a message boundary". */
+  state: string;
+  /** The part of a line carried over from the previous read. */
+  line: string;
+  /** Set once a parse error was returned (until `initialize`). */
+  hadError: boolean;
   [k: number]: unknown;
 }
 

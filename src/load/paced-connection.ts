@@ -1,5 +1,6 @@
 import { AutocannonClient, HTTPParser, type AutocannonClientOptions } from './autocannon-internals.js';
 import { ClosedBeforeResponseError, NotHttpError } from './connection-errors.js';
+import { CLOSE_FLAG, NOT_WHOLE, parseWholeResponse } from './whole-response.js';
 
 /**
  * One HTTP/1.1 keep-alive connection, built on autocannon's client for connecting, request bytes and response
@@ -101,6 +102,16 @@ export class PacedConnection extends AutocannonClient {
     // autocannon ignores what execute() returns; http-parser-js returns its parse error (HPE_* code) there.
     const execute = parser.execute.bind(parser);
     parser.execute = (chunk: Buffer): unknown => {
+      // One whole plain response in this read, at a message boundary: read it without http-parser-js (whole-response.ts
+      // answers only where its answer is http-parser-js's), then the same callbacks as the parser would call.
+      if (parser.state === 'RESPONSE_LINE' && parser.line === '' && !parser.hadError) {
+        const whole = parseWholeResponse(chunk);
+        if (whole !== NOT_WHOLE) {
+          this.onHeaders(whole & ~CLOSE_FLAG, (whole & CLOSE_FLAG) === 0);
+          this.onMessageComplete();
+          return chunk.length;
+        }
+      }
       const result = execute(chunk);
       if (result instanceof Error && this.lastError === null) {
         this.lastError = Object.assign(new NotHttpError(result.message), { parseCode: (result as { code?: string }).code });
@@ -109,26 +120,30 @@ export class PacedConnection extends AutocannonClient {
       }
       return result;
     };
-    parser[kOnHeadersComplete] = (info: { statusCode: number; shouldKeepAlive: boolean }) => {
-      this.status = info.statusCode;
-      if (!info.shouldKeepAlive) this.closing = true;
-    };
+    parser[kOnHeadersComplete] = (info: { statusCode: number; shouldKeepAlive: boolean }) => this.onHeaders(info.statusCode, info.shouldKeepAlive);
     parser[kOnBody] = () => {};
-    parser[kOnMessageComplete] = () => {
-      const now = performance.now();
-      const intended = this.intendedMs;
-      if (intended === NO_REQUEST) return; // a response nobody asked for: ignore
-      this.intendedMs = NO_REQUEST;
-      this.responsesOnSocket++;
-      // The back-off ends with a response, not a connect: a server that accepts and then fails every request (not
-      // HTTP, closes at once) must not be retried every 10 ms.
-      this.backoffMs = 0;
-      const closing = this.closing;
-      this.owner.onResponse(this, this.status, intended, this.sentMs, now);
-      // HTTP/1.1: after `Connection: close` the client closes too. Deferred, because the parser is still
-      // inside execute() for this chunk.
-      if (closing) process.nextTick(() => this.reopen());
-    };
+    parser[kOnMessageComplete] = () => this.onMessageComplete();
+  }
+
+  private onHeaders(status: number, keepAlive: boolean): void {
+    this.status = status;
+    if (!keepAlive) this.closing = true;
+  }
+
+  private onMessageComplete(): void {
+    const now = performance.now();
+    const intended = this.intendedMs;
+    if (intended === NO_REQUEST) return; // a response nobody asked for: ignore
+    this.intendedMs = NO_REQUEST;
+    this.responsesOnSocket++;
+    // The back-off ends with a response, not a connect: a server that accepts and then fails every request (not
+    // HTTP, closes at once) must not be retried every 10 ms.
+    this.backoffMs = 0;
+    const closing = this.closing;
+    this.owner.onResponse(this, this.status, intended, this.sentMs, now);
+    // HTTP/1.1: after `Connection: close` the client closes too. Deferred, because the parser is still
+    // inside execute() for this chunk.
+    if (closing) process.nextTick(() => this.reopen());
   }
 
   get busy(): boolean {

@@ -29,6 +29,18 @@ export interface Validity {
 
 const pct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
 
+/** How judgeStep's load-caused reasons begin (rate not sustained, error budget blown); kept beside the messages. */
+const OVERLOAD_REASON_STARTS = ['achieved rate ', 'error rate '] as const;
+
+/**
+ * Whether an invalid reason says the load was too much for the target (the rate was not sustained, the error budget
+ * was blown), as opposed to a step that broke: stopped early, no responses, or a target not intact. An SLO search
+ * (slo-search.ts) counts the first kind as a miss and stops on the second.
+ */
+export function isOverloadReason(reason: string): boolean {
+  return OVERLOAD_REASON_STARTS.some((start) => reason.startsWith(start));
+}
+
 export function judgeStep(v: ValidityInput): Validity {
   const reasons: string[] = [];
   const warnings: string[] = [];

@@ -33,6 +33,7 @@ export class FakeRunner implements ProcessRunner {
     this.on(['istioctl', 'version', '--remote=false'], '{"clientVersion":{"version":"1.30.3","status":"Clean"}}\n');
     this.on(['linkerd', 'version', '--client', '--short'], 'edge-26.8.3\n');
     this.on(['cilium', 'version', '--client'], 'cilium-cli: v0.19.7 compiled with go1.26.5 on linux/amd64\ncilium image (default): v1.19.1\n');
+    this.on(['openssl', 'version'], 'OpenSSL 3.0.13 30 Jan 2024 (Library: OpenSSL 3.0.13 30 Jan 2024)\n');
     this.on(['git', '-C'], 'c0ffee0000000000000000000000000000000000\n');
   }
 

@@ -81,7 +81,8 @@ export function answerKindRun(runner: FakeRunner, kube: FakeKube, fs?: FileSyste
   });
 
   // openssl genrsa / req -x509 (cilium-ztunnel's keys, the upstream guide's commands): they print nothing on stdout.
-  runner.on(['openssl'], '');
+  runner.on(['openssl', 'genrsa'], '');
+  runner.on(['openssl', 'req'], '');
   // cilium install (cilium-cli, Helm chart 1.20.0): agent and envoy DaemonSets, operator and Hubble Relay Deployments;
   // with encryption.type ztunnel in the values file, the chart's DaemonSet ztunnel-cilium too (templates/ztunnel/).
   runner.on(['cilium', 'install'], async (argv) => {

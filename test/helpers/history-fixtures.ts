@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nightComparisonSchema, type NightComparison } from '../../src/history/render-history.js';
+import { nightComparisonSchema } from '../../src/history/render-history.js';
 import type { ResolvedScenario } from '../../src/core/scenario-types.js';
 import { makeRecord, serializeRecord } from '../../src/history/make-record.js';
 import { mergedNight } from './nightly-merge-fixture.js';
@@ -41,7 +41,7 @@ export function writeHistoryFixtures(root: string): void {
  * A `bench compare` report as src/compare/compare-report.ts wrote it when these fixtures were made. Checked here only
  * against what the history reads (nightComparisonSchema): the compare report's own schema is the compare tests' to pin.
  */
-function nightComparison(previous: string, runId: string, createdAt: string, regressed: boolean): NightComparison {
+function nightComparison(previous: string, runId: string, createdAt: string, regressed: boolean): object {
   const row = (metric: 'p50' | 'p99', regression: boolean) => ({
     oldSystem: 'istio-ambient', newSystem: 'istio-ambient', step: 'rate-1000', metric, kind: 'latency' as const, role: null, unit: 'us' as const,
     sameMachine: true,
@@ -56,7 +56,7 @@ function nightComparison(previous: string, runId: string, createdAt: string, reg
     scope: 'two-runs' as const,
     covers: 'repetition-to-repetition variation only',
   });
-  return nightComparisonSchema.parse({
+  const report = {
     kind: 'mesh-bench/compare', schemaVersion: 1, mode: 'runs',
     old: { runId: `${previous}T02-17-00Z-default-merged`, createdAt: `${previous}T02:17:00.000Z`, scenario: 'default', fingerprint: FP, perSystemRunners: true },
     new: { runId, createdAt, scenario: 'default', fingerprint: FP, perSystemRunners: true },
@@ -67,5 +67,7 @@ function nightComparison(previous: string, runId: string, createdAt: string, reg
     pairs: [{ oldSystem: 'istio-ambient', newSystem: 'istio-ambient', oldRunner: FP, newRunner: FP, sameMachine: true }],
     rows: [row('p99', regressed), row('p50', false)],
     notes: [], regressions: regressed ? 1 : 0, outcome: regressed ? 'regression' : 'clean',
-  });
+  };
+  nightComparisonSchema.parse(report);
+  return report;
 }

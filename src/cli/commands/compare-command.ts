@@ -45,7 +45,7 @@ export async function compareCommand(input: CompareCommandInput): Promise<ExitCo
   }
   if (flags.out !== undefined && flags.out === flags.json) throw InputError.single('--json', '', 'must not be the same file as --out');
 
-  const history = flags.history !== undefined ? await readHistory(flags.history, deps) : null;
+  const readHistoryFlag = async () => (flags.history !== undefined ? await readHistory(flags.history, deps) : null);
   let compareInput: CompareInput;
   if (systems) {
     const path = paths[0] ?? '';
@@ -55,12 +55,15 @@ export async function compareCommand(input: CompareCommandInput): Promise<ExitCo
       if (!ids.includes(id)) throw InputError.single('--systems', '', `${id} is not a system of ${path} (it has: ${ids.join(', ')})`);
     }
     const [oldSystem, newSystem] = systems;
+    const history = await readHistoryFlag();
     compareInput = { mode: 'systems', oldLabel: path, newLabel: path, oldRun: run, newRun: run, pairs: [{ oldSystem, newSystem }], history, gate };
   } else {
     const [oldPath, newPath] = [paths[0] ?? '', paths[1] ?? ''];
     const oldRun = await readCompareInput(oldPath, deps);
     const newRun = await readCompareInput(newPath, deps);
     checkSameScenario(oldRun, oldPath, newRun, newPath);
+    // The history after the inputs: a mistake in them is reported before a year of runs is read.
+    const history = await readHistoryFlag();
     compareInput = { mode: 'runs', oldLabel: oldPath, newLabel: newPath, oldRun, newRun, history, gate };
   }
 
