@@ -39,10 +39,13 @@ describe.skipIf(!hasOpenssl)('cilium-ztunnel key generation with openssl', () =>
     expect(bootstrap.ca).toBe(false);
     expect(bootstrap.subjectAltName).toBe('DNS:localhost');
     expect(bootstrap.subject).toBe('O=cluster.local');
-    expect(bootstrap.checkIssued(bootstrap)).toBe(true);
+    expect(bootstrap.issuer).toBe(bootstrap.subject);
+    expect(bootstrap.verify(bootstrap.publicKey)).toBe(true);
     // CA: a CA certificate, the root of the workload certificates the agent issues.
     expect(ca.ca).toBe(true);
     expect(ca.subject).toBe('O=cluster.local');
+    expect(ca.checkIssued(ca)).toBe(true);
+    expect(ca.verify(bootstrap.publicKey)).toBe(false);
     // Each certificate goes with its own private key (RSA 2048), not the other's.
     const bootstrapKey = createPrivateKey(readFileSync(ztunnelSecretPath(ctx, 'bootstrap-private.key')));
     const caKey = createPrivateKey(readFileSync(ztunnelSecretPath(ctx, 'ca-private.key')));
