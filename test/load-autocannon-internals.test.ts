@@ -15,4 +15,21 @@ describe("autocannon's client internals the engine builds on", () => {
     expect(HTTPParser.RESPONSE).toBe('RESPONSE');
     expect([HTTPParser.kOnHeadersComplete, HTTPParser.kOnBody, HTTPParser.kOnMessageComplete]).toEqual([2, 3, 4]);
   });
+
+  it("show a message boundary in http-parser-js's state and carried-over line, as the whole-response fast path reads them", () => {
+    const P = HTTPParser as unknown as new (type: string) => { execute(b: Buffer): unknown; state: string; line: string; hadError: boolean };
+    const p = new P(HTTPParser.RESPONSE);
+    const atBoundary = (): boolean => p.state === 'RESPONSE_LINE' && p.line === '' && !p.hadError;
+    expect(atBoundary()).toBe(true);
+    p.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Le'));
+    expect(atBoundary()).toBe(false);
+    p.execute(Buffer.from('ngth: 2\r\n\r\nok'));
+    expect(atBoundary()).toBe(true);
+    p.execute(Buffer.from('HTTP/1.1 2'));
+    expect([p.state, p.line]).toEqual(['RESPONSE_LINE', 'HTTP/1.1 2']);
+    p.execute(Buffer.from('00 OK\r\nContent-Length: 0\r\n\r\n'));
+    expect(atBoundary()).toBe(true);
+    expect(p.execute(Buffer.from('SSH-2.0\r\n'))).toBeInstanceOf(Error);
+    expect(p.hadError).toBe(true);
+  });
 });

@@ -21,6 +21,7 @@ const OUTPUTS: Record<string, string> = {
   istioctl: '{"clientVersion":{"version":"1.30.3"}}\n',
   linkerd: 'edge-26.8.3\n',
   cilium: 'cilium-cli: v0.19.7 compiled with go1.26.5 on linux/amd64\n',
+  openssl: 'OpenSSL 3.0.13 30 Jan 2024 (Library: OpenSSL 3.0.13 30 Jan 2024)\n',
 };
 
 class ToolsOnPath implements ProcessRunner {
@@ -128,10 +129,10 @@ describe('bench doctor', () => {
   });
 
   it('for all systems asks every tool', async () => {
-    const runner = new ToolsOnPath(['docker', 'kind', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium']);
+    const runner = new ToolsOnPath(['docker', 'kind', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium', 'openssl']);
     const { code, out } = await doctor('all', runner);
     expect(code).toBe(ExitCode.ok);
-    expect(runner.asked).toEqual(['docker', 'kind', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium']);
+    expect(runner.asked).toEqual(['docker', 'kind', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium', 'openssl']);
     expect(out.split('\n')[0]).toBe('Checking this machine for: all systems');
   });
 });

@@ -35,8 +35,26 @@ describe('the added-latency chart', () => {
     const svg = await renderSvg(addedLatencyChartSpec(addedLatencyRows(run, steps), steps));
     expect(legendEntries(svg)).toEqual([{ title: 'system − reference', labels: PAIRS }]);
     const perPair = Object.fromEntries(PAIRS.map((p) => [p, 2 * STEP_LABELS.length]));
-    expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual(perPair);
     expect(marksByLegend(svg, 'mark-rule role-mark', 'line')).toEqual({ ...perPair, 'unlabelled #555555': 2 });
+    // Every estimate outlined, the significant ones filled in on top.
+    const rows = addedLatencyRows(run, steps);
+    const filled = Object.fromEntries(PAIRS.map((p) => [p, rows.filter((r) => r.pair === p && r.significant).length]));
+    expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual(
+      Object.fromEntries(PAIRS.map((p) => [p, (perPair[p] ?? 0) + (filled[p] ?? 0)])),
+    );
+  });
+
+  it('fills the points of differences the comparison called significant and only outlines the others', async () => {
+    const rows = addedLatencyRows(run, steps);
+    // An outline has a stroke and no fill of its own (the SVG's root group fills nothing).
+    // cilium − cilium/unmeshed: about 12 µs ± 15 µs at p50 and 28 µs ± 60 µs at p99, intervals across 0.
+    expect(rows.filter((r) => !r.significant).map((r) => r.pair)).toEqual(Array(12).fill('cilium − cilium/unmeshed'));
+    const svg = await renderSvg(addedLatencyChartSpec(rows, steps));
+    const symbols = [...svg.matchAll(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)].map((g) => g[1] ?? '');
+    const hollow = symbols.flatMap((g) => [...g.matchAll(/<path [^>]*\/>/g)].map((m) => m[0])).filter((p) => !/ fill=/.test(p) && / stroke="#[0-9a-f]{6}"/.test(p));
+    const solid = symbols.flatMap((g) => [...g.matchAll(/<path [^>]*\/>/g)].map((m) => m[0])).filter((p) => /fill="#[0-9a-f]{6}"/.test(p));
+    expect(hollow).toHaveLength(rows.length);
+    expect(solid).toHaveLength(rows.filter((r) => r.significant).length);
   });
 
   it('takes each point and bar from its comparison’s difference and 95% interval, in ms', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadModes, resolvedLoadStepSchema, resolvedScenarioSchema } from './scenario-types.js';
+import { systemScaleSchema } from './scale-schema.js';
 
 /**
  * The result file: plain, self-describing data (fortio copies its options into the result; so do we).
@@ -328,6 +329,8 @@ export const systemResultSchema = z
     diagnostics: diagnosticsSchema.nullable().optional(),
     /** The runner it was measured on, in a merged run (absent in a single run: see `environment`). */
     runner: runnerSchema.optional(),
+    /** Memory at several pod counts per node, the fitted model and its projection (scenario `scale:`; issue 10). */
+    scale: systemScaleSchema.optional(),
     steps: z.array(stepResultSchema),
   })
   .strict();

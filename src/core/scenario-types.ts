@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolvedSloSchema } from './slo-schema.js';
 
 /**
  * The resolved scenario: every default applied, every duration in seconds, every size in bytes.
@@ -7,12 +8,21 @@ import { z } from 'zod';
  */
 export const loadModes = ['rate', 'connections', 'max'] as const;
 export type LoadMode = (typeof loadModes)[number];
+/**
+ * A scenario step's modes: the engine's, plus `slo`, a search over fixed-rate probes (src/load/slo-search.ts) that
+ * the engine never runs as such: each probe is a `rate` step.
+ */
+export const stepModes = [...loadModes, 'slo'] as const;
+export type StepMode = (typeof stepModes)[number];
 
 export const resolvedLoadStepSchema = z
   .object({
     name: z.string().min(1),
-    /** rate: open loop at a fixed arrival rate; connections: closed loop; max: closed loop, throughput ceiling. */
-    mode: z.enum(loadModes),
+    /**
+     * rate: open loop at a fixed arrival rate; connections: closed loop; max: closed loop, throughput ceiling;
+     * slo: the highest fixed rate meeting a latency objective (`slo`), searched with rate-mode probes.
+     */
+    mode: z.enum(stepModes),
     /** Requests per second (rate mode only, else null). */
     rate: z.number().positive().nullable(),
     /** Connections opened at start. In rate mode more are opened, up to maxConnections, when all are busy. */
@@ -29,6 +39,8 @@ export const resolvedLoadStepSchema = z
     workers: z.number().int().positive(),
     /** Per-request timeout, milliseconds. */
     timeoutMs: z.number().int().positive(),
+    /** Mode slo only: the objective and the search's bounds (each probe uses this step's window and warm-up). */
+    slo: resolvedSloSchema.optional(),
   })
   .strict();
 export type ResolvedLoadStep = z.infer<typeof resolvedLoadStepSchema>;

@@ -9,6 +9,9 @@ import {
   type RunRecord,
 } from './record-schema.js';
 import { rebinHistogram } from './rebin-histogram.js';
+import { roundFigures } from './round-figures.js';
+import { Packer } from './pack-record.js';
+import { dataPlanePods } from '../report/report-input.js';
 
 /**
  * The compact record of a run (record-schema.ts says what it keeps and leaves out): a pure function of the result,
@@ -29,22 +32,13 @@ export function makeRecord(result: RunResult): RunRecord {
     reference: result.reference,
     ...(result.mergedFrom ? { mergedFrom: result.mergedFrom } : {}),
     systems: result.systems.map(recordSystem),
-    comparisons: result.comparisons,
+    comparisons: roundFigures(result.comparisons),
   };
 }
 
 function recordSystem(s: SystemResult): RecordSystem {
-  return {
-    id: s.id,
-    target: s.target,
-    status: s.status,
-    startedAt: s.startedAt,
-    finishedAt: s.finishedAt,
-    failure: s.failure ? { step: s.failure.step, message: s.failure.message } : null,
-    versions: s.versions,
-    ...(s.runner ? { runner: s.runner } : {}),
-    steps: s.steps.map(recordStep),
-  };
+  const { steps, ...rest } = s;
+  return { ...rest, steps: steps.map(recordStep) };
 }
 
 function recordStep(step: StepResult): RecordStep {
@@ -53,10 +47,10 @@ function recordStep(step: StepResult): RecordStep {
     name: step.name,
     config: step.config,
     aggregate: {
-      ...step.aggregate,
+      ...roundFigures(step.aggregate),
       mergedHistogram: merged ? rebinHistogram(merged, RECORD_HISTOGRAM_SIGNIFICANT_DIGITS) : null,
     },
-    repetitions: repetitionColumns(step),
+    repetitions: roundFigures(repetitionColumns(step)),
   };
 }
 
@@ -96,26 +90,35 @@ function resourceColumns(step: StepResult): RepetitionColumns['resources'] {
         const v = r.resources?.roles[role]?.memoryMeanBytes;
         return v === undefined ? null : Math.round(v);
       }),
-      cpuMeanCores: reps.map((r) => {
-        const v = r.resources?.roles[role]?.cpuMeanCores;
-        return v === undefined ? null : Math.round(v * 1e6) / 1e6;
-      }),
+      cpuMeanCores: reps.map((r) => r.resources?.roles[role]?.cpuMeanCores ?? null),
     };
   }
-  return { nodes: reps.map((r) => (r.resources ? r.resources.nodes.length : null)), roles };
+  return {
+    nodes: reps.map((r) => (r.resources ? r.resources.nodes.length : null)),
+    sidecarPods: reps.map((r) => (r.resources ? dataPlanePods(r.resources.pods).sidecarPods : null)),
+    agentNodes: reps.map((r) => (r.resources ? dataPlanePods(r.resources.pods).agentNodes : null)),
+    roles,
+  };
 }
 
 /**
- * The record as committed: a key per line, and one line per system and per comparison, so it stays small and a diff
- * still points at the system that changed. Parses back to the same value (plain JSON).
+ * The record as committed: its run's fields a key per line, then the string table and the templates
+ * (src/history/pack-record.ts) one per line, then one line per system (its own fields, then its steps) and per
+ * comparison, so a diff still points at the system that changed. Parsing it back with parseRecordText gives the same
+ * record.
  */
 export function serializeRecord(record: RunRecord): string {
-  const lines = Object.entries(record).map(([key, value]) => {
-    const name = JSON.stringify(key);
-    if ((key === 'systems' || key === 'comparisons') && Array.isArray(value) && value.length > 0) {
-      return `${name}:[\n${value.map((item) => JSON.stringify(item)).join(',\n')}\n]`;
-    }
-    return `${name}:${JSON.stringify(value)}`;
-  });
+  const { systems, comparisons, ...run } = record;
+  const packer = new Packer();
+  const packedSystems = systems.map(({ steps, ...system }) => ({ system: packer.pack(system), steps: steps.map((step) => packer.pack(step)) }));
+  const packedComparisons = comparisons.map((c) => packer.pack(c));
+  const list = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`);
+  const lines = [
+    ...Object.entries(run).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`),
+    `"strings":${list(packer.strings)}`,
+    `"templates":${list(packer.templates)}`,
+    `"systems":${list(packedSystems)}`,
+    `"comparisons":${list(packedComparisons)}`,
+  ];
   return `{\n${lines.join(',\n')}\n}\n`;
 }

@@ -4,7 +4,9 @@ import { InputError, type InputProblem } from '../core/errors.js';
 import { fieldPath, readInputFile } from '../core/input-file.js';
 import type { RunResult } from '../core/result-schema.js';
 import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
+import { z } from 'zod';
 import { makeRecord } from './make-record.js';
+import { unpack, UnpackError, type PackedItem } from './pack-record.js';
 import { recordProblems } from './record-consistency.js';
 import { RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
 
@@ -69,7 +71,7 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
         : `unsupported record schema version ${JSON.stringify(v)} (this harness reads ${RECORD_SCHEMA_VERSION})`,
     );
   }
-  const parsed = runRecordSchema.safeParse(data, { reportInput: true });
+  const parsed = runRecordSchema.safeParse(unpackRecord(data, file), { reportInput: true });
   if (!parsed.success) {
     throw new InputError(
       parsed.error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath(issue.path), message: describeIssue(issue) })),
@@ -78,6 +80,42 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
   const problems = recordProblems(parsed.data, file);
   if (problems.length > 0) throw new InputError(problems);
   return parsed.data;
+}
+
+const packedItemSchema = z.object({ t: z.number().int().nonnegative(), n: z.array(z.number()), s: z.array(z.number().int().nonnegative()) }).strict();
+const packedRecordSchema = z
+  .object({
+    strings: z.array(z.string()),
+    templates: z.array(z.unknown()),
+    systems: z.array(z.object({ system: packedItemSchema, steps: z.array(packedItemSchema) }).strict()),
+    comparisons: z.array(packedItemSchema),
+  })
+  .loose();
+
+/**
+ * The record with its systems, steps and comparisons unpacked (src/history/pack-record.ts), for the record schema to
+ * check. A packed part that does not fit its template is one line naming it.
+ */
+function unpackRecord(data: Record<string, unknown>, file: string): Record<string, unknown> {
+  const packed = packedRecordSchema.safeParse(data, { reportInput: true });
+  if (!packed.success) {
+    throw new InputError(packed.error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath(issue.path), message: describeIssue(issue) })));
+  }
+  const { strings, templates, systems, comparisons, ...run } = packed.data;
+  const open = (item: PackedItem, field: string): unknown => {
+    try {
+      return unpack(item, templates, strings);
+    } catch (error) {
+      if (error instanceof UnpackError) throw InputError.single(file, field, error.message);
+      throw error;
+    }
+  };
+  const system = (entry: (typeof systems)[number], i: number): unknown => {
+    const header = open(entry.system, `systems[${i}].system`);
+    const steps = entry.steps.map((step, j) => open(step, `systems[${i}].steps[${j}]`));
+    return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, steps } : header;
+  };
+  return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => open(c, `comparisons[${i}]`)) };
 }
 
 function parseJson(text: string, file: string): Record<string, unknown> {

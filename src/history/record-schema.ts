@@ -4,7 +4,7 @@ import {
   containerRoles,
   environmentSchema,
   RESULT_SCHEMA_VERSION,
-  runnerSchema,
+  systemResultSchema,
   stepAggregateSchema,
   mergedSourceSchema,
 } from '../core/result-schema.js';
@@ -17,9 +17,12 @@ import { resolvedLoadStepSchema, resolvedScenarioSchema } from '../core/scenario
  * throughput, the install, memory and CPU per role) — and leaves out each repetition's histograms, counts and
  * per-container samples, which stay in the full results.json (the workflow's artefact).
  *
- * Bump RECORD_SCHEMA_VERSION on any incompatible change, like RESULT_SCHEMA_VERSION.
+ * This is the record as read (src/history/read-run.ts); on disk its systems and comparisons are packed
+ * (src/history/pack-record.ts) and its computed figures rounded to 7 significant digits (round-figures.ts).
+ * Bump RECORD_SCHEMA_VERSION on any incompatible change, like RESULT_SCHEMA_VERSION (2: packed, rounded, and the
+ * systems' report fields and pod counts kept).
  */
-export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_SCHEMA_VERSION = 2;
 export const RECORD_KIND = 'mesh-bench/record';
 export const RECORD_FILE_NAME = 'record.json';
 
@@ -61,6 +64,12 @@ export const repetitionColumnsSchema = z
     resources: z
       .object({
         nodes: nullableNumbers,
+        /**
+         * Per repetition, pods with a sidecar-proxy container and nodes running a node agent (from its pod list, which
+         * the record leaves out): what the report's data plane per pod and per node divide by.
+         */
+        sidecarPods: nullableNumbers,
+        agentNodes: nullableNumbers,
         roles: z.partialRecord(
           z.enum(containerRoles),
           z.object({ memoryMeanBytes: nullableNumbers, cpuMeanCores: nullableNumbers }).strict(),
@@ -77,21 +86,11 @@ export const recordStepSchema = z
   .strict();
 export type RecordStep = z.infer<typeof recordStepSchema>;
 
-export const recordSystemSchema = z
-  .object({
-    id: z.string(),
-    target: z.enum(['local', 'kind', 'existing']),
-    status: z.enum(['completed', 'failed', 'interrupted']),
-    startedAt: z.string(),
-    finishedAt: z.string(),
-    /** Where it failed and why (the command's output stays in results.json). */
-    failure: z.object({ step: z.string(), message: z.string() }).strict().nullable(),
-    versions: z.record(z.string(), z.string()),
-    /** The runner it was measured on, when the run was merged from per-runner runs (`bench merge`). */
-    runner: runnerSchema.optional(),
-    steps: z.array(recordStepSchema),
-  })
-  .strict();
+/**
+ * A system as the full result has it, every field the report reads included (its failure with the command and output
+ * tail, mesh components and pods, proof by traffic, phases, diagnostics, runner), with its steps in the record's form.
+ */
+export const recordSystemSchema = systemResultSchema.omit({ steps: true }).extend({ steps: z.array(recordStepSchema) }).strict();
 export type RecordSystem = z.infer<typeof recordSystemSchema>;
 
 export const runRecordSchema = z

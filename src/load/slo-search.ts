@@ -7,8 +7,8 @@ import { isOverloadReason } from './validity.js';
  * by bracketing (double from the start rate until a probe misses, or halve until one meets) then bisection between
  * the highest pass and the lowest miss, every probe a short open-loop step judged by the usual validity rules.
  *
- * - A rate is accepted only when `confirmations` probes at it all meet the objective; a repeat that misses makes it
- *   a miss (a lucky probe cannot raise the capacity).
+ * - Every verdict is repeated to confirm: a rate is accepted when `confirmations` probes at it met the objective
+ *   before `confirmations` missed it (the majority of at most 2 × confirmations − 1 probes).
  * - The search never probes above the engine's ceiling: a rate the engine cannot drive accurately would be a miss
  *   caused by the engine. When the ceiling itself meets the objective the answer is "≥ ceiling" (`atCeiling`), never a
  *   number the engine made.
@@ -79,9 +79,15 @@ export async function searchSlo(s: SloSearchSettings, probe: Probe, signal?: Abo
   let miss: number | null = null;
   let broken: string | null = null;
 
-  /** All `confirmations` probes at `rate` meet (stops at the first that does not). */
+  /**
+   * The verdict at `rate`: probes until `confirmations` of them met the objective (accepted) or `confirmations` missed
+   * it (refused), so a verdict is the majority of at most 2 × confirmations − 1 probes. One lucky probe cannot raise
+   * the capacity, and one late wake-up of a loaded machine (a probe a few requests short of 99%) cannot lower it.
+   */
   async function accepted(rate: number): Promise<boolean> {
-    for (let i = 0; i < s.confirmations; i++) {
+    let meets = 0;
+    let misses = 0;
+    while (meets < s.confirmations && misses < s.confirmations) {
       if (signal?.aborted || probes.length >= maxProbes) return false;
       const p = judgeProbe(rate, await probe(rate), s.objective);
       probes.push(p);
@@ -89,9 +95,10 @@ export async function searchSlo(s: SloSearchSettings, probe: Probe, signal?: Abo
         broken = `probe at ${rate} req/s broke: ${p.reasons.join('; ')}`;
         return false;
       }
-      if (p.outcome === 'misses') return false;
+      if (p.outcome === 'meets') meets++;
+      else misses++;
     }
-    return true;
+    return meets >= s.confirmations;
   }
   const stop = (): boolean => broken !== null || signal?.aborted === true || probes.length >= maxProbes;
 

@@ -56,9 +56,9 @@ function containsLower(b: Uint8Array, start: number, end: number, word: Uint8Arr
   return false;
 }
 
-/** A run of 1–15 decimal digits as a number, or -1. */
+/** A run of decimal digits as a number, or -1. (A long run loses precision, but can then never equal a read's size.) */
 function digits(b: Uint8Array, start: number, end: number): number {
-  if (end <= start || end - start > 15) return -1;
+  if (end <= start) return -1;
   let v = 0;
   for (let i = start; i < end; i++) {
     const d = b[i]! - 48;
@@ -109,7 +109,7 @@ export function parseWholeResponse(b: Uint8Array): number {
       const c = b[i]!;
       if (c === COLON) break;
       // Whitespace in a name or a leading one (obsolete folding), or a line with no colon.
-      if (c === SP || c === HT || c === CR || c === LF) return NOT_WHOLE;
+      if (c === SP || c === HT || c === CR || c === LF || c >= 0x80) return NOT_WHOLE;
     }
     if (i >= n || i === nameStart) return NOT_WHOLE;
     const nameEnd = i++;

@@ -1,4 +1,4 @@
-import type { RepetitionResult, StepResult } from '../core/result-schema.js';
+import { repetitionCounts, type RepetitionCounts, type ReportStep as StepResult } from './report-input.js';
 import type { ContainerRole } from '../core/resource-schema.js';
 
 /**
@@ -43,11 +43,9 @@ export const DATA_PLANE_ROLES: readonly ContainerRole[] = ['sidecar-proxy', 'nod
 /** The data-plane cost of one step, or null when the step has no resource data (the local target, old results). */
 export function dataPlaneCost(step: StepResult): DataPlaneCost | null {
   const roles = step.aggregate.resources;
-  const rep = countingRepetition(step.repetitions);
-  if (!roles || !rep?.resources) return null;
-  const pods = rep.resources.pods;
-  const sidecarPods = pods.filter((p) => p.roles.includes('sidecar-proxy')).length;
-  const agentNodes = new Set(pods.filter((p) => p.roles.includes('node-agent')).map((p) => p.node)).size;
+  const counts = countingRepetition(step);
+  if (!roles || !counts) return null;
+  const { sidecarPods, agentNodes } = counts;
   const sidecars = roles['sidecar-proxy'];
   const agents = roles['node-agent'];
   const waypoints = roles.waypoint;
@@ -82,7 +80,11 @@ function cpuPerThousand(step: StepResult, dataPlaneCpuCores: number): CpuPerThou
   return throughput > 0 ? { cores: dataPlaneCpuCores / (throughput / 1000), ci95: null, source: 'computed' } : null;
 }
 
-/** The repetition whose pod list gives the counts: the first valid one with resource data, else any with it. */
-function countingRepetition(reps: readonly RepetitionResult[]): RepetitionResult | undefined {
-  return reps.find((r) => r.status === 'valid' && r.resources) ?? reps.find((r) => r.resources);
+/** The counts of the repetition whose pod list gives them: the first valid one with resource data, else any with it. */
+function countingRepetition(step: StepResult): RepetitionCounts | null {
+  const indices = step.repetitions.map((_, i) => i);
+  const valid = indices.find((i) => step.repetitions[i]?.status === 'valid' && repetitionCounts(step, i) !== null);
+  const any = indices.find((i) => repetitionCounts(step, i) !== null);
+  const i = valid ?? any;
+  return i === undefined ? null : repetitionCounts(step, i);
 }

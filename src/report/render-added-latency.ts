@@ -1,4 +1,5 @@
-import type { Comparison, RunResult, ShiftTest } from '../core/result-schema.js';
+import type { Comparison, ShiftTest } from '../core/result-schema.js';
+import type { ReportRun as RunResult } from './report-input.js';
 import { formatDeltaEstimate, formatMicros, formatPValue, table } from './format.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunResult, SystemResult } from '../core/result-schema.js';
+import type { ReportRun as RunResult, ReportSystem as SystemResult } from './report-input.js';
 import { formatBytes, inlineCode, table } from './format.js';
 
 /**

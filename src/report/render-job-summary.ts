@@ -1,4 +1,4 @@
-import type { RunResult, SystemResult } from '../core/result-schema.js';
+import type { ReportRun as RunResult, ReportSystem as SystemResult } from './report-input.js';
 import { inlineCode, oneLine, table } from './format.js';
 import { renderVerdicts } from './render-verdicts.js';
 

@@ -2,7 +2,9 @@ import { renderRunners } from './render-runners.js';
 import { diagnosticsLines, renderMeshPlacement, renderPhases, renderTrafficProof } from './render-cluster-run.js';
 import { stringify } from 'yaml';
 import { renderMeshComponents, renderResources } from './render-resources.js';
-import type { Comparison, Failure, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
+import { renderScale } from './render-scale.js';
+import type { Comparison, Failure } from '../core/result-schema.js';
+import type { ReportRun as RunResult, ReportStep as StepResult, ReportSystem as SystemResult } from './report-input.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { renderChartSection } from './charts/render-chart-section.js';
 import { noComparisons, renderVerdicts } from './render-verdicts.js';
@@ -42,6 +44,7 @@ export function renderMarkdown(result: RunResult): string {
     comparisons(result),
     renderRunners(result),
     renderResources(result),
+    renderScale(result),
     renderMeshComponents(result),
     renderTrafficProof(result),
     renderMeshPlacement(result),

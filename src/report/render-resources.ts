@@ -1,4 +1,5 @@
-import type { Estimate, RunResult, StepResult } from '../core/result-schema.js';
+import type { Estimate } from '../core/result-schema.js';
+import type { ReportRun as RunResult, ReportStep as StepResult } from './report-input.js';
 import type { ContainerRole } from '../core/resource-schema.js';
 import { bootstrapDeltaInterval } from '../analysis/bootstrap.js';
 import { deriveSeed } from '../analysis/random.js';

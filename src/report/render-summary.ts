@@ -1,4 +1,4 @@
-import type { RunResult } from '../core/result-schema.js';
+import type { ReportRun as RunResult } from './report-input.js';
 import { formatMicros, formatRate, formatSignedMicros } from './format.js';
 import { verdictSentences } from './render-verdicts.js';
 import { verdicts } from './verdict-rows.js';

@@ -1,4 +1,5 @@
-import type { Comparison, Estimate, RunResult } from '../core/result-schema.js';
+import type { Comparison, Estimate } from '../core/result-schema.js';
+import type { ReportRun as RunResult } from './report-input.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { chooseTimeUnit, formatBytes, formatDeltaEstimate, formatMicros, formatMicrosIn, formatPValue, table, trimNumber } from './format.js';
 import { outcomeOf, SIGNIFICANCE, type Outcome } from './significance.js';

@@ -1,4 +1,5 @@
-import type { Comparison, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
+import type { Comparison } from '../core/result-schema.js';
+import type { ReportRun as RunResult, ReportStep as StepResult, ReportSystem as SystemResult } from './report-input.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { UNMESHED_SUFFIX } from '../platform/variants.js';
 import { dataPlaneCost, type DataPlaneCost } from './data-plane-cost.js';

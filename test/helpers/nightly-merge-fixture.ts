@@ -1,4 +1,5 @@
 import type { RunResult, SystemResult } from '../../src/core/result-schema.js';
+import type { ResolvedScenario } from '../../src/core/scenario-types.js';
 import { mergeRuns } from '../../src/history/merge-runs.js';
 import { perRunnerRun } from './per-runner-run-factory.js';
 
@@ -17,7 +18,7 @@ export const NIGHTLY_MESHES = [
 const CPUS = ['AMD EPYC 7763 64-Core Processor', 'AMD EPYC 9V74 80-Core Processor', 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz'];
 
 /** Every runner's run of one night: nine systems (eight meshes and the baseline) on `scenarios/default.yaml`. */
-export function nightlyRunnerRuns(o: { night?: string; strata?: number; meshes?: readonly string[] } = {}): RunResult[] {
+export function nightlyRunnerRuns(o: { night?: string; strata?: number; meshes?: readonly string[]; scenario?: ResolvedScenario } = {}): RunResult[] {
   const night = o.night ?? '2026-11-30';
   return (o.meshes ?? NIGHTLY_MESHES).map((mesh, i) =>
     perRunnerRun({
@@ -28,6 +29,7 @@ export function nightlyRunnerRuns(o: { night?: string; strata?: number; meshes?:
       createdAt: `${night}T02:${String(20 + i).padStart(2, '0')}:00.000Z`,
       seed: 100 + i,
       ...(o.strata !== undefined ? { strata: o.strata } : {}),
+      ...(o.scenario !== undefined ? { scenario: o.scenario } : {}),
     }),
   );
 }

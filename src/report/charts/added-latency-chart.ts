@@ -1,7 +1,8 @@
-import type { RunResult } from '../../core/result-schema.js';
+import type { ReportRun as RunResult } from '../report-input.js';
 import { CHART_CONFIG, CHART_WIDTH, seriesColours, seriesShapes } from './chart-style.js';
 import type { ChartStep } from './chart-steps.js';
 import type { ChartSpec } from './render-svg.js';
+import { outcomeOf } from '../significance.js';
 
 const OFFSET_MIN = 12;
 
@@ -13,9 +14,11 @@ export interface AddedLatencyRow {
   deltaMs: number;
   lowMs: number;
   highMs: number;
+  /** The comparison's own verdict on this percentile (src/report/significance.ts): drawn filled when significant. */
+  significant: boolean;
 }
 
-/** The run's comparisons as chart rows: Δp50 and Δp99 with their 95% intervals, per pair and step. */
+/** The run's comparisons as chart rows: Δp50 and Δp99 with their 95% intervals and verdicts, per pair and step. */
 export function addedLatencyRows(r: RunResult, steps: readonly ChartStep[]): AddedLatencyRow[] {
   const label = new Map(steps.map((s) => [s.name, s.label]));
   return r.comparisons.flatMap((c) =>
@@ -28,15 +31,16 @@ export function addedLatencyRows(r: RunResult, steps: readonly ChartStep[]): Add
         deltaMs: d.value / 1000,
         lowMs: d.ci95[0] / 1000,
         highMs: d.ci95[1] / 1000,
+        significant: outcomeOf(c, percentile) === 'significant',
       };
     }),
   );
 }
 
 /**
- * Added latency per compared pair and load: a point at the difference of medians and a bar over its 95% interval,
- * p50 above p99 (each with its own y scale: p99 differences are often ten times p50's), a line at zero.
- * An interval crossing the zero line is a difference the run could not tell from none.
+ * Added latency per compared pair and load: a point at the comparison's estimate and a bar over its 95% interval, p50
+ * above p99 (each with its own y scale: p99 differences are often ten times p50's), a line at zero. The point is
+ * filled when the comparison called the difference significant, hollow when not (the report's table says why).
  */
 export function addedLatencyChartSpec(rows: readonly AddedLatencyRow[], steps: readonly ChartStep[]): ChartSpec {
   const pairs = [...new Set(rows.map((row) => row.pair))];
@@ -83,16 +87,18 @@ export function addedLatencyChartSpec(rows: readonly AddedLatencyRow[], steps: r
             color,
           },
         },
-        {
-          mark: { type: 'point', filled: true, size: 60, aria: false },
+        // Every estimate as an outline, and the significant ones filled in on top.
+        ...[false, true].map((filled) => ({
+          ...(filled ? { transform: [{ filter: 'datum.significant' }] } : {}),
+          mark: { type: 'point' as const, filled, size: 60, strokeWidth: 1.5, opacity: 1, aria: false },
           encoding: {
             x,
             xOffset,
-            y: { field: 'deltaMs', type: 'quantitative', title: 'added latency (ms)' },
+            y: { field: 'deltaMs', type: 'quantitative' as const, title: 'added latency (ms)' },
             color,
-            shape: { field: 'pair', type: 'nominal', title: 'system − reference', scale: seriesShapes(pairs) },
+            shape: { field: 'pair', type: 'nominal' as const, title: 'system − reference', scale: seriesShapes(pairs) },
           },
-        },
+        })),
       ],
     },
   };

@@ -1,4 +1,4 @@
-import type { RunResult, StepResult, SystemResult } from '../../core/result-schema.js';
+import type { ReportRun as RunResult, ReportStep as StepResult, ReportSystem as SystemResult } from '../report-input.js';
 import type { ResolvedLoadStep } from '../../core/scenario-types.js';
 
 /** A load step as the charts name it: in scenario order, with a short label for an axis and a file-name slug. */

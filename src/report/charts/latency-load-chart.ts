@@ -1,4 +1,4 @@
-import type { RunResult } from '../../core/result-schema.js';
+import type { ReportRun as RunResult } from '../report-input.js';
 import { CHART_CONFIG, CHART_WIDTH, seriesColours, seriesShapes } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
 import { logAxis } from './log-ticks.js';

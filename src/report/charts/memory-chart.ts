@@ -1,4 +1,5 @@
-import { containerRoles, type ContainerRole, type RunResult } from '../../core/result-schema.js';
+import { containerRoles, type ContainerRole } from '../../core/result-schema.js';
+import type { ReportRun as RunResult } from '../report-input.js';
 import { CHART_CONFIG, CHART_WIDTH } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
 import type { ChartSpec } from './render-svg.js';

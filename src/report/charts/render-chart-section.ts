@@ -1,4 +1,4 @@
-import type { RunResult } from '../../core/result-schema.js';
+import type { ReportRun as RunResult } from '../report-input.js';
 import { inlineCode, oneLine } from '../format.js';
 import { planCharts, type ChartKind, type PlannedChart } from './report-charts.js';
 
@@ -13,9 +13,9 @@ const HEADINGS: Record<ChartKind, { heading: string; what: string }> = {
   'added-latency': {
     heading: 'Added latency',
     what:
-      'Each comparison of the table above: the difference of the per-repetition medians (point) and its 95% bootstrap ' +
-      'interval (bar), p50 above p99. An interval that crosses the dashed zero line is a difference this run could ' +
-      'not tell from none.',
+      'Each comparison of the table above: its estimate of the added latency (point) and 95% interval (bar), p50 ' +
+      'above p99; the point is filled when the comparison found the difference significant, hollow when not. An ' +
+      'interval that crosses the dashed zero line is a difference this run could not tell from none.',
   },
   'latency-vs-load': {
     heading: 'Latency against load',

@@ -1,4 +1,4 @@
-import type { RunResult } from '../../core/result-schema.js';
+import type { ReportRun as RunResult } from '../report-input.js';
 import { addedLatencyChartSpec, addedLatencyRows } from './added-latency-chart.js';
 import { chartSteps } from './chart-steps.js';
 import { distinctRates, latencyLoadChartSpec, latencyLoadRows } from './latency-load-chart.js';

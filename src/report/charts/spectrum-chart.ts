@@ -1,5 +1,5 @@
 import { decodeHistogram } from '../../analysis/histogram.js';
-import type { RunResult } from '../../core/result-schema.js';
+import type { ReportRun as RunResult } from '../report-input.js';
 import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, seriesColours } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
 import { logAxis } from './log-ticks.js';
