@@ -10,60 +10,16 @@
  *   keepalive  Little's law in closed loop against a server closing every 1000 requests, next to plain autocannon
  *   cv         run-to-run CV of p50 over 5 repetitions
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { median, sampleStandardDeviation, mean } from 'simple-statistics';
 import { load, measurePacingAt, measureStall, measureLittle, stepOf, withServer } from '../src/calibration/procedures.js';
 import { TARGETS } from '../src/calibration/targets.js';
+import { has, startNginx } from './local-nginx.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
-
-async function has(cmd: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', `command -v ${cmd}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * nginx on loopback with one worker process, answering `body` to every request (the shape of the issue's anchor
- * measurements). `return 200 '...'` answers from the config without touching the disk; `access_log off` keeps the
- * server's own cost per request low (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#return).
- */
-async function startNginx(body: string): Promise<{ url: string; stop: () => void } | null> {
-  const bin = ['/usr/sbin/nginx', 'nginx'];
-  if (!(await has('nginx')) && !(await has('/usr/sbin/nginx'))) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
-events { worker_connections 1024; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:${port}; location / { return 200 '${body}'; } } }\n`,
-  );
-  const child: ChildProcess = spawn(bin[0]!, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 300));
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
-}
 
 interface WrkResult {
   rps: number;

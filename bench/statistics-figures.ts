@@ -3,11 +3,13 @@
  * repetitions, interval coverage at 3, 5 and 8 repetitions, and the minimum detectable difference, for the current
  * test (Hodges–Lehmann shift, Moses interval, exact Wilcoxon–Mann–Whitney, install spread) next to the rule before it
  * (difference of means, percentile bootstrap of the median difference, repetitions pooled). Seeded: the same
- * `npm run bench:stats [trials]` prints the same tables. test/statistics-verdicts-hold-in-simulation.test.ts runs small
+ * `npm run bench:stats [trials] [section]` prints the same tables (section: false-positives, history, power, coverage;
+ * all when absent). test/statistics-verdicts-hold-in-simulation.test.ts runs small
  * versions of the first three.
  */
 import { bootstrapDeltaInterval } from '../src/analysis/bootstrap.js';
-import { installSpreadFromData } from '../src/analysis/install-spread.js';
+import { median, probit } from 'simple-statistics';
+import { installSpreadFromData, installSpreadFromNights, tQuantile975 } from '../src/analysis/install-spread.js';
 import { permutationPValue } from '../src/analysis/permutation.js';
 import { createRandom, type RandomSource } from '../src/analysis/random.js';
 import { compareTwoSamples } from '../src/analysis/two-sample.js';
@@ -17,6 +19,13 @@ if (!Number.isInteger(trials) || trials < 10) {
   console.error(`trials must be an integer ≥ 10, got ${process.argv[2]}`);
   process.exit(2);
 }
+const SECTIONS = ['false-positives', 'history', 'power', 'coverage'] as const;
+const only = process.argv[3];
+if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+  console.error(`section must be one of ${SECTIONS.join(', ')}, got ${only}`);
+  process.exit(2);
+}
+const wanted = (section: (typeof SECTIONS)[number]): boolean => only === undefined || only === section;
 // The old rule enumerates up to 12 870 splits per comparison: fewer trials keep the run to a few minutes.
 const oldTrials = Math.max(10, Math.round(trials / 4));
 
@@ -83,6 +92,40 @@ function falsePositives(): string {
   );
 }
 
+// ---- 1b. false positives with a spread from history ------------------------------------------------------------
+
+/**
+ * One install per side, no real difference, σ_install = σ_rep; the spread comes from K earlier nights of the same
+ * system (each a fresh install, its value the median of its repetitions): installSpreadFromNights (t quantile), next to
+ * the same bound with the normal quantile.
+ */
+function historyFalsePositives(): string {
+  const rows: string[][] = [];
+  for (const reps of [5, 8]) {
+    for (const nights of [3, 5, 10]) {
+      const normal = normalSource(createRandom(5000 + reps * 100 + nights));
+      const install = (): number[] => {
+        const offset = 10 * normal();
+        return Array.from({ length: reps }, () => 1000 + offset + 10 * normal());
+      };
+      let withT = 0;
+      let withZ = 0;
+      const toZ = probit(0.975) / tQuantile975(nights - 1);
+      for (let k = 0; k < trials; k++) {
+        const history = Array.from({ length: nights }, () => median(install()));
+        const spread = installSpreadFromNights([history], `${nights} nights`);
+        if (!spread) throw new Error('history must give a spread');
+        const a = install();
+        const b = install();
+        if (compareTwoSamples(a, b, { seed: k, installSpread: spread }).significant) withT++;
+        if (compareTwoSamples(a, b, { seed: k, installSpread: { ...spread, spreadUs: spread.spreadUs * toZ } }).significant) withZ++;
+      }
+      rows.push([`${reps}`, `${nights}`, pct(withT / trials), pct(withZ / trials)]);
+    }
+  }
+  return table(['repetitions per night', 'nights of history', 't quantile (installSpreadFromNights)', 'z = 1.96'], rows);
+}
+
 // ---- 2. power with and without slow repetitions ---------------------------------------------------------------
 
 function power(): string {
@@ -124,6 +167,36 @@ function power(): string {
     ['slow repetitions', 'n', 'true p50 shift', 'old rule power', 'rank test power', 'median reported MDD (80%)'],
     rows,
   );
+}
+
+/**
+ * Does a shift equal to the reported minimum detectable difference get detected 80% of the time? Normal repetitions
+ * (σ = 30 µs): the median MDD reported on data without a shift, then the power at exactly that shift.
+ */
+function powerAtReportedMdd(): string {
+  const rows: string[][] = [];
+  for (const n of [5, 8]) {
+    const normal = normalSource(createRandom(6000 + n));
+    const draw = (shift: number): number[] => Array.from({ length: n }, () => 1000 + shift + 30 * normal());
+    const reported: number[] = [];
+    for (let k = 0; k < trials; k++) {
+      const mdd = compareTwoSamples(draw(0), draw(0), { seed: k }).minimumDetectableUs;
+      if (mdd !== null) reported.push(mdd);
+    }
+    reported.sort((a, b) => a - b);
+    const mdd = reported[Math.floor(reported.length / 2)] ?? NaN;
+    let detected = 0;
+    for (let k = 0; k < trials; k++) if (compareTwoSamples(draw(0), draw(mdd), { seed: k }).significant) detected++;
+    const tenth = reported[Math.floor(reported.length / 10)] ?? NaN;
+    const ninetieth = reported[Math.floor((reported.length * 9) / 10)] ?? NaN;
+    rows.push([
+      `${n} v ${n}`,
+      `${mdd.toFixed(1)} µs (${(mdd / 30).toFixed(2)} σ)`,
+      `${tenth.toFixed(0)}–${ninetieth.toFixed(0)} µs`,
+      pct(detected / trials),
+    ]);
+  }
+  return table(['n', 'median reported MDD', '10th–90th percentile of reported MDD', 'power at the median MDD'], rows);
 }
 
 // ---- 3. interval coverage -------------------------------------------------------------------------------------
@@ -175,9 +248,10 @@ function coverage(): string {
 }
 
 console.log(`# Statistics figures (${trials} trials per cell; old rule ${oldTrials})\n`);
-console.log('## False-positive rate, no real difference, install offsets\n');
-console.log(falsePositives());
-console.log('\n## Power (p50 CV 3%) and minimum detectable difference\n');
-console.log(power());
-console.log('\n## Coverage of the true shift (nominal 95%)\n');
-console.log(coverage());
+if (wanted('false-positives')) console.log(`## False-positive rate, no real difference, install offsets\n\n${falsePositives()}\n`);
+if (wanted('history')) console.log(`## False-positive rate with a spread from history\n\n${historyFalsePositives()}\n`);
+if (wanted('power')) {
+  console.log(`## Power (p50 CV 3%) and minimum detectable difference\n\n${power()}\n`);
+  console.log(`## Power at the reported minimum detectable difference (normal repetitions, σ = 30 µs)\n\n${powerAtReportedMdd()}\n`);
+}
+if (wanted('coverage')) console.log(`## Coverage of the true shift (nominal 95%)\n\n${coverage()}`);

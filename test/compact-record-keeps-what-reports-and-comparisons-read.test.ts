@@ -12,6 +12,7 @@ import type { RunResult } from '../src/core/result-schema.js';
 import { makeRecord, serializeRecord } from '../src/history/make-record.js';
 import { readRun } from '../src/history/read-run.js';
 import type { RunRecord } from '../src/history/record-schema.js';
+import { roundFigures, roundToOdd } from '../src/history/round-figures.js';
 import { readRunResult } from '../src/report/result-file.js';
 import { perRunnerRun } from './helpers/per-runner-run-factory.js';
 
@@ -56,7 +57,9 @@ describe('the compact record', () => {
         expect(cols.repetition).toEqual(step.repetitions.map((r) => r.repetition));
         expect(cols.status).toEqual(step.repetitions.map((r) => r.status));
         expect(cols.invalidReasons).toEqual(step.repetitions.map((r) => r.invalidReasons));
-        expect(cols.throughput).toEqual(step.repetitions.map((r) => r.throughput));
+        // Figures are kept to 7 significant digits (round-figures.ts), integers as they are.
+        expect(cols.throughput).toEqual(step.repetitions.map((r) => roundToOdd(r.throughput)));
+        cols.throughput.forEach((t, i) => expect(Math.abs(t - step.repetitions[i]!.throughput)).toBeLessThanOrEqual(step.repetitions[i]!.throughput * 1e-6));
         for (const key of ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'count'] as const) {
           expect(cols[key]).toEqual(step.repetitions.map((r) => r.latency[basis]!.summary[key]));
         }
@@ -75,14 +78,14 @@ describe('the compact record', () => {
     expect(record.systems[1]!.steps[2]!.repetitions.status[3]).toBe('invalid');
   });
 
-  it('keeps aggregates and comparisons as they are, and the merged histogram with the same count within 1% per percentile', () => {
-    expect(record.comparisons).toEqual(run.comparisons);
+  it('keeps aggregates and comparisons to 7 significant digits, and the merged histogram with the same count within 1% per percentile', () => {
+    expect(record.comparisons).toEqual(roundFigures(run.comparisons));
     run.systems.forEach((sys, si) =>
       sys.steps.forEach((step, ti) => {
         const kept = record.systems[si]!.steps[ti]!.aggregate;
         const { mergedHistogram: a, ...restFull } = step.aggregate;
         const { mergedHistogram: b, ...restKept } = kept;
-        expect(restKept).toEqual(restFull);
+        expect(restKept).toEqual(roundFigures(restFull));
         const full = decodeHistogram(a!);
         const compact = decodeHistogram(b!);
         expect(compact.totalCount).toBe(full.totalCount);
@@ -107,13 +110,20 @@ describe('the compact record', () => {
 
   it('is refused with one line naming the file and the field when it is of another version or contradicts itself', async () => {
     const text = serializeRecord(record);
-    const v2 = write('v2/record.json', text.replace('"schemaVersion":1', '"schemaVersion":2'));
-    expect(await refusal(v2)).toBe(`${v2}: schemaVersion: unsupported record schema version 2 (this harness reads 1)`);
+    const v3 = write('v3/record.json', text.replace('"schemaVersion":2', '"schemaVersion":3'));
+    expect(await refusal(v3)).toBe(`${v3}: schemaVersion: unsupported record schema version 3 (this harness reads 2)`);
 
-    const data = JSON.parse(text) as RunRecord;
+    const data = structuredClone(record);
     data.systems[0]!.steps[1]!.repetitions.p99Us.pop();
-    const short = write('short/record.json', JSON.stringify(data));
+    const short = write('short/record.json', serializeRecord(data));
     expect(await refusal(short)).toBe(`${short}: systems[0].steps[1].repetitions.p99Us: has 4 entries for 5 repetitions`);
+
+    // On disk a step is a template and its numbers (pack-record.ts): one number too few is named, not unpacked wrong.
+    const packed = JSON.parse(text) as { systems: Array<{ steps: Array<{ t: number; n: number[] }> }> };
+    const cut = packed.systems[0]!.steps[1]!;
+    cut.n.pop();
+    const truncated = write('truncated/record.json', JSON.stringify(packed));
+    expect(await refusal(truncated)).toBe(`${truncated}: systems[0].steps[1]: has ${cut.n.length} numbers, but template ${cut.t} has more places for numbers`);
 
     const other = write('other.json', JSON.stringify({ kind: 'mesh-bench/calibration' }));
     expect(await refusal(other)).toBe(
@@ -121,12 +131,12 @@ describe('the compact record', () => {
     );
   });
 
-  it('is not a results file: bench report on it says what to give instead, in one line', async () => {
+  it('is not a results file: reading it as one says so in one line', async () => {
     const file = write('report-of-record/record.json', serializeRecord(record));
     const error = await readRunResult(file, { fs }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe(
-      `${file}: kind: is a compact record: the report needs the full results.json (the workflow's artefact); the record's own report is the report.md beside it`,
+      `${file}: kind: is a compact record, not a full results.json (the workflow's artefact has it)`,
     );
   });
 

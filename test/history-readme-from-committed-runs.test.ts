@@ -8,6 +8,7 @@ import { ExitCode, InputError } from '../src/core/errors.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
 import { readHistory } from '../src/history/read-history.js';
 import { historyTrends, renderHistory } from '../src/history/render-history.js';
+import { RECORD_SCHEMA_VERSION } from '../src/history/record-schema.js';
 import { writeHistoryFixtures } from './helpers/history-fixtures.js';
 
 /**
@@ -95,10 +96,10 @@ describe('bench history', () => {
     cpSync(FIXTURE, results, { recursive: true });
     const bad = join(results, '2026-11-27T02-17-00Z-default-merged');
     cpSync(join(results, '2026-11-28T02-17-00Z-default-merged'), bad, { recursive: true });
-    writeFileSync(join(bad, 'record.json'), readFileSync(join(bad, 'record.json'), 'utf8').replace('"schemaVersion":1', '"schemaVersion":7'));
+    writeFileSync(join(bad, 'record.json'), readFileSync(join(bad, 'record.json'), 'utf8').replace(`"schemaVersion":${RECORD_SCHEMA_VERSION}`, '"schemaVersion":7'));
     const r = await history(results, join(results, 'README.md'));
     expect(r.code).toBe(ExitCode.ok);
-    const line = `2026-11-27T02-17-00Z-default-merged: ${join(bad, 'record.json')}: schemaVersion: unsupported record schema version 7 (this harness reads 1)`;
+    const line = `2026-11-27T02-17-00Z-default-merged: ${join(bad, 'record.json')}: schemaVersion: unsupported record schema version 7 (this harness reads ${RECORD_SCHEMA_VERSION})`;
     expect(r.err).toBe(`skipped ${line}\n`);
     expect(readFileSync(join(results, 'README.md'), 'utf8')).toContain(`## Not read\n\nThese run directories could not be read and are not in the tables above:\n\n- ${line}\n`);
   }, 60_000);

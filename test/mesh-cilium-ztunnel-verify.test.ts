@@ -177,3 +177,35 @@ describe('cilium-ztunnel verify as a whole', () => {
     expect(v.problem).toMatch(/^cilium status failed: /);
   });
 });
+
+describe('cilium-ztunnel installed versions', () => {
+  it('adds the image tag the ztunnel DaemonSet runs to the Cilium versions', async () => {
+    const image = (name: string, tag: string) => ({
+      metadata: { name, namespace: 'kube-system' },
+      spec: { selector: {}, template: { spec: { containers: [{ name: name === 'ztunnel-cilium' ? 'istio-proxy' : name === 'cilium' ? 'cilium-agent' : 'cilium-envoy', image: tag }] } } },
+    });
+    const daemonSets: Record<string, unknown> = {
+      cilium: image('cilium', 'quay.io/cilium/cilium:v1.20.0@sha256:383968cd5e8873f7976fa76aa6196045643558f4cc9518a207b9335cb24a0e93'),
+      'cilium-envoy': image('cilium-envoy', 'quay.io/cilium/cilium-envoy:v1.37.5-1782911245-7cffc778c923f68a77954a53b1a98d6b5353f004@sha256:583057dd4f7d54cd41efff3c413aa0b148ac201f522e2c3336851fa89c78b039'),
+      // Chart 1.20.0 values.yaml: quay.io/cilium/ztunnel, tag v1.0.0, useDigest true.
+      'ztunnel-cilium': image('ztunnel-cilium', 'quay.io/cilium/ztunnel:v1.0.0@sha256:884de5adde400e39f58e36c7a729f7690466ca4a8eb4c2a8daa9c1c025115b24'),
+    };
+    const kube = {
+      async readDaemonSet(namespace: string, name: string) {
+        if (namespace !== 'kube-system' || !(name in daemonSets)) throw new Error(`fake kube: no answer for DaemonSet ${namespace}/${name}`);
+        return daemonSets[name];
+      },
+    } as unknown as KubeClient;
+    const runner = new FakeRunner().on(
+      ['cilium', 'version'],
+      'cilium-cli: v0.19.7 compiled with go1.26.5 on linux/amd64\ncilium image (default): v1.19.5\ncilium image (stable): unknown\ncilium image (running): 1.20.0\n',
+    );
+    expect(await new CiliumZtunnelMesh().installedVersions(ctx, kube, runner)).toEqual({
+      'cilium-cli': 'v0.19.7',
+      'cilium-chart': '1.20.0',
+      'cilium-agent': 'v1.20.0',
+      'cilium-envoy': 'v1.37.5-1782911245-7cffc778c923f68a77954a53b1a98d6b5353f004',
+      'cilium-ztunnel': 'v1.0.0',
+    });
+  });
+});

@@ -80,3 +80,16 @@ describe('multi-hop.yaml', () => {
     ]);
   });
 });
+
+describe('scale.yaml', () => {
+  it('measures 1, 4, 8 and 16 replicas per node, idle and at 100 req/s, projected to 100 nodes × 1000 pods', async () => {
+    const scenario = await load('scale.yaml');
+    expect(scenario.scale).toEqual({
+      replicasPerNode: [1, 4, 8, 16],
+      settleS: 30,
+      idleS: 60,
+      load: { rate: 100, durationS: 60 },
+      projection: { nodes: 100, pods: 1000 },
+    });
+  });
+});

@@ -30,7 +30,8 @@ function parseRejection(text: string): InputError {
   throw new Error('scenario was accepted');
 }
 
-const STEP_FIELDS = 'name, mode, rate, connections, maxConnections, duration, warmup, timeout, arrival, workers';
+const STEP_FIELDS =
+  'name, mode, rate, connections, maxConnections, duration, warmup, timeout, arrival, workers, objective, startRate, minRate, maxRate, engineCeiling, precision, confirmations';
 const TOP_FIELDS = 'name, description, repetitions, installs, seed, errorBudget, workload, thresholds, defaults, steps';
 
 describe('scenario files with mistakes are rejected with one line per problem, naming file and field', () => {
@@ -140,9 +141,9 @@ describe('each field says what is allowed', () => {
     ['no steps', 'name: x', 'steps: is required: a list of steps'],
     ['an empty step list', 'name: x\nsteps: []', 'steps: must have at least one step'],
     ['a list instead of a mapping', '- name: x', 'must be a mapping of scenario fields (name, steps, …), got a list'],
-    ['an unknown mode', 'name: x\nsteps: [{ mode: open, rate: 5 }]', 'steps[0].mode: must be "rate", "connections" or "max", got "open"'],
-    ['a step without a mode', 'name: x\nsteps: [{ rate: 5 }]', 'steps[0].mode: is required: "rate", "connections" or "max"'],
-    ['a step that is not a mapping', 'name: x\nsteps: [500]', 'steps[0]: must be a mapping of step fields with at least "mode" ("rate", "connections" or "max"), got 500'],
+    ['an unknown mode', 'name: x\nsteps: [{ mode: open, rate: 5 }]', 'steps[0].mode: must be "rate", "connections", "max" or "slo", got "open"'],
+    ['a step without a mode', 'name: x\nsteps: [{ rate: 5 }]', 'steps[0].mode: is required: "rate", "connections", "max" or "slo"'],
+    ['a step that is not a mapping', 'name: x\nsteps: [500]', 'steps[0]: must be a mapping of step fields with at least "mode" ("rate", "connections", "max" or "slo"), got 500'],
     ['maxConnections in closed loop', 'name: x\nsteps: [{ mode: max, connections: 4, maxConnections: 8 }]', 'steps[0].maxConnections: is not allowed in mode "max": closed-loop steps keep exactly "connections" open'],
     ['fractional connections', 'name: x\nsteps: [{ mode: connections, connections: 1.5 }]', 'steps[0].connections: must be a whole number ≥ 1, got 1.5'],
     ['negative fractional connections', 'name: x\nsteps: [{ mode: connections, connections: -1.5 }]', 'steps[0].connections: must be a whole number ≥ 1, got -1.5'],

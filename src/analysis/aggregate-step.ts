@@ -1,4 +1,4 @@
-import type { LoadMode } from '../core/scenario-types.js';
+import type { StepMode } from '../core/scenario-types.js';
 import { containerRoles, type Estimate, type RepetitionResult, type StepAggregate } from '../core/result-schema.js';
 import { median } from 'simple-statistics';
 import { bootstrapMedianInterval } from './bootstrap.js';
@@ -16,7 +16,7 @@ export interface AggregateStepOptions {
   /** Bootstrap resamples per interval (default 10 000). */
   resamples?: number;
   /** The step's mode; required only when there are no repetitions to read it from. */
-  mode?: LoadMode;
+  mode?: StepMode;
 }
 
 /** Below this many valid repetitions an interval is reported but flagged as not meaningful. */
@@ -149,7 +149,7 @@ export function aggregateResources(repetitions: readonly RepetitionResult[]): St
   return out;
 }
 
-function stepMode(repetitions: readonly RepetitionResult[], given: LoadMode | undefined): LoadMode {
+function stepMode(repetitions: readonly RepetitionResult[], given: StepMode | undefined): StepMode {
   const modes = new Set(repetitions.map((r) => r.mode));
   if (given !== undefined) modes.add(given);
   if (modes.size > 1) throw new Error(`repetitions of one step have different modes: ${[...modes].join(', ')}`);

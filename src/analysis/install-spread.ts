@@ -45,6 +45,38 @@ export function installSpreadFromData(
 }
 
 /**
+ * Install-to-install spread from history, for `externalSpread` (compare.ts): the between-night spread of the same
+ * systems on the same runner class, each night a fresh install. `series` holds, per system on either side of the
+ * comparison, one value per night (the median of that night's valid repetitions); pass one series when both sides are
+ * the same system (a night against an earlier night).
+ *
+ *   spread = t(0.975, df) · s · √2,   s² = Σ_series Σ_nights (value − mean_series)² / df,   df = Σ_series (K − 1).
+ *
+ * It bounds the difference between two fresh installs (each one night's value: install offset plus the noise of a
+ * night's median) with 95% probability, a prediction interval for the difference of two new draws: hence √2 (one
+ * install per side) and t rather than z, because s comes from a handful of nights. With z and a spread estimated from
+ * 3–10 nights the bound is too narrow: in simulation (README.md, "a spread from history") a null comparison beyond it
+ * reaches 7–24%; with t and the sample standard deviation, ≤ 5%. The sample standard deviation is not robust: one
+ * disturbed night widens the spread, which errs towards "within install-to-install variation", never towards a false
+ * "significant".
+ *
+ * Null when df < 1 (no series has two nights).
+ */
+export function installSpreadFromNights(series: readonly (readonly number[])[], source: string): InstallSpread | null {
+  if (!series.every((s) => s.every(Number.isFinite))) throw new RangeError('installSpreadFromNights: values must be finite');
+  let squares = 0;
+  let df = 0;
+  for (const side of series) {
+    if (side.length < 2) continue;
+    const centre = mean(side);
+    for (const v of side) squares += (v - centre) ** 2;
+    df += side.length - 1;
+  }
+  if (df < 1) return null;
+  return { spreadUs: tQuantile975(df) * Math.sqrt(squares / df) * Math.SQRT2, source };
+}
+
+/**
  * Student t 0.975 quantiles for df 1…30 (any statistics table, e.g. NIST/SEMATECH e-Handbook §1.3.6.7.2), and above
  * 30 the Cornish–Fisher expansion z + (z³ + z)/(4 df) + (5z⁵ + 16z³ + 3z)/(96 df²), within 1e-3 there.
  */

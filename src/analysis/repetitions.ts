@@ -1,14 +1,15 @@
-import type { LoadMode } from '../core/scenario-types.js';
+import type { StepMode } from '../core/scenario-types.js';
 import type { LatencyRecord, RepetitionResult, StepAggregate } from '../core/result-schema.js';
 
 export type LatencyBasis = StepAggregate['latencyBasis'];
 
 /**
  * Rate steps are judged on latency from the intended send instant, which keeps the queueing a stall causes
- * (coordinated omission); closed-loop steps have no intended instant, only the actual send.
+ * (coordinated omission); closed-loop steps have no intended instant, only the actual send. An slo step's
+ * repetition is its open-loop probe at the rate found.
  */
-export function latencyBasisOf(mode: LoadMode): LatencyBasis {
-  return mode === 'rate' ? 'intended' : 'sent';
+export function latencyBasisOf(mode: StepMode): LatencyBasis {
+  return mode === 'rate' || mode === 'slo' ? 'intended' : 'sent';
 }
 
 export interface UsableRepetition {

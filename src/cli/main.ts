@@ -10,7 +10,9 @@ import { SystemClock } from '../core/system-clock.js';
 import { packageRoot, harnessVersion } from '../core/package-root.js';
 import { ExecaRunner } from '../exec/execa-runner.js';
 import { mkdtemp } from 'node:fs/promises';
-import { readRunResult, REPORT_FILE_NAME, RESULT_FILE_NAME, writeChartFiles } from '../report/result-file.js';
+import { REPORT_FILE_NAME, RESULT_FILE_NAME, writeChartFiles } from '../report/result-file.js';
+import { readRun } from '../history/read-run.js';
+import { recordReportView } from '../history/record-view.js';
 import { ClusterPlatform } from '../platform/cluster-platform.js';
 import { MESH_ADAPTERS, MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
 import { loadVersions } from '../platform/versions.js';
@@ -279,8 +281,8 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
 
   program
     .command('report')
-    .description('re-render report.md and its charts from a results.json (byte for byte what the run wrote)')
-    .argument('<results.json>')
+    .description('re-render report.md and its charts from a results.json or a compact record.json (byte for byte what the run wrote)')
+    .argument('<results.json|record.json>')
     .option('--stdout', 'print the report instead of writing report.md and its charts/ beside the results')
     .option('--summary', 'print the short job summary instead (for $GITHUB_STEP_SUMMARY: status, verdict table, where the report is); writes nothing')
     .option('--report-link <path|url>', 'with --summary: where the full report is (default: report.md beside the results)')
@@ -290,19 +292,21 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
         ...nonEmptyFlags({ '--report-link': o.reportLink }),
       ]);
       const deps = realDeps(ctx, verbose());
-      const result = await readRunResult(path, { fs: deps.fs });
+      // A results.json, or a compact record (record.json): the report reads the same figures from either.
+      const read = await readRun(path, { fs: deps.fs });
+      const result = read.full ?? recordReportView(read.record);
       if (o.summary) {
-        ctx.io.out(renderJobSummary(result, { report: o.reportLink ?? join(dirname(path), REPORT_FILE_NAME) }));
+        ctx.io.out(renderJobSummary(result, { report: o.reportLink ?? join(dirname(read.path), REPORT_FILE_NAME) }));
         setExit(ExitCode.ok);
         return;
       }
       const md = renderMarkdown(result);
       if (o.stdout) ctx.io.out(md);
       else {
-        const target = join(dirname(path), REPORT_FILE_NAME);
+        const target = join(dirname(read.path), REPORT_FILE_NAME);
         await deps.fs.writeFileAtomic(target, md);
         // The charts report.md links to, redrawn beside it (charts/…svg).
-        await writeChartFiles(dirname(path), result, { fs: deps.fs });
+        await writeChartFiles(dirname(read.path), result, { fs: deps.fs });
         ctx.io.out(`${target}\n`);
       }
       setExit(ExitCode.ok);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadModes, resolvedLoadStepSchema, resolvedScenarioSchema } from './scenario-types.js';
+import { resolvedLoadStepSchema, resolvedScenarioSchema, stepModes } from './scenario-types.js';
+import { sloSearchSchema } from './slo-schema.js';
 import { systemScaleSchema } from './scale-schema.js';
 
 /**
@@ -86,7 +87,8 @@ export type LittlesLawCheck = z.infer<typeof littlesLawCheckSchema>;
 export const loadRunSchema = z
   .object({
     url: z.string(),
-    mode: z.enum(loadModes),
+    /** The engine writes rate, connections or max; an slo step's repetition (its probe at the rate found) says slo. */
+    mode: z.enum(stepModes),
     step: resolvedLoadStepSchema,
     startedAt: z.string(),
     /** Measured window actually achieved, seconds. */
@@ -130,6 +132,8 @@ export const repetitionResultSchema = loadRunSchema
     install: z.number().int().positive().optional(),
     /** Kubelet-scraped memory and CPU during the measured window (clusters only; null for the local target). */
     resources: resourceSummarySchema.nullable(),
+    /** Mode slo: the search this repetition ran; its numbers above are the probe at the rate found (absent otherwise). */
+    slo: sloSearchSchema.optional(),
   })
   .strict();
 export type RepetitionResult = z.infer<typeof repetitionResultSchema>;

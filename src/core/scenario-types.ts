@@ -73,6 +73,26 @@ export const thresholdsSchema = z
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
+/**
+ * Scenario `scale:` (issue 10, build 3): the server Deployment at each count of replicas per worker node, memory
+ * sampled over an idle window and then under a light fixed rate, fitted per role (src/scale/README.md).
+ */
+export const resolvedScaleSchema = z
+  .object({
+    /** Server replicas per worker node, strictly increasing, at least two counts (the fit needs two). */
+    replicasPerNode: z.array(z.number().int().positive()).min(2),
+    /** After the pods are ready and before sampling: memory settles (caches, first config push). Seconds. */
+    settleS: z.number().nonnegative(),
+    /** The idle window, no traffic, seconds. */
+    idleS: z.number().positive(),
+    /** The light fixed load: rate (req/s, open loop) over a window of durationS seconds. */
+    load: z.object({ rate: z.number().positive(), durationS: z.number().positive() }).strict(),
+    /** The cluster the model projects to. */
+    projection: z.object({ nodes: z.number().int().positive(), pods: z.number().int().positive() }).strict(),
+  })
+  .strict();
+export type ResolvedScale = z.infer<typeof resolvedScaleSchema>;
+
 export const resolvedScenarioSchema = z
   .object({
     name: z.string().min(1),
@@ -87,6 +107,8 @@ export const resolvedScenarioSchema = z
      * Absent in results written before this field: those ran one install.
      */
     installs: z.number().int().positive().optional(),
+    /** Memory at several pod counts per node (issue 10): absent when the scenario has no `scale:` section. */
+    scale: resolvedScaleSchema.optional(),
     /** Seed for Poisson arrivals, bootstrap and permutation tests: same seed, same statistics. */
     seed: z.number().int().nonnegative(),
     /** Allowed fraction of failed requests (non-2xx + socket errors + timeouts) before a step is invalid. */

@@ -8,14 +8,17 @@ export const RECORD_SIGNIFICANT_DIGITS = 7;
 /**
  * `x` to `digits` significant digits, rounded to odd: truncated, and when anything was cut off, the last digit made
  * odd. Rounding to nearest twice (here, then again when the report formats the figure to fewer digits) can move a
- * value that sat just below a half-way point onto it and then past it (0.14999996 → 0.150000 → 0.15, where 0.14999996
- * itself prints as 0.14, with 6 digits kept). A value rounded to odd never lands on a half-way point of two or more digits fewer, so a
+ * value that sat just below a half-way point onto it and then past it (1.2349996 → 1.23500 → 1.24 with 6 digits kept,
+ * where 1.2349996 itself prints as 1.23). A value rounded to odd never lands on a half-way point of two or more digits
+ * fewer, so a
  * later rounding to nearest at up to `digits − 2` digits gives what it gives for the original (the decimal form of
  * the round-to-odd rule for double rounding: Boldo and Melquiond, "When double rounding is odd", 2005). Integers and
- * non-finite numbers are returned as they are.
+ * non-finite numbers, and any double whose shortest decimal form has at most `digits` digits, are returned as they are.
  */
 export function roundToOdd(x: number, digits: number = RECORD_SIGNIFICANT_DIGITS): number {
   if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  // A double that is the nearest one to a decimal of at most `digits` digits (999.967, 0.25) is that decimal: kept.
+  if (Number(x.toPrecision(digits)) === x) return x;
   // toExponential gives the double's exact decimal value correctly rounded to 21 digits: enough to see what is cut.
   const [mantissa, exponent] = Math.abs(x).toExponential(20).split('e') as [string, string];
   const all = mantissa.replace('.', '');

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { urlToHttpOptions } from 'node:url';
 import type { LoadRun, RequestCounts } from '../core/result-schema.js';
-import type { ResolvedLoadStep, Thresholds } from '../core/scenario-types.js';
+import type { LoadMode, ResolvedLoadStep, Thresholds } from '../core/scenario-types.js';
 import { InputError } from '../core/errors.js';
 import { compiledSibling } from '../core/compiled-path.js';
 import { decodeHistogram, mergeHistograms, summarize, toLatencyRecord } from '../analysis/histogram.js';
@@ -75,14 +75,21 @@ export function splitEvenly(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
 }
 
+/** The engine runs rate, connections and max steps; an slo step is a search whose probes are rate steps. */
+function engineMode(step: ResolvedLoadStep): LoadMode {
+  if (step.mode === 'slo') throw new Error(`step ${step.name} is an slo search: run its probes (src/load/slo-search.ts), not the step`);
+  return step.mode;
+}
+
 export function shareSpecs(o: LoadOptions, target: ConnectionTarget): ShareSpec[] {
   const s = o.step;
+  const mode = engineMode(s);
   const workers = Math.max(1, Math.min(s.workers, s.connections));
   const conns = splitEvenly(s.connections, workers);
   const maxConns = splitEvenly(Math.max(s.maxConnections, s.connections), workers);
   return conns.map((connections, workerIndex) => ({
     target,
-    mode: s.mode,
+    mode,
     rate: s.rate,
     arrival: s.arrival,
     seed: o.seed,
@@ -165,6 +172,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
 /** Merges the shares' outcomes into one LoadRun and judges it. Pure. */
 export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readonly ShareOutcome[]): LoadRun {
   const step = o.step;
+  const mode = engineMode(step);
   const sum = (f: (x: ShareOutcome) => number): number => outcomes.reduce((a, x) => a + f(x), 0);
   const statusCodes: Record<string, number> = {};
   for (const x of outcomes) {
@@ -212,7 +220,7 @@ export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readon
       ? null
       : littlesLaw(step.connections, throughput, sentRecord.summary.meanUs, o.thresholds.littlesLawTolerance);
   const verdict = judgeStep({
-    mode: step.mode,
+    mode,
     targetRate: step.rate,
     achievedRate,
     errorRate,
@@ -228,7 +236,7 @@ export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readon
   });
   return {
     url: redactUrl(o.url),
-    mode: step.mode,
+    mode,
     step,
     startedAt,
     durationS: round(windowS, 3),

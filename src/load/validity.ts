@@ -1,9 +1,9 @@
 import type { LittlesLawCheck, RequestCounts } from '../core/result-schema.js';
-import type { Thresholds } from '../core/scenario-types.js';
+import type { StepMode, Thresholds } from '../core/scenario-types.js';
 
 /** Pure judgements on a finished step: invalid (excluded from comparisons) or valid with warnings. */
 export interface ValidityInput {
-  mode: 'rate' | 'connections' | 'max';
+  mode: StepMode;
   targetRate: number | null;
   achievedRate: number;
   errorRate: number;
@@ -50,7 +50,7 @@ export function judgeStep(v: ValidityInput): Validity {
   if (v.counts.completed === 0) {
     reasons.push(`no responses in the measured window${connectionError && !v.gaveUp ? `: ${connectionError}` : ''}`);
   }
-  if (v.mode === 'rate' && v.targetRate !== null) {
+  if ((v.mode === 'rate' || v.mode === 'slo') && v.targetRate !== null) {
     const fraction = v.achievedRate / v.targetRate;
     if (fraction < v.thresholds.minRateFraction) {
       reasons.push(

@@ -8,6 +8,7 @@ import { collectEnvironment } from '../core/environment.js';
 import { aggregateStep } from '../analysis/aggregate-step.js';
 import { compareRun } from '../analysis/compare.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { refuseUnmeasuredScale } from '../scale/scale-support.js';
 import { expectedDuration, expectedDurationLine } from '../scenario/expected-duration.js';
 import { installCount, repetitionsOfInstall, totalRepetitions } from '../scenario/installs.js';
 import { resultDirName, writeRunResult } from '../report/result-file.js';
@@ -15,6 +16,7 @@ import { checkOutputDir } from '../report/output-location.js';
 import type { Platform, PreparedSystem } from '../platform/platform.js';
 import { timed } from '../platform/phase-timing.js';
 import { SystemRecord } from './system-record.js';
+import { measureStep } from './measure-step.js';
 import { UNMESHED_SUFFIX } from '../platform/variants.js';
 import { withinClusterMeaning } from '../mesh/within-cluster.js';
 import { connectionReasons, withIntegrity } from '../platform/target-integrity.js';
@@ -67,6 +69,7 @@ export function validateSystems(systems: readonly string[], platform: Pick<Platf
 export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunOutcome> {
   await checkOutputDir('--out', req.outDir, deps);
   const scenario = await loadScenario(req.scenarioPath, { fs: deps.fs, availableCores: deps.availableCores });
+  refuseUnmeasuredScale(scenario);
   validateSystems(req.systems, deps.platform);
   await deps.platform.preflight?.(req.systems);
   const target = deps.platform.target;
@@ -213,7 +216,7 @@ async function runSystem(
             log.stepStart(title);
             const system = live;
             const measured = await timed(record, deps.clock, `measure ${variant} ${step.name} #${rep}`, () =>
-              system.measure(variant, step, {
+              measureStep(system, variant, step, {
                 errorBudget: scenario.errorBudget,
                 thresholds: scenario.thresholds,
                 seed: scenario.seed + rep,

@@ -3,6 +3,7 @@ import { diagnosticsLines, renderMeshPlacement, renderPhases, renderTrafficProof
 import { stringify } from 'yaml';
 import { renderMeshComponents, renderResources } from './render-resources.js';
 import { renderScale } from './render-scale.js';
+import { objectiveText, renderSlo } from './render-slo.js';
 import type { Comparison, Failure } from '../core/result-schema.js';
 import type { ReportRun as RunResult, ReportStep as StepResult, ReportSystem as SystemResult } from './report-input.js';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
@@ -45,6 +46,7 @@ export function renderMarkdown(result: RunResult): string {
     renderRunners(result),
     renderResources(result),
     renderScale(result),
+    renderSlo(result),
     renderMeshComponents(result),
     renderTrafficProof(result),
     renderMeshPlacement(result),
@@ -130,6 +132,8 @@ function describeStep(st: ResolvedLoadStep): string {
       return `closed loop, ${st.connections} ${plural(st.connections, 'connection')}, ${window}`;
     case 'max':
       return `closed loop as fast as possible, ${st.connections} ${plural(st.connections, 'connection')}, ${window}`;
+    case 'slo':
+      return `search for the highest fixed rate meeting ${st.slo ? objectiveText(st.slo.objective) : 'an objective'}, probes of ${window}`;
   }
 }
 

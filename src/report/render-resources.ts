@@ -1,5 +1,5 @@
 import type { Estimate } from '../core/result-schema.js';
-import type { ReportRun as RunResult, ReportStep as StepResult } from './report-input.js';
+import { repetitionCounts, type ReportRun as RunResult, type ReportStep as StepResult } from './report-input.js';
 import type { ContainerRole } from '../core/resource-schema.js';
 import { bootstrapDeltaInterval } from '../analysis/bootstrap.js';
 import { deriveSeed } from '../analysis/random.js';
@@ -24,7 +24,10 @@ function cores(x: number): string {
 }
 
 function nodesOf(step: StepResult): number {
-  for (const rep of step.repetitions) if (rep.resources) return rep.resources.nodes.length;
+  for (let i = 0; i < step.repetitions.length; i++) {
+    const counts = repetitionCounts(step, i);
+    if (counts) return counts.nodes;
+  }
   return 0;
 }
 

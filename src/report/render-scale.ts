@@ -1,4 +1,3 @@
-import type { RunResult } from '../core/result-schema.js';
 import type { Claim, IntervalEstimate, RoleScale, SystemScale } from '../core/scale-schema.js';
 import { claimRatio, claimWithinInterval } from '../scale/claims.js';
 import { measuredForClaim } from '../scale/measured-for-claim.js';
@@ -9,8 +8,8 @@ import { table } from './format.js';
  * public claims beside it, labelled as claims, with measured ÷ claimed. Null when no system measured a scale section.
  * Memory in decimal MB and GB here (the claims' own units), unlike the resource tables' MiB.
  */
-export function renderScale(r: RunResult): string | null {
-  const systems = r.systems.filter((s): s is typeof s & { scale: SystemScale } => s.scale !== undefined);
+export function renderScale(r: { readonly systems: readonly { readonly id: string; readonly scale?: SystemScale | undefined }[] }): string | null {
+  const systems = r.systems.flatMap((s) => (s.scale ? [{ id: s.id, scale: s.scale }] : []));
   if (systems.length === 0) return null;
   const out: string[] = ['## Memory at scale (a measured model)', ''];
   out.push(

@@ -4,6 +4,7 @@ import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { chooseTimeUnit, formatBytes, formatDeltaEstimate, formatMicros, formatMicrosIn, formatPValue, table, trimNumber } from './format.js';
 import { outcomeOf, SIGNIFICANCE, type Outcome } from './significance.js';
 import type { CpuPerThousand } from './data-plane-cost.js';
+import { sloStepLabel } from './render-slo.js';
 import { stepConfig, stoppedAt, verdicts, type Headline, type VerdictRow, type Verdicts } from './verdict-rows.js';
 
 /**
@@ -201,6 +202,8 @@ export function loadLabel(step: ResolvedLoadStep): string {
       return `${step.connections} ${plural(step.connections, 'connection')}`;
     case 'max':
       return `max on ${step.connections} ${plural(step.connections, 'connection')}`;
+    case 'slo':
+      return sloStepLabel(step);
   }
 }
 

@@ -8,6 +8,8 @@ import type { ContainerRole, PhaseTiming, RepetitionResult, RunResult, StepResul
  */
 export type ReportRepetition = Pick<RepetitionResult, 'repetition' | 'status' | 'invalidReasons' | 'warnings'> & {
   install?: number | undefined;
+  /** An slo step's search (render-slo.ts); a compact record keeps none. */
+  slo?: RepetitionResult['slo'];
   /** A full result's resource summary, of which the report reads the node and pod lists (repetitionCounts). */
   resources?: { nodes: readonly unknown[]; pods: ReadonlyArray<{ node: string; roles: readonly ContainerRole[] }> } | null;
 };

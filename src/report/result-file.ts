@@ -6,6 +6,7 @@ import { fieldPath, readInputFile } from '../core/input-file.js';
 import { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from '../core/result-schema.js';
 import { renderMarkdown } from './render-markdown.js';
 import { CHARTS_DIR, renderChartFiles } from './charts/report-charts.js';
+import type { ReportRun } from './report-input.js';
 import { resultProblems } from './result-consistency.js';
 
 export const RESULT_FILE_NAME = 'results.json';
@@ -61,7 +62,7 @@ export async function writeRunResult(
  * Draws the charts report.md links to and writes each atomically under `dir` (the report's directory): the same
  * paths the report names, so `bench report`, the run and `bench merge` all leave a report whose images exist.
  */
-export async function writeChartFiles(dir: string, result: RunResult, deps: { fs: FileSystem }): Promise<string[]> {
+export async function writeChartFiles(dir: string, result: ReportRun, deps: { fs: FileSystem }): Promise<string[]> {
   const files = await renderChartFiles(result);
   if (files.length > 0) await deps.fs.mkdir(join(dir, CHARTS_DIR));
   for (const f of files) await deps.fs.writeFileAtomic(join(dir, f.path), f.svg);
@@ -83,8 +84,8 @@ export async function readRunResult(path: string, deps: { fs: FileSystem }): Pro
   // Checked before the schema so another file, or another version's result, gets one clear line, not fifty.
   const record = data as Record<string, unknown>;
   if (record['kind'] === 'mesh-bench/record') {
-    // src/history/record-schema.ts: a night's compact record keeps no per-repetition detail the report reads.
-    throw InputError.single(path, 'kind', 'is a compact record: the report needs the full results.json (the workflow\'s artefact); the record\'s own report is the report.md beside it');
+    // A compact record (src/history/record-schema.ts) is read by src/history/read-run.ts, which the commands use.
+    throw InputError.single(path, 'kind', 'is a compact record, not a full results.json (the workflow\'s artefact has it)');
   }
   if (record['kind'] !== RUN_KIND) {
     const got = 'kind' in record ? `kind is ${JSON.stringify(record['kind'])}` : 'no kind field';

@@ -30,7 +30,9 @@ const claimEntrySchema = z
     role: z.enum(scaleRoles).optional(),
     nodes: z.number().int().positive().optional(),
     pods: z.number().int().positive().optional(),
-    memory: z.union([sizeField, z.object({ low: sizeField, high: sizeField }).strict()]),
+    memory: z.union([sizeField, z.object({ low: sizeField, high: sizeField }).strict()], {
+      error: (issue) => `must be a size like "50MB" or "100GB", or { low, high } of two, got ${JSON.stringify(issue.input)}`,
+    }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -93,6 +93,14 @@ export const LIMITS = {
     text: '8',
     why: 'each hop is a server process (or pod) of its own, and a longer chain measures the chain, not the mesh',
   },
+  replicasPerNode: {
+    max: 16,
+    text: '16',
+    why:
+      'scale runs fill 2 kind workers on one 16 GB runner: 2 × 16 replicas × (128Mi for the server + 128Mi, the ' +
+      'Istio sidecar request) is 8 GiB of memory requests, half the runner, the rest for the kind nodes, the mesh ' +
+      'and the load client',
+  },
   replicas: {
     max: 50,
     text: '50',

@@ -1,4 +1,5 @@
 import type { ResolvedLoadStep, ResolvedScenario } from '../core/scenario-types.js';
+import { sloPercentiles } from '../core/slo-schema.js';
 import {
   defaultMaxConnections,
   defaultRateConnections,
@@ -19,6 +20,17 @@ export function resolveScenario(file: ScenarioFile, source: string, availableCor
     source,
     repetitions: file.repetitions,
     installs: file.installs,
+    ...(file.scale
+      ? {
+          scale: {
+            replicasPerNode: [...file.scale.replicasPerNode],
+            settleS: file.scale.settle,
+            idleS: file.scale.idle,
+            load: { rate: file.scale.load.rate, durationS: file.scale.load.duration },
+            projection: { nodes: file.scale.project.nodes, pods: file.scale.project.pods },
+          },
+        }
+      : {}),
     seed: file.seed,
     errorBudget: file.errorBudget,
     workload: {
@@ -29,7 +41,7 @@ export function resolveScenario(file: ScenarioFile, source: string, availableCor
       path: file.workload.path,
     },
     thresholds: { ...file.thresholds },
-    steps: file.steps.map((step) => resolveStep(step, file.defaults, availableCores)),
+    steps: file.steps.map((step) => resolveStep(step, file.defaults, availableCores, file.errorBudget)),
   };
 }
 
@@ -40,7 +52,7 @@ export function resolveWorkers(workers: number | 'auto', availableCores: number)
   return Math.min(cores, 2);
 }
 
-function resolveStep(step: ScenarioStep, defaults: ScenarioFile['defaults'], availableCores: number): ResolvedLoadStep {
+function resolveStep(step: ScenarioStep, defaults: ScenarioFile['defaults'], availableCores: number, errorBudget: number): ResolvedLoadStep {
   const durationS = step.duration ?? defaults.duration;
   const warmupS = step.warmup ?? defaults.warmup;
   const workers = resolveWorkers(step.workers ?? defaults.workers, availableCores);
@@ -60,6 +72,39 @@ function resolveStep(step: ScenarioStep, defaults: ScenarioFile['defaults'], ava
       arrival,
       workers,
       timeoutMs,
+    };
+  }
+  if (step.mode === 'slo') {
+    // The pool recorded on the step is the start rate's; each probe derives its own unless the scenario fixed it.
+    const connections = step.connections ?? defaultRateConnections(step.startRate);
+    return {
+      name,
+      mode: step.mode,
+      rate: null,
+      connections,
+      maxConnections: step.maxConnections ?? defaultMaxConnections(step.startRate, connections),
+      durationS,
+      warmupS,
+      arrival,
+      workers,
+      timeoutMs,
+      slo: {
+        objective: {
+          latency: sloPercentiles.flatMap((percentile) => {
+            const s = step.objective[percentile];
+            return s === undefined ? [] : [{ percentile, maxUs: Math.round(s * 1e6) }];
+          }),
+          errorRate: step.objective.errorRate ?? errorBudget,
+        },
+        startRate: step.startRate,
+        minRate: step.minRate,
+        maxRate: step.maxRate ?? null,
+        engineCeiling: step.engineCeiling ?? null,
+        precision: step.precision,
+        confirmations: step.confirmations,
+        connections: step.connections ?? null,
+        maxConnections: step.maxConnections ?? null,
+      },
     };
   }
   // Closed loop: no target rate and a fixed pool; arrival is unused but recorded like any other setting.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, limitText, type LimitName } from './limits.js';
+import { sloPercentiles, type SloPercentile } from '../core/slo-schema.js';
 import {
   DURATION_EXAMPLES,
   FRACTION_EXAMPLES,
@@ -58,9 +59,20 @@ export function defaultMaxConnections(rate: number, connections: number): number
   return Math.max(connections, Math.min(DEFAULT_MAX_CONNECTIONS_CAP, Math.max(connections * 8, Math.ceil(rate / 4))));
 }
 
-/** "rate-500", "c-32", "max-64". */
-export function defaultStepName(step: { mode: 'rate'; rate: number } | { mode: 'connections' | 'max'; connections: number }): string {
+/** "rate-500", "c-32", "max-64", "slo-p99-5ms". */
+export function defaultStepName(
+  step:
+    | { mode: 'rate'; rate: number }
+    | { mode: 'connections' | 'max'; connections: number }
+    | { mode: 'slo'; objective: Partial<Record<SloPercentile, number>> },
+): string {
   switch (step.mode) {
+    case 'slo': {
+      // "slo-p99-5ms": the first latency objective, as written (seconds after parsing).
+      const first = sloPercentiles.find((p) => step.objective[p] !== undefined);
+      const seconds = first ? step.objective[first] : undefined;
+      return first && seconds !== undefined ? `slo-${first}-${+(seconds * 1000).toPrecision(6)}ms` : 'slo';
+    }
     case 'rate':
       return `rate-${step.rate}`;
     case 'connections':
@@ -250,6 +262,13 @@ export const STEP_FIELDS = [
   'timeout',
   'arrival',
   'workers',
+  'objective',
+  'startRate',
+  'minRate',
+  'maxRate',
+  'engineCeiling',
+  'precision',
+  'confirmations',
 ] as const;
 
 const STEP_NAME = /^[A-Za-z0-9._-]+$/;
@@ -317,11 +336,77 @@ function closedLoopStepSchema<Mode extends 'connections' | 'max'>(mode: Mode) {
   );
 }
 
-const MODES_TEXT = '"rate", "connections" or "max"';
+/** Mode slo's defaults (README "Capacity under a latency objective"). */
+export const SLO_DEFAULTS = { startRate: 100, minRate: 10, precision: 0.05, confirmations: 2 } as const;
+/** More confirmations per verdict than this multiply a search's probes for little: 3 of 5 already outvotes two stalls. */
+export const MAX_SLO_CONFIRMATIONS = 5;
+
+const positiveRate = (what: string) => {
+  const error = expected(`a positive number of requests per second${what}`);
+  return z.number({ error }).positive({ error }).max(LIMITS.rate.max, { error: overLimit('rate') });
+};
+
+const sloObjectiveFileSchema = mapping(
+  {
+    ...Object.fromEntries(
+      sloPercentiles.map((p) => [
+        p,
+        durationField((s) => (s <= 0 ? 'longer than 0s' : s > LIMITS.timeoutS.max ? `at most ${LIMITS.timeoutS.text} (${LIMITS.timeoutS.why})` : undefined)).optional(),
+      ]),
+    ) as Record<SloPercentile, z.ZodOptional<ReturnType<typeof durationField>>>,
+    errorRate: unitField(FRACTION_EXAMPLES, parsePercentOrFraction).optional(),
+  },
+  'a mapping like { p99: 5ms, errorRate: 0.1% }',
+).superRefine((o, ctx) => {
+  // An unknown key ("p95") already has its line, with the percentile it probably meant.
+  if (ctx.issues.length > 0 || sloPercentiles.some((p) => o[p] !== undefined)) return;
+  ctx.addIssue({ code: 'custom', input: o, message: `must name at least one latency percentile (${sloPercentiles.join(', ')}), e.g. { p99: 5ms }` });
+});
+
+/**
+ * Mode slo (issue 10, build 4): the highest fixed rate meeting `objective`, searched with open-loop probes of the
+ * step's `duration` and `warmup` (src/load/slo-search.ts).
+ */
+const sloStepSchema = mapping(
+  {
+    mode: z.literal('slo'),
+    ...sharedStepFields,
+    objective: sloObjectiveFileSchema,
+    rate: forbidden('is not allowed in mode "slo": the search chooses the rates (startRate, minRate, maxRate bound it)'),
+    startRate: positiveRate('').default(SLO_DEFAULTS.startRate),
+    minRate: positiveRate('').default(SLO_DEFAULTS.minRate),
+    maxRate: positiveRate('').optional(),
+    engineCeiling: positiveRate(" (what bench calibrate's verdict says this machine drives)").optional(),
+    precision: unitField('a fraction greater than 0 and at most 1 (e.g. 0.05) or a percentage (e.g. "5%")', parsePercentOrFraction, (x) =>
+      x > 0 && x <= 1 ? undefined : 'a fraction greater than 0 and at most 1 (e.g. 0.05) or a percentage (e.g. "5%")',
+    ).default(SLO_DEFAULTS.precision),
+    confirmations: (() => {
+      const error = expected(`a whole number from 1 to ${MAX_SLO_CONFIRMATIONS}`);
+      return z.number({ error }).int({ error }).min(1, { error }).max(MAX_SLO_CONFIRMATIONS, { error });
+    })().default(SLO_DEFAULTS.confirmations),
+    connections: wholeNumber(1, undefined, 'connections').optional(),
+    maxConnections: wholeNumber(1, undefined, 'connections').optional(),
+  },
+  'a mapping of step fields',
+  STEP_FIELDS,
+).superRefine((step, ctx) => {
+  const ok = (x: unknown): x is number => typeof x === 'number' && x > 0;
+  if (ok(step.minRate) && ok(step.startRate) && step.minRate > step.startRate) {
+    ctx.addIssue({ code: 'custom', path: ['minRate'], input: step.minRate, message: `must be at most startRate (${step.startRate}), got ${step.minRate}` });
+  }
+  if (ok(step.maxRate) && ok(step.startRate) && step.maxRate < step.startRate) {
+    ctx.addIssue({ code: 'custom', path: ['maxRate'], input: step.maxRate, message: `must be at least startRate (${step.startRate}), got ${step.maxRate}` });
+  }
+  if (ok(step.maxConnections) && ok(step.connections) && step.maxConnections < step.connections) {
+    ctx.addIssue({ code: 'custom', path: ['maxConnections'], input: step.maxConnections, message: `must be at least connections (${step.connections}), got ${step.maxConnections}` });
+  }
+});
+
+const MODES_TEXT = '"rate", "connections", "max" or "slo"';
 
 export const stepSchema = z.discriminatedUnion(
   'mode',
-  [rateStepSchema, closedLoopStepSchema('connections'), closedLoopStepSchema('max')],
+  [rateStepSchema, closedLoopStepSchema('connections'), closedLoopStepSchema('max'), sloStepSchema],
   {
     error: (issue) => {
       if (issue.code !== 'invalid_union') return expected(`a mapping of step fields with at least "mode" (${MODES_TEXT})`)(issue);
@@ -332,6 +417,54 @@ export const stepSchema = z.discriminatedUnion(
   },
 );
 export type ScenarioStep = z.output<typeof stepSchema>;
+
+/** Scenario `scale:` defaults: the README's table (src/scale/README.md) is this object. */
+export const SCALE_DEFAULTS = {
+  replicasPerNode: [1, 4, 8, 16],
+  settleS: 30,
+  idleS: 60,
+  load: { rate: 100, durationS: 60 },
+  project: { nodes: 100, pods: 1000 },
+} as const;
+
+const scaleSchema = mapping(
+  {
+    replicasPerNode: z
+      .array(wholeNumber(1, undefined, 'replicasPerNode'), { error: expected('a list of replica counts per node, e.g. [1, 4, 8, 16]') })
+      .min(2, { error: 'must list at least 2 replica counts, e.g. [1, 4, 8, 16]: at one count per-pod and per-node memory cannot be told apart' })
+      .superRefine((counts, ctx) => {
+        counts.forEach((count, i) => {
+          const previous = counts[i - 1];
+          if (i > 0 && previous !== undefined && Number.isInteger(count) && count <= previous) {
+            ctx.addIssue({ code: 'custom', path: [i], input: count, message: `must be greater than the count before it (${previous}), got ${count}` });
+          }
+        });
+      })
+      .default([...SCALE_DEFAULTS.replicasPerNode]),
+    settle: durationField((s) => (s > LIMITS.warmupS.max ? `at most ${LIMITS.warmupS.text} (${LIMITS.warmupS.why})` : undefined)).default(
+      SCALE_DEFAULTS.settleS,
+    ),
+    idle: stepDuration().default(SCALE_DEFAULTS.idleS),
+    load: mapping(
+      {
+        rate: (() => {
+          const error = expected('a positive number of requests per second');
+          return z.number({ error }).positive({ error }).max(LIMITS.rate.max, { error: overLimit('rate') });
+        })().default(SCALE_DEFAULTS.load.rate),
+        duration: stepDuration().default(SCALE_DEFAULTS.load.durationS),
+      },
+      'a mapping of load fields (rate, duration)',
+    ).prefault({}),
+    project: mapping(
+      {
+        nodes: wholeNumber(1).default(SCALE_DEFAULTS.project.nodes),
+        pods: wholeNumber(1).default(SCALE_DEFAULTS.project.pods),
+      },
+      'a mapping of nodes and pods',
+    ).prefault({}),
+  },
+  'a mapping of scale fields (replicasPerNode, settle, idle, load, project)',
+);
 
 export const scenarioFileSchema = mapping(
   {
@@ -344,6 +477,7 @@ export const scenarioFileSchema = mapping(
       .optional(),
     repetitions: wholeNumber(1, undefined, 'repetitions').default(SCENARIO_DEFAULTS.repetitions),
     installs: wholeNumber(1, undefined, 'installs').default(SCENARIO_DEFAULTS.installs),
+    scale: scaleSchema.optional(),
     seed: wholeNumber(0).default(SCENARIO_DEFAULTS.seed),
     errorBudget: unitField(FRACTION_EXAMPLES, parsePercentOrFraction).default(SCENARIO_DEFAULTS.errorBudget),
     workload: workloadSchema.prefault({}),

@@ -6,7 +6,7 @@ import {
   type StepResult,
   type SystemResult,
 } from '../../src/core/result-schema.js';
-import type { LoadMode } from '../../src/core/scenario-types.js';
+import type { StepMode } from '../../src/core/scenario-types.js';
 import { aggregateStep } from '../../src/analysis/aggregate-step.js';
 
 /**
@@ -24,7 +24,7 @@ export function latencyProfile(p: { p50Us: number; p90Us?: number; p99Us?: numbe
 export interface RepetitionSpec {
   repetition?: number;
   /** Default 'rate'. */
-  mode?: LoadMode;
+  mode?: StepMode;
   /** Latencies recorded into latency.sent, µs. Default latencyProfile({ p50Us: 1000, p99Us: 1500 }). */
   sentUs?: readonly number[];
   /** Latencies recorded into latency.intended (rate mode), µs. Default: the same as sentUs; null: no record. */
@@ -111,7 +111,7 @@ export function makeRepetitions(specs: readonly RepetitionSpec[]): RepetitionRes
 export function repetitionsWithPercentiles(
   p50s: readonly number[],
   p99s: readonly number[] = p50s.map((p) => p + 500),
-  mode: LoadMode = 'rate',
+  mode: StepMode = 'rate',
 ): RepetitionResult[] {
   return makeRepetitions(
     p50s.map((p50Us, i) => ({ mode, sentUs: latencyProfile({ p50Us, p99Us: p99s[i] ?? p50Us }) })),

@@ -5,7 +5,7 @@ import type { ResolvedLoadStep } from '../../core/scenario-types.js';
 export interface ChartStep {
   name: string;
   config: ResolvedLoadStep | undefined;
-  /** `1000 req/s`, `32 conn`, `max, 32 conn`; the step's name when its config is unknown. */
+  /** `1000 req/s`, `32 conn`, `max, 32 conn`, `SLO search`; the step's name when its config is unknown. */
   label: string;
   /** Lower-case letters, digits, dots and dashes; unique within the run. */
   slug: string;
@@ -29,6 +29,9 @@ export function stepLabel(c: ResolvedLoadStep): string {
       return `${c.connections} conn`;
     case 'max':
       return `max, ${c.connections} conn`;
+    case 'slo':
+      // A search over rates: its load is what it found, per repetition, not a setting of the step.
+      return 'SLO search';
   }
 }
 
