@@ -3,8 +3,8 @@
  * repetitions, interval coverage at 3, 5 and 8 repetitions, and the minimum detectable difference, for the current
  * test (Hodges–Lehmann shift, Moses interval, exact Wilcoxon–Mann–Whitney, install spread) next to the rule before it
  * (difference of means, percentile bootstrap of the median difference, repetitions pooled). Seeded: the same
- * `npm run bench:stats [trials] [section]` prints the same tables (section: false-positives, history, power, coverage;
- * all when absent). test/statistics-verdicts-hold-in-simulation.test.ts runs small
+ * `npm run bench:stats [trials] [section]` prints the same tables (section: false-positives, history, power, mdd,
+ * coverage; all when absent). test/statistics-verdicts-hold-in-simulation.test.ts runs small
  * versions of the first three.
  */
 import { bootstrapDeltaInterval } from '../src/analysis/bootstrap.js';
@@ -19,7 +19,7 @@ if (!Number.isInteger(trials) || trials < 10) {
   console.error(`trials must be an integer ≥ 10, got ${process.argv[2]}`);
   process.exit(2);
 }
-const SECTIONS = ['false-positives', 'history', 'power', 'coverage'] as const;
+const SECTIONS = ['false-positives', 'history', 'power', 'mdd', 'coverage'] as const;
 const only = process.argv[3];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
   console.error(`section must be one of ${SECTIONS.join(', ')}, got ${only}`);
@@ -250,8 +250,8 @@ function coverage(): string {
 console.log(`# Statistics figures (${trials} trials per cell; old rule ${oldTrials})\n`);
 if (wanted('false-positives')) console.log(`## False-positive rate, no real difference, install offsets\n\n${falsePositives()}\n`);
 if (wanted('history')) console.log(`## False-positive rate with a spread from history\n\n${historyFalsePositives()}\n`);
-if (wanted('power')) {
-  console.log(`## Power (p50 CV 3%) and minimum detectable difference\n\n${power()}\n`);
+if (wanted('power')) console.log(`## Power (p50 CV 3%) and minimum detectable difference\n\n${power()}\n`);
+if (wanted('mdd')) {
   console.log(`## Power at the reported minimum detectable difference (normal repetitions, σ = 30 µs)\n\n${powerAtReportedMdd()}\n`);
 }
 if (wanted('coverage')) console.log(`## Coverage of the true shift (nominal 95%)\n\n${coverage()}`);

@@ -32,7 +32,7 @@ function parseRejection(text: string): InputError {
 
 const STEP_FIELDS =
   'name, mode, rate, connections, maxConnections, duration, warmup, timeout, arrival, workers, objective, startRate, minRate, maxRate, engineCeiling, precision, confirmations';
-const TOP_FIELDS = 'name, description, repetitions, installs, seed, errorBudget, workload, thresholds, defaults, steps';
+const TOP_FIELDS = 'name, description, repetitions, installs, seed, errorBudget, workload, thresholds, defaults, steps, scale';
 
 describe('scenario files with mistakes are rejected with one line per problem, naming file and field', () => {
   it('unknown keys, each on its own line, with a suggestion when one is close', async () => {

@@ -171,6 +171,9 @@ export function compareRun(
     for (const step of system.steps) {
       const referenceStep = referenceSteps.get(step.name);
       if (!referenceStep) continue;
+      // An slo step's latency is each system's at its own capacity: different loads, nothing to subtract. Its
+      // comparison is the capacity ratio (src/report/render-slo.ts).
+      if (step.config.mode === 'slo' || referenceStep.config.mode === 'slo') continue;
       const comparison = compareSteps(referenceStep, step, { ...options, seed, referenceId, systemId: system.id });
       if (comparison) comparisons.push(comparison);
     }

@@ -31,14 +31,22 @@ export function makeRecord(result: RunResult): RunRecord {
     environment: result.environment,
     reference: result.reference,
     ...(result.mergedFrom ? { mergedFrom: result.mergedFrom } : {}),
-    systems: result.systems.map(recordSystem),
+    systems: recordSystems(result.systems),
     comparisons: roundFigures(result.comparisons),
   };
 }
 
-function recordSystem(s: SystemResult): RecordSystem {
-  const { steps, ...rest } = s;
-  return { ...rest, steps: steps.map(recordStep) };
+function recordSystems(systems: readonly SystemResult[]): RecordSystem[] {
+  const kept: RecordSystem[] = [];
+  for (const s of systems) {
+    const { steps, phases, ...rest } = s;
+    const own = phases?.map(({ startedAt: _, ...phase }) => phase);
+    // The report shows a mesh's phases once, under its id: a variant with the same phases points at the first.
+    const first = kept.find((k) => k.id.split('/')[0] === s.id.split('/')[0] && k.phases !== undefined);
+    const shared = own !== undefined && first !== undefined && JSON.stringify(first.phases) === JSON.stringify(own);
+    kept.push({ ...rest, ...(shared ? { phasesOf: first.id } : own !== undefined ? { phases: own } : {}), steps: steps.map(recordStep) });
+  }
+  return kept;
 }
 
 function recordStep(step: StepResult): RecordStep {
@@ -57,7 +65,7 @@ function recordStep(step: StepResult): RecordStep {
 function repetitionColumns(step: StepResult): RepetitionColumns {
   const reps = step.repetitions;
   const basis = step.aggregate.latencyBasis;
-  const latency = (key: 'count' | 'p50Us' | 'p90Us' | 'p99Us' | 'p999Us' | 'maxUs'): Array<number | null> =>
+  const latency = (key: 'p50Us' | 'p99Us' | 'p999Us'): Array<number | null> =>
     reps.map((r) => r.latency[basis]?.summary[key] ?? null);
   const installs = reps.map((r) => r.install ?? 1);
   return {
@@ -67,14 +75,10 @@ function repetitionColumns(step: StepResult): RepetitionColumns {
     invalidReasons: reps.map((r) => r.invalidReasons),
     warnings: reps.map((r) => r.warnings),
     throughput: reps.map((r) => r.throughput),
-    achievedRate: reps.map((r) => r.achievedRate),
     errorRate: reps.map((r) => r.errorRate),
-    count: latency('count'),
     p50Us: latency('p50Us'),
-    p90Us: latency('p90Us'),
     p99Us: latency('p99Us'),
     p999Us: latency('p999Us'),
-    maxUs: latency('maxUs'),
     resources: resourceColumns(step),
   };
 }
@@ -110,7 +114,12 @@ function resourceColumns(step: StepResult): RepetitionColumns['resources'] {
 export function serializeRecord(record: RunRecord): string {
   const { systems, comparisons, ...run } = record;
   const packer = new Packer();
-  const packedSystems = systems.map(({ steps, ...system }) => ({ system: packer.pack(system), steps: steps.map((step) => packer.pack(step)) }));
+  // Phases apart from the rest of the system: a template per phase-list length, not one per mesh (versions differ).
+  const packedSystems = systems.map(({ steps, phases, ...system }) => ({
+    system: packer.pack(system),
+    ...(phases ? { phases: packer.pack(phases) } : {}),
+    steps: steps.map((step) => packer.pack(step)),
+  }));
   const packedComparisons = comparisons.map((c) => packer.pack(c));
   const list = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`);
   const lines = [

@@ -87,7 +87,7 @@ const packedRecordSchema = z
   .object({
     strings: z.array(z.string()),
     templates: z.array(z.unknown()),
-    systems: z.array(z.object({ system: packedItemSchema, steps: z.array(packedItemSchema) }).strict()),
+    systems: z.array(z.object({ system: packedItemSchema, phases: packedItemSchema.optional(), steps: z.array(packedItemSchema) }).strict()),
     comparisons: z.array(packedItemSchema),
   })
   .loose();
@@ -112,8 +112,9 @@ function unpackRecord(data: Record<string, unknown>, file: string): Record<strin
   };
   const system = (entry: (typeof systems)[number], i: number): unknown => {
     const header = open(entry.system, `systems[${i}].system`);
+    const phases = entry.phases ? { phases: open(entry.phases, `systems[${i}].phases`) } : {};
     const steps = entry.steps.map((step, j) => open(step, `systems[${i}].steps[${j}]`));
-    return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, steps } : header;
+    return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, ...phases, steps } : header;
   };
   return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => open(c, `comparisons[${i}]`)) };
 }

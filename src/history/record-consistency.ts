@@ -57,6 +57,11 @@ export function recordProblems(record: RunRecord, source: string): InputProblem[
       }
     });
   });
+  record.systems.forEach((system, si) => {
+    if (system.phasesOf === undefined) return;
+    const holder = record.systems.find((s) => s.id === system.phasesOf);
+    if (!holder?.phases) add(`systems[${si}].phasesOf`, `"${system.phasesOf}" is not a system of the record with phases`);
+  });
   if (record.reference !== null && record.systems.length > 0 && !ids.has(record.reference) && record.status === 'completed') {
     add('reference', `"${record.reference}" is not one of the systems (${[...ids.keys()].join(', ')})`);
   }

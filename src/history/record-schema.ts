@@ -4,6 +4,7 @@ import {
   containerRoles,
   environmentSchema,
   RESULT_SCHEMA_VERSION,
+  phaseTimingSchema,
   systemResultSchema,
   stepAggregateSchema,
   mergedSourceSchema,
@@ -36,7 +37,8 @@ const nullableNumbers = z.array(z.number().nullable());
 
 /**
  * One step's repetitions, column by column (index i of every column is repetition i): a row of named fields per
- * repetition would spend most of the record on repeating the names. Latency columns are the step's basis
+ * repetition would spend most of the record on repeating the names. What nothing reads from a record (request
+ * counts, p90, max, achieved rate) stays in results.json. Latency columns are the step's basis
  * (`aggregate.latencyBasis`): null where a repetition has no record of that basis.
  */
 export const repetitionColumnsSchema = z
@@ -48,14 +50,10 @@ export const repetitionColumnsSchema = z
     invalidReasons: z.array(z.array(z.string())),
     warnings: z.array(z.array(z.string())),
     throughput: z.array(z.number().nonnegative()),
-    achievedRate: z.array(z.number().nonnegative()),
     errorRate: z.array(z.number().nonnegative()),
-    count: nullableNumbers,
     p50Us: nullableNumbers,
-    p90Us: nullableNumbers,
     p99Us: nullableNumbers,
     p999Us: nullableNumbers,
-    maxUs: nullableNumbers,
     /**
      * Per role, each repetition's mean working set (bytes, rounded to the byte) and mean CPU (cores, rounded to the
      * microcore); null where a repetition had no resource data. Roles nobody had in any repetition are left out.
@@ -90,7 +88,16 @@ export type RecordStep = z.infer<typeof recordStepSchema>;
  * A system as the full result has it, every field the report reads included (its failure with the command and output
  * tail, mesh components and pods, proof by traffic, phases, diagnostics, runner), with its steps in the record's form.
  */
-export const recordSystemSchema = systemResultSchema.omit({ steps: true }).extend({ steps: z.array(recordStepSchema) }).strict();
+export const recordSystemSchema = systemResultSchema
+  .omit({ steps: true, phases: true })
+  .extend({
+    /** Every phase without its start time, which nothing reads from a record; absent where `phasesOf` says whose. */
+    phases: z.array(phaseTimingSchema.omit({ startedAt: true })).optional(),
+    /** A mesh's variants share one cluster and so its phases: the id of the earlier variant that holds them. */
+    phasesOf: z.string().optional(),
+    steps: z.array(recordStepSchema),
+  })
+  .strict();
 export type RecordSystem = z.infer<typeof recordSystemSchema>;
 
 export const runRecordSchema = z

@@ -20,14 +20,16 @@ export function recordReportView(record: RunRecord): ReportRun {
     environment: record.environment,
     reference: record.reference,
     ...(record.mergedFrom ? { mergedFrom: record.mergedFrom } : {}),
-    systems: record.systems.map(systemView),
+    systems: record.systems.map((s) => systemView(s, record.systems)),
     comparisons: record.comparisons,
   };
 }
 
-function systemView(system: RecordSystem): ReportSystem {
-  const { steps, ...rest } = system;
-  return { ...rest, steps: steps.map(stepView) };
+function systemView(system: RecordSystem, all: readonly RecordSystem[]): ReportSystem {
+  const { steps, phasesOf, phases, ...rest } = system;
+  // A variant's phases are its mesh's, kept once on the first variant (record-consistency.ts checks that it has them).
+  const shared = phasesOf === undefined ? phases : all.find((s) => s.id === phasesOf)?.phases;
+  return { ...rest, ...(shared ? { phases: shared } : {}), steps: steps.map(stepView) };
 }
 
 function stepView(step: RecordStep): ReportStep {

@@ -477,7 +477,6 @@ export const scenarioFileSchema = mapping(
       .optional(),
     repetitions: wholeNumber(1, undefined, 'repetitions').default(SCENARIO_DEFAULTS.repetitions),
     installs: wholeNumber(1, undefined, 'installs').default(SCENARIO_DEFAULTS.installs),
-    scale: scaleSchema.optional(),
     seed: wholeNumber(0).default(SCENARIO_DEFAULTS.seed),
     errorBudget: unitField(FRACTION_EXAMPLES, parsePercentOrFraction).default(SCENARIO_DEFAULTS.errorBudget),
     workload: workloadSchema.prefault({}),
@@ -505,6 +504,7 @@ export const scenarioFileSchema = mapping(
           });
         });
       }),
+    scale: scaleSchema.optional(),
   },
   'a mapping of scenario fields (name, steps, …)',
 );
