@@ -4,8 +4,9 @@
  * test (Hodges–Lehmann shift, Moses interval, exact Wilcoxon–Mann–Whitney, install spread) next to the rule before it
  * (difference of means, percentile bootstrap of the median difference, repetitions pooled). Seeded: the same
  * `npm run bench:stats [trials] [section]` prints the same tables (section: false-positives, history, power, mdd,
- * coverage; all when absent). test/statistics-verdicts-hold-in-simulation.test.ts runs small
- * versions of the first three.
+ * ties, coverage; all when absent). test/statistics-verdicts-hold-in-simulation.test.ts runs small versions of the
+ * false-positive, power and coverage tables, test/statistics-history-spread-keeps-false-positives-under-5-percent.test.ts
+ * of the history one.
  */
 import { bootstrapDeltaInterval } from '../src/analysis/bootstrap.js';
 import { median, probit } from 'simple-statistics';
@@ -19,7 +20,7 @@ if (!Number.isInteger(trials) || trials < 10) {
   console.error(`trials must be an integer ≥ 10, got ${process.argv[2]}`);
   process.exit(2);
 }
-const SECTIONS = ['false-positives', 'history', 'power', 'mdd', 'coverage'] as const;
+const SECTIONS = ['false-positives', 'history', 'power', 'mdd', 'ties', 'coverage'] as const;
 const only = process.argv[3];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
   console.error(`section must be one of ${SECTIONS.join(', ')}, got ${only}`);
@@ -199,6 +200,33 @@ function powerAtReportedMdd(): string {
   return table(['n', 'median reported MDD', '10th–90th percentile of reported MDD', 'power at the median MDD'], rows);
 }
 
+/**
+ * Power with tied values (whole µs): the rule requires p < 0.05 and an interval excluding 0; with ties an end of the
+ * closed Moses interval is often exactly 0 while the exact mid-rank test rejects. Next to it, p < 0.05 alone.
+ */
+function tiedPower(): string {
+  const rows: string[][] = [];
+  for (const [sd, shift] of [
+    [0.5, 0],
+    [0.5, 1],
+    [1, 2],
+  ] as const) {
+    for (const n of [5, 8]) {
+      const normal = normalSource(createRandom(7000 + n * 10 + sd * 100 + shift));
+      const draw = (mu: number): number[] => Array.from({ length: n }, () => Math.round(mu + sd * normal()));
+      let rule = 0;
+      let testAlone = 0;
+      for (let k = 0; k < trials; k++) {
+        const c = compareTwoSamples(draw(100), draw(100 + shift), { seed: k });
+        if (c.significant) rule++;
+        if (c.pValue < 0.05) testAlone++;
+      }
+      rows.push([`${sd} µs`, `+${shift} µs`, `${n} v ${n}`, pct(rule / trials), pct(testAlone / trials)]);
+    }
+  }
+  return table(['σ (values rounded to whole µs)', 'true shift', 'n', 'significant (rule)', 'p < 0.05 alone'], rows);
+}
+
 // ---- 3. interval coverage -------------------------------------------------------------------------------------
 
 function coverage(): string {
@@ -254,4 +282,5 @@ if (wanted('power')) console.log(`## Power (p50 CV 3%) and minimum detectable di
 if (wanted('mdd')) {
   console.log(`## Power at the reported minimum detectable difference (normal repetitions, σ = 30 µs)\n\n${powerAtReportedMdd()}\n`);
 }
+if (wanted('ties')) console.log(`## Tied values: the rule against the test alone\n\n${tiedPower()}\n`);
 if (wanted('coverage')) console.log(`## Coverage of the true shift (nominal 95%)\n\n${coverage()}`);

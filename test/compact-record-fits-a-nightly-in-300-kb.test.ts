@@ -4,18 +4,19 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeRecord, serializeRecord } from '../src/history/make-record.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
-import type { RunResult } from '../src/core/result-schema.js';
-import { mergedNight, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
+import type { MeshPod, RunResult } from '../src/core/result-schema.js';
+import { mergedNight, NIGHTLY_MESHES, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
 
 describe('the compact record of a nightly', () => {
-  it('stores nine systems × scenarios/default.yaml (8 runners: mesh, unmeshed, baseline) in at most 300 KB of raw JSON', () => {
+  it('stores every nightly system × scenarios/default.yaml (one runner per mesh: mesh, unmeshed, baseline) in at most 300 KB of raw JSON', () => {
     // The shipped nightly scenario, so the budget follows its steps and repetitions (4-vCPU runners, as the nightly's).
     const scenario = parseScenario(readFileSync(DEFAULT_SCENARIO, 'utf8'), 'scenarios/default.yaml', 4);
     const merged = mergedNight(nightlyRunnerRuns({ strata: 2000, scenario }));
     addClusterDetail(merged);
-    expect(merged.systems).toHaveLength(24);
+    // Every mesh runner: the mesh, its unmeshed namespace and its baseline.
+    expect(merged.systems).toHaveLength(3 * NIGHTLY_MESHES.length);
     expect(merged.systems.every((s) => s.steps.length === scenario.steps.length && s.steps.every((st) => st.repetitions.length === scenario.repetitions))).toBe(true);
     expect(scenario.repetitions).toBeGreaterThanOrEqual(5);
     const full = JSON.stringify(merged, null, 2);
@@ -47,9 +48,11 @@ function addClusterDetail(run: RunResult): void {
       { name: 'teardown', startedAt: at(), durationMs: 8_765, ok: true },
     ];
     const meshed = !mesh.startsWith('baseline');
-    const meshPods = meshed
-      ? ['control-plane', 'worker', 'worker2'].map((node, i) => ({ namespace: 'kube-system', pod: `${mesh}-agent-${i}x7k`, role: 'node-agent' as const, node: `bench-${mesh}-${node}`, onControlPlane: i === 0 }))
-          .concat([{ namespace: `${mesh}-system`, pod: `${mesh}-control-6d5f8b9c4-q2x8w`, role: 'control-plane' as const, node: `bench-${mesh}-control-plane`, onControlPlane: true }])
+    const meshPods: MeshPod[] = meshed
+      ? [
+          ...['control-plane', 'worker', 'worker2'].map((node, i) => ({ namespace: 'kube-system', pod: `${mesh}-agent-${i}x7k`, role: 'node-agent' as const, node: `bench-${mesh}-${node}`, onControlPlane: i === 0 })),
+          { namespace: `${mesh}-system`, pod: `${mesh}-control-6d5f8b9c4-q2x8w`, role: 'control-plane', node: `bench-${mesh}-control-plane`, onControlPlane: true },
+        ]
       : [];
     const meshComponents = meshed
       ? [

@@ -60,7 +60,7 @@ describe('the compact record', () => {
         // Figures are kept to 7 significant digits (round-figures.ts), integers as they are.
         expect(cols.throughput).toEqual(step.repetitions.map((r) => roundToOdd(r.throughput)));
         cols.throughput.forEach((t, i) => expect(Math.abs(t - step.repetitions[i]!.throughput)).toBeLessThanOrEqual(step.repetitions[i]!.throughput * 1e-6));
-        for (const key of ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'count'] as const) {
+        for (const key of ['p50Us', 'p99Us', 'p999Us'] as const) {
           expect(cols[key]).toEqual(step.repetitions.map((r) => r.latency[basis]!.summary[key]));
         }
         for (const [role, series] of Object.entries(cols.resources!.roles)) {
@@ -85,7 +85,12 @@ describe('the compact record', () => {
         const kept = record.systems[si]!.steps[ti]!.aggregate;
         const { mergedHistogram: a, ...restFull } = step.aggregate;
         const { mergedHistogram: b, ...restKept } = kept;
-        expect(restKept).toEqual(roundFigures(restFull));
+        // The cost per 1000 req/s's undivided `raw` figures are left out: nothing reads them from a record.
+        const expected = roundFigures(structuredClone(restFull));
+        for (const cost of Object.values(expected.perThousandRps ?? {})) delete (cost as { raw?: unknown }).raw;
+        if (expected.dataPlanePerThousandRps) delete (expected.dataPlanePerThousandRps as { raw?: unknown }).raw;
+        expect(Object.keys(kept.perThousandRps ?? {}).length).toBeGreaterThan(0);
+        expect(restKept).toEqual(expected);
         const full = decodeHistogram(a!);
         const compact = decodeHistogram(b!);
         expect(compact.totalCount).toBe(full.totalCount);

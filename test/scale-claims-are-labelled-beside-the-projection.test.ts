@@ -7,7 +7,7 @@ import { renderScale } from '../src/report/render-scale.js';
 import { buildSystemScale } from '../src/scale/build-scale.js';
 import { claimRatio, claimsFor, parseClaims } from '../src/scale/claims.js';
 import { loadTwoSystemFixture } from './helpers/run-result-factory.js';
-import { istioLikeWindows } from './helpers/scale-fixtures.js';
+import { COUNTS, MB, WORKERS, container, istioLikeWindows } from './helpers/scale-fixtures.js';
 
 const CLAIMS_PATH = 'clusters/claims.yaml';
 const shipped = parseClaims(readFileSync(CLAIMS_PATH, 'utf8'), CLAIMS_PATH);
@@ -82,5 +82,32 @@ describe('the report section', () => {
     const markdown = renderMarkdown(withScale);
     expect(markdown).toContain('## Memory at scale (a measured model)');
     expect(markdown.indexOf('## Memory at scale')).toBeGreaterThan(markdown.indexOf('## Resources'));
+  });
+});
+
+describe('a per-node claim', () => {
+  it('is set beside the node agent’s fitted per-node term (Cilium: 40 MB per node + 0.2 MB per pod, truth known)', () => {
+    const windows = COUNTS.map((count) => ({
+      condition: 'idle' as const,
+      replicasPerNode: count,
+      podsByNode: Object.fromEntries(WORKERS.map((w) => [w, count])),
+      containers: WORKERS.flatMap((node, n) => [
+        // ±0.3 MB on alternate nodes: residuals, so the interval has a width.
+        container('node-agent', node, `cilium-${n}`, 'cilium-agent', 40 * MB + 0.2 * MB * count + (n === 0 ? 0.3 : -0.3) * MB),
+        ...Array.from({ length: count }, (_, i) => container('workload', node, `server-${n}-${i}`, 'server', 20 * MB)),
+      ]),
+    }));
+    const cilium = buildSystemScale({
+      system: 'cilium',
+      nodes: 2,
+      replicasPerNode: [...COUNTS],
+      projection: { nodes: 100, pods: 1000 },
+      windows,
+      claims: claimsFor('cilium', shipped),
+    });
+    const rows = (renderScale({ systems: [{ id: 'cilium', scale: cilium }] }) ?? '').split('\n').filter((l) => l.startsWith('| “'));
+    // Total: 100 × 40 MB + 1000 × 0.2 MB = 4.2 GB against "~5 GB"; per node 40 MB against 20–50 MB.
+    expect(rows[0]).toMatch(/“100 nodes, 1000 pods: .* \| 5\.0 GB \(mesh at 100 × 1000\) \| idle \| 4\.2 GB \[.*\] \| 0\.84× \| no \|$/);
+    expect(rows[1]).toMatch(/“Cilium 20–50 MB per node” .* \| 20 MB–50 MB \(node-agent per-node\) \| idle \| 40 MB \[.*\] \| 0\.80×–2\.00× \| yes \|$/);
   });
 });

@@ -74,15 +74,15 @@ describe('expected duration, said before a run starts', () => {
     expect(loadSeconds(scenario)).toBe(3 * (12 + 6));
   });
   it('counts no set-up on the local target', () => {
-    const e = expectedDuration(scenario, ['baseline'], 'local');
+    const e = expectedDuration(scenario, ['baseline'], 'local', null);
     expect(e).toEqual({ loadS: 54, namespaces: 1, setupS: [0, 0] });
     expect(expectedDurationLine(e, 'local')).toBe('expected duration: 54s of load (1 namespace × 54s), plus a few seconds to start the workload servers');
   });
   it('counts both namespaces of a mesh and estimates cluster set-up on kind', () => {
-    const e = expectedDuration(scenario, ['baseline', 'istio'], 'kind');
-    expect(e).toEqual({ loadS: 3 * 54, namespaces: 3, setupS: [180, 480] });
+    const e = expectedDuration(scenario, ['baseline', 'istio'], 'kind', { perSystemS: { baseline: 120, istio: 360 }, lowFraction: 0.5 });
+    expect(e).toEqual({ loadS: 3 * 54, namespaces: 3, setupS: [240, 480] });
     expect(expectedDurationLine(e, 'kind')).toBe(
-      'expected duration: 2m42s of load (3 namespaces × 54s) + set-up estimated 3m–8m (kind) ≈ 5m42s–10m42s',
+      'expected duration: 2m42s of load (3 namespaces × 54s) + set-up estimated 4m–8m (kind) ≈ 6m42s–10m42s',
     );
   });
 });

@@ -44,6 +44,26 @@ export function decodeHistogram(e: EncodedHistogram): LatencyHistogram {
   return h;
 }
 
+/**
+ * The same latencies at fewer significant digits: every count moves to the coarser bucket holding its bucket's lowest
+ * value (hdr-histogram-js `add` across layouts, JsHistogram.add), so the total stays exact and each value moves by less
+ * than 10^-digits of itself. Buckets of every precision start at powers of two times their width, so a coarse bucket's
+ * lowest value opens a fine bucket too: coarsening, decoding into the standard layout and coarsening again gives the
+ * same counts (the compact record's histograms read back to the charts drawn from the full results).
+ */
+export function coarsenHistogram(h: LatencyHistogram, significantDigits: 1 | 2): LatencyHistogram {
+  const coarse = hdr.build({
+    bitBucketSize: 64,
+    autoResize: false,
+    lowestDiscernibleValue: HISTOGRAM_LOWEST_US,
+    highestTrackableValue: HISTOGRAM_HIGHEST_US,
+    numberOfSignificantValueDigits: significantDigits,
+    useWebAssembly: false,
+  });
+  coarse.add(h);
+  return coarse;
+}
+
 export function mergeHistograms(parts: readonly LatencyHistogram[]): LatencyHistogram {
   const out = createLatencyHistogram();
   for (const p of parts) out.add(p);

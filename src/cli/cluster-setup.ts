@@ -6,6 +6,7 @@ import type { KubeClientFactory } from '../core/kube.js';
 import { MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
 import { loadKindConfig } from '../platform/kind-config.js';
 import { loadVersions } from '../platform/versions.js';
+import { loadEstimates } from '../platform/estimates.js';
 import { computeImageTag } from '../platform/image-build.js';
 import type { ClusterPlatformOptions } from '../platform/cluster-platform.js';
 
@@ -71,10 +72,11 @@ export async function clusterPlatformOptions(
 ): Promise<ClusterPlatformOptions> {
   validateClusterFlags(f);
   const clusters = join(p.repoDir, 'clusters');
-  const [versions, defaultConfig, noCni] = await Promise.all([
+  const [versions, defaultConfig, noCni, estimates] = await Promise.all([
     loadVersions(join(clusters, 'versions.yaml'), deps),
     loadKindConfig(join(clusters, 'kind', 'default.yaml'), deps),
     loadKindConfig(join(clusters, 'kind', 'no-cni.yaml'), deps),
+    loadEstimates(join(clusters, 'estimates.yaml'), deps),
   ]);
   const image = f.image ?? (await computeImageTag(p.repoDir, deps));
   return {
@@ -91,6 +93,7 @@ export async function clusterPlatformOptions(
     kindConfigs: { default: defaultConfig, 'no-cni': noCni },
     cores: Math.max(1, os.availableParallelism()),
     imagePlatform: dockerPlatform(os.arch()),
+    estimates,
     ...(f.target === 'existing' ? { existing: { kubeconfig: existingKubeconfig(f, deps.env), context: f.context! } } : {}),
   };
 }

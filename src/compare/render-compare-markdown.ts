@@ -118,7 +118,7 @@ export function renderCompareMarkdown(report: CompareReport): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-const VERDICT_LABELS: Record<Verdict, string> = {
+export const VERDICT_LABELS: Record<Verdict, string> = {
   regression: '**regression**',
   improvement: 'improvement',
   'within-noise-floor': 'within noise floor',
@@ -127,11 +127,12 @@ const VERDICT_LABELS: Record<Verdict, string> = {
   'not-judged': 'not judged',
 };
 
-function runnerCell(side: CompareReport['old']): string {
+export function runnerCell(side: CompareReport['old']): string {
   return side.perSystemRunners ? 'one per system (merged run; see each row)' : describeFingerprint(side.fingerprint);
 }
 
-function outcomeLine(report: CompareReport): string {
+/** The first line: the outcome and the exit code. */
+export function outcomeLine(report: Pick<CompareReport, 'outcome' | 'regressions' | 'sameMachine'>): string {
   switch (report.outcome) {
     case 'regression':
       return `**Outcome: ${report.regressions} ${report.regressions === 1 ? 'regression' : 'regressions'}** (exit code 5).`;
@@ -144,7 +145,8 @@ function outcomeLine(report: CompareReport): string {
   }
 }
 
-function gateParagraph(report: CompareReport): string {
+/** What makes a regression, the test, and the history read. */
+export function gateParagraph(report: Pick<CompareReport, 'gate' | 'history' | 'statistic' | 'sameMachine'>): string {
   const g = report.gate;
   const history = report.history
     ? `History: ${report.history.runs} ${report.history.runs === 1 ? 'run' : 'runs'} read` +
@@ -162,7 +164,8 @@ function gateParagraph(report: CompareReport): string {
   ].join('\n');
 }
 
-function sentence(r: CompareRow): string {
+/** One row in words, with its interval, p-value and what it covers. */
+export function sentence(r: CompareRow): string {
   const who = r.oldSystem === r.newSystem ? r.newSystem : `${r.newSystem} vs ${r.oldSystem}`;
   const change = r.change
     ? `${formatChange(r.change.value, r.unit)} [${formatChange(r.change.ci95[0], r.unit)}, ${formatChange(r.change.ci95[1], r.unit)}]`
@@ -221,7 +224,7 @@ function who(r: CompareRow): string {
   return r.oldSystem === r.newSystem ? r.newSystem : `${r.oldSystem} → ${r.newSystem}`;
 }
 
-function formatP(p: number): string {
+export function formatP(p: number): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 

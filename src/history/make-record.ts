@@ -3,6 +3,7 @@ import {
   RECORD_HISTOGRAM_SIGNIFICANT_DIGITS,
   RECORD_KIND,
   RECORD_SCHEMA_VERSION,
+  type RecordAggregate,
   type RecordStep,
   type RecordSystem,
   type RepetitionColumns,
@@ -55,10 +56,23 @@ function recordStep(step: StepResult): RecordStep {
     name: step.name,
     config: step.config,
     aggregate: {
-      ...roundFigures(step.aggregate),
+      ...roundFigures(withoutRaw(step.aggregate)),
       mergedHistogram: merged ? rebinHistogram(merged, RECORD_HISTOGRAM_SIGNIFICANT_DIGITS) : null,
     },
     repetitions: roundFigures(repetitionColumns(step)),
+  };
+}
+
+/** The aggregate without the cost per 1000 req/s's undivided `raw` figures (recordAggregateSchema). */
+function withoutRaw(a: StepResult['aggregate']): RecordAggregate {
+  const { perThousandRps, dataPlanePerThousandRps, ...rest } = a;
+  const drop = <T extends { raw: unknown }>({ raw: _, ...kept }: T): Omit<T, 'raw'> => kept;
+  return {
+    ...rest,
+    ...(perThousandRps !== undefined
+      ? { perThousandRps: perThousandRps && Object.fromEntries(Object.entries(perThousandRps).map(([role, cost]) => [role, drop(cost)])) }
+      : {}),
+    ...(dataPlanePerThousandRps !== undefined ? { dataPlanePerThousandRps: dataPlanePerThousandRps && drop(dataPlanePerThousandRps) } : {}),
   };
 }
 
@@ -106,6 +120,40 @@ function resourceColumns(step: StepResult): RepetitionColumns['resources'] {
 }
 
 /**
+ * A system's maps keyed by what was measured (versions by tool, proof counters by name) as [key, value] lists, so
+ * systems with different keys still share a template; entriesAsMaps (read-run.ts) turns them back.
+ */
+function mapsAsEntries(system: Omit<RecordSystem, 'steps' | 'phases'>): unknown {
+  const { versions, trafficProof, ...rest } = system;
+  return {
+    ...rest,
+    versions: Object.entries(versions),
+    ...(trafficProof !== undefined ? { trafficProof: trafficProof && { ...trafficProof, counters: Object.entries(trafficProof.counters) } } : {}),
+  };
+}
+
+/**
+ * What a stored step leaves out because the record has it elsewhere (restored by read-run.ts): its config when it is
+ * the scenario's step of that name, and the repetition numbers when they are 1, 2, … n.
+ */
+function stepAsStored(step: RecordStep, scenarioSteps: readonly RecordStep['config'][]): unknown {
+  const { config, repetitions, ...rest } = step;
+  const same = JSON.stringify(scenarioSteps.find((s) => s.name === step.name)) === JSON.stringify(config);
+  const { repetition, ...columns } = repetitions;
+  const numbered = repetition.every((r, i) => r === i + 1);
+  return { ...rest, ...(same ? {} : { config }), repetitions: numbered ? columns : repetitions };
+}
+
+/** A comparison without its p50/p99 deltas and p-values where they are its tests' shifts and p-values (read-run.ts restores them). */
+function comparisonAsStored(c: RunRecord['comparisons'][number]): unknown {
+  if (!c.p50 || !c.p99) return c;
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(c.deltaP50Us, c.p50.shift) || !same(c.deltaP99Us, c.p99.shift) || c.pValueP50 !== c.p50.pValue || c.pValueP99 !== c.p99.pValue) return c;
+  const { deltaP50Us: _a, deltaP99Us: _b, pValueP50: _c, pValueP99: _d, ...rest } = c;
+  return rest;
+}
+
+/**
  * The record as committed: its run's fields a key per line, then the string table and the templates
  * (src/history/pack-record.ts) one per line, then one line per system (its own fields, then its steps) and per
  * comparison, so a diff still points at the system that changed. Parsing it back with parseRecordText gives the same
@@ -116,11 +164,11 @@ export function serializeRecord(record: RunRecord): string {
   const packer = new Packer();
   // Phases apart from the rest of the system: a template per phase-list length, not one per mesh (versions differ).
   const packedSystems = systems.map(({ steps, phases, ...system }) => ({
-    system: packer.pack(system),
+    system: packer.pack(mapsAsEntries(system)),
     ...(phases ? { phases: packer.pack(phases) } : {}),
-    steps: steps.map((step) => packer.pack(step)),
+    steps: steps.map((step) => packer.pack(stepAsStored(step, record.scenario.steps))),
   }));
-  const packedComparisons = comparisons.map((c) => packer.pack(c));
+  const packedComparisons = comparisons.map((c) => packer.pack(comparisonAsStored(c)));
   const list = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`);
   const lines = [
     ...Object.entries(run).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`),

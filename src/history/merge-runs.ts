@@ -34,7 +34,7 @@ const UNMESHED_SUFFIX = '/unmeshed';
  * something measured on another: every comparison is copied from the run that made it (each mesh against the
  * baseline cluster on its own runner, and against its own unmeshed namespace), and each source's reference system
  * appears once per source, renamed `<reference>@<the systems it was measured with>` so the reader knows which
- * runner it came from. Each system carries its runner (CPU model, cores, kernel, calibration verdict).
+ * runner it came from (a run of the reference alone keeps its id: referenceName). Each system carries its runner (CPU model, cores, kernel, calibration verdict).
  *
  * Pure and independent of the order the sources are given in (they are ordered by what they measured), so merging
  * the same files always gives the same bytes. Refuses (InputError, exit 2) runs of different scenarios or schema
@@ -70,7 +70,7 @@ export function mergeRuns<S extends { id: string; runner?: Runner }, R extends M
     const run = s.run;
     const rename = new Map<string, string>();
     for (const sys of run.systems) {
-      const id = sys.id === run.reference ? uniqueName(`${sys.id}@${label(run)}`, taken) : sys.id;
+      const id = sys.id === run.reference ? uniqueName(referenceName(run, sys.id), taken) : sys.id;
       const other = taken.get(id);
       if (other !== undefined) {
         throw InputError.single(`${other}, ${s.file}`, 'systems', `both measured ${id}: merge runs of different systems, one per runner`);
@@ -114,9 +114,23 @@ export function mergeRuns<S extends { id: string; runner?: Runner }, R extends M
   };
 }
 
+/**
+ * The merged name of a source's reference system: `baseline@istio-ambient` when the run measured systems beside it.
+ * A run of the reference alone (the nightly's `baseline` job) keeps the plain id, so night after night the same system
+ * carries the same name and `bench compare` and `bench history` follow it (a name made from the run's id would be new
+ * every night); a second such run in one merge becomes `baseline#2`.
+ */
+function referenceName<S extends { id: string }>(run: { runId: string; reference: string | null; systems: S[] }, id: string): string {
+  return measuredBesideReference(run).length > 0 ? `${id}@${label(run)}` : id;
+}
+
+function measuredBesideReference<S extends { id: string }>(run: { reference: string | null; systems: S[] }): string[] {
+  return run.systems.map((s) => s.id).filter((id) => id !== run.reference && !id.endsWith(UNMESHED_SUFFIX));
+}
+
 /** What a run measured besides its reference, e.g. `istio-ambient`: names the runner its baseline came from. */
 function label<S extends { id: string }>(run: { runId: string; reference: string | null; systems: S[] }): string {
-  const measured = run.systems.map((s) => s.id).filter((id) => id !== run.reference && !id.endsWith(UNMESHED_SUFFIX));
+  const measured = measuredBesideReference(run);
   return measured.length > 0 ? measured.join('+') : run.runId;
 }
 

@@ -111,12 +111,46 @@ function unpackRecord(data: Record<string, unknown>, file: string): Record<strin
     }
   };
   const system = (entry: (typeof systems)[number], i: number): unknown => {
-    const header = open(entry.system, `systems[${i}].system`);
+    const header = entriesAsMaps(open(entry.system, `systems[${i}].system`));
     const phases = entry.phases ? { phases: open(entry.phases, `systems[${i}].phases`) } : {};
-    const steps = entry.steps.map((step, j) => open(step, `systems[${i}].steps[${j}]`));
+    const steps = entry.steps.map((step, j) => storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario']));
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, ...phases, steps } : header;
   };
-  return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => open(c, `comparisons[${i}]`)) };
+  return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => storedComparison(open(c, `comparisons[${i}]`))) };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A stored step with what make-record.ts left out put back: its scenario step's config, repetition numbers 1…n. */
+function storedStep(step: unknown, scenario: unknown): unknown {
+  if (!isObject(step)) return step;
+  const columns = step['repetitions'];
+  const steps = isObject(scenario) && Array.isArray(scenario['steps']) ? (scenario['steps'] as unknown[]) : [];
+  const config = 'config' in step ? step['config'] : steps.find((s) => isObject(s) && s['name'] === step['name']);
+  const status = isObject(columns) ? columns['status'] : undefined;
+  const numbered = isObject(columns) && !('repetition' in columns) && Array.isArray(status) ? { repetition: status.map((_, i) => i + 1), ...columns } : columns;
+  // Key order as makeRecord writes it, so a record read back equals the one made.
+  return { name: step['name'], config, ...step, repetitions: numbered };
+}
+
+/** A stored comparison with its p50/p99 deltas and p-values put back from its tests, where make-record.ts left them out. */
+function storedComparison(c: unknown): unknown {
+  if (!isObject(c) || 'deltaP50Us' in c || !isObject(c['p50']) || !isObject(c['p99'])) return c;
+  const { step, reference, system, latencyBasis, ...rest } = c;
+  return { step, reference, system, latencyBasis, deltaP50Us: c['p50']['shift'], deltaP99Us: c['p99']['shift'], pValueP50: c['p50']['pValue'], pValueP99: c['p99']['pValue'], ...rest };
+}
+
+/** A packed system's `versions` and proof `counters`, stored as [key, value] lists (make-record.ts), as maps again. */
+function entriesAsMaps(header: unknown): unknown {
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return header;
+  const h = header as Record<string, unknown>;
+  const map = (v: unknown): unknown => (Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string') ? Object.fromEntries(v as Array<[string, unknown]>) : v);
+  const proof = h['trafficProof'];
+  return {
+    ...h,
+    ...('versions' in h ? { versions: map(h['versions']) } : {}),
+    ...(typeof proof === 'object' && proof !== null && !Array.isArray(proof) ? { trafficProof: { ...proof, counters: map((proof as Record<string, unknown>)['counters']) } } : {}),
+  };
 }
 
 function parseJson(text: string, file: string): Record<string, unknown> {

@@ -10,6 +10,7 @@ import {
   mergedSourceSchema,
 } from '../core/result-schema.js';
 import { resolvedLoadStepSchema, resolvedScenarioSchema } from '../core/scenario-types.js';
+import { dataPlanePerThousandRpsSchema, roleCostPerThousandSchema } from '../core/resource-schema.js';
 
 /**
  * The compact record (issue 9, build 6): what a night commits instead of its full results.json. It keeps everything
@@ -79,8 +80,20 @@ export const repetitionColumnsSchema = z
   .strict();
 export type RepetitionColumns = z.infer<typeof repetitionColumnsSchema>;
 
+/**
+ * A step's aggregate as the statistics wrote it, without the cost per 1000 req/s's `raw` (undivided) figures, which
+ * nothing reads from a record (the role's CPU and memory are in `resources`).
+ */
+export const recordAggregateSchema = stepAggregateSchema
+  .extend({
+    perThousandRps: z.partialRecord(z.enum(containerRoles), roleCostPerThousandSchema.omit({ raw: true })).nullable().optional(),
+    dataPlanePerThousandRps: dataPlanePerThousandRpsSchema.omit({ raw: true }).nullable().optional(),
+  })
+  .strict();
+export type RecordAggregate = z.infer<typeof recordAggregateSchema>;
+
 export const recordStepSchema = z
-  .object({ name: z.string(), config: resolvedLoadStepSchema, aggregate: stepAggregateSchema, repetitions: repetitionColumnsSchema })
+  .object({ name: z.string(), config: resolvedLoadStepSchema, aggregate: recordAggregateSchema, repetitions: repetitionColumnsSchema })
   .strict();
 export type RecordStep = z.infer<typeof recordStepSchema>;
 

@@ -73,7 +73,8 @@ export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunO
   validateSystems(req.systems, deps.platform);
   await deps.platform.preflight?.(req.systems);
   const target = deps.platform.target;
-  deps.logger.info(expectedDurationLine(expectedDuration(scenario, req.systems, target, REFERENCE_SYSTEM), target));
+  const setup = deps.platform.setupEstimate?.(req.systems, scenario) ?? null;
+  deps.logger.info(expectedDurationLine(expectedDuration(scenario, req.systems, target, setup, REFERENCE_SYSTEM), target));
   const environment = await collectEnvironment(deps.runner, deps.repoDir);
   const createdAt = new Date(deps.clock.now());
   const dir = await freshDir(join(req.outDir, resultDirName(createdAt, scenario.name)), deps);

@@ -31,6 +31,9 @@ import {
 } from './cluster-plan.js';
 import { parseToolVersions } from './tool-versions.js';
 import { measureWithIntegrity } from './target-integrity.js';
+import type { Estimates } from './estimates.js';
+import { estimatePlan, setupSecondsBySystem } from './plan-estimate.js';
+import type { SetupEstimate } from '../scenario/expected-duration.js';
 import { assertPreflight, DEFAULT_NEEDS, KIND_TARGET_TOOLS, runPreflight } from './preflight.js';
 import type { ToolName } from '../mesh/mesh-adapter.js';
 
@@ -58,6 +61,8 @@ export interface ClusterPlatformOptions {
   cores: number;
   /** Existing target: the user's kubeconfig file (read, never written) and context. */
   existing?: { kubeconfig: string; context: string };
+  /** clusters/estimates.yaml (the CLI loads it): the set-up figures of the expected-duration line. */
+  estimates?: Estimates & { source: string };
 }
 
 export class ClusterPlatform implements Platform {
@@ -75,6 +80,14 @@ export class ClusterPlatform implements Platform {
 
   unsupportedReason(systemId: string): string {
     return `unknown system ${systemId}; known: ${[...this.o.adapters.keys()].join(', ')}`;
+  }
+
+  /** The set-up rows of `bench plan --estimate` for these systems, summed per system (one source for both). */
+  setupEstimate(systemIds: readonly string[], scenario: ResolvedScenario): SetupEstimate | null {
+    const e = this.o.estimates;
+    if (!e) return null;
+    const plan = estimatePlan(systemIds.map((id) => this.planInput(id, scenario)), e, e.source);
+    return { perSystemS: setupSecondsBySystem(plan), lowFraction: e.expectedLowFraction };
   }
 
   planInput(systemId: string, scenario: ResolvedScenario): ClusterPlanInput {

@@ -30,6 +30,11 @@ export const estimatesSchema = z
     verifyPerVariant: seconds,
     versions: seconds,
     measureOverheadPerStep: seconds,
+    /**
+     * `bench run`'s one-line expected duration gives its set-up as a range: from this fraction of the set-up figures
+     * above (they lean high on purpose) up to the figures themselves, the same sum `bench plan --estimate` prints.
+     */
+    expectedLowFraction: z.number().positive().max(1, 'must be at most 1 (a fraction of the set-up figures)'),
     teardown: z.object({ kind: seconds, existing: seconds }).strict(),
     /** The nightly job's steps around `bench run`, in the workflow's order. */
     nightlyJob: z.record(z.string(), seconds),

@@ -118,3 +118,14 @@ function setupFigure(phase: string, input: ClusterPlanInput, e: Estimates, sourc
       throw new Error(`no estimate for the phase "${phase}" (add it to src/platform/plan-estimate.ts and clusters/estimates.yaml)`);
   }
 }
+
+/**
+ * Set-up seconds per system (every phase but measurement, all installs): what `bench run`'s one-line expected duration
+ * adds to the load, from the same rows `bench plan --estimate` prints.
+ */
+export function setupSecondsBySystem(estimate: PlanEstimate): Record<string, number> {
+  const bySystem: Record<string, number> = {};
+  for (const s of estimate.systems) bySystem[s.system] = 0;
+  for (const row of estimate.rows) if (!row.phase.startsWith('measure ')) bySystem[row.system] = (bySystem[row.system] ?? 0) + row.seconds;
+  return bySystem;
+}

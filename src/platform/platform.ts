@@ -1,6 +1,7 @@
 import type { Diagnostics, LoadRun, MeshComponent, MeshPod, PhaseTiming, TrafficProof } from '../core/result-schema.js';
 import type { ResourceSummary } from '../core/resource-schema.js';
 import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
+import type { SetupEstimate } from '../scenario/expected-duration.js';
 
 /** What a measurement of one step needs besides the step itself. */
 export interface MeasureOptions {
@@ -77,5 +78,10 @@ export interface Platform {
   unsupportedReason(systemId: string): string;
   /** Checks tools and the machine for these systems; throws PreflightError (exit 3) before anything is created. */
   preflight?(systemIds: readonly string[]): Promise<void>;
+  /**
+   * Cluster targets: the set-up per system from clusters/estimates.yaml (the figures `bench plan --estimate` prints),
+   * for the expected-duration line; null when no estimates file was given. The local target has none.
+   */
+  setupEstimate?(systemIds: readonly string[], scenario: ResolvedScenario): SetupEstimate | null;
   prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal, recorder?: SystemRecorder): Promise<PreparedSystem>;
 }

@@ -1,7 +1,7 @@
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import type { SloObjective, SloSearch } from '../core/slo-schema.js';
 import { median } from 'simple-statistics';
-import { formatMicros, formatPercent, oneLine, table, trimNumber } from './format.js';
+import { formatPercent, oneLine, table, trimNumber } from './format.js';
 import type { ReportRepetition, ReportRun } from './report-input.js';
 
 /**
@@ -10,15 +10,20 @@ import type { ReportRepetition, ReportRun } from './report-input.js';
  * engine's ceiling gives "≥": the number is the engine's, so a ratio against it is a bound, never a value.
  */
 
+/** An objective as written: `5 ms`, `2.5 ms`, `800 µs` (not `5.00 ms`: it is a bound, not a measurement). */
+function bound(us: number): string {
+  return us >= 1000 ? `${trimNumber(us / 1000)} ms` : `${trimNumber(us)} µs`;
+}
+
 /** `p99 ≤ 5 ms, errors ≤ 0.1%`. */
 export function objectiveText(o: SloObjective): string {
-  const latency = o.latency.map((l) => `${l.percentile} ≤ ${formatMicros(l.maxUs)}`).join(', ');
+  const latency = o.latency.map((l) => `${l.percentile} ≤ ${bound(l.maxUs)}`).join(', ');
   return `${latency}, errors ≤ ${formatPercent(o.errorRate)}`;
 }
 
 /** The step's load label: `capacity at p99 ≤ 5 ms`. */
 export function sloStepLabel(step: ResolvedLoadStep): string {
-  return step.slo ? `capacity at ${step.slo.objective.latency.map((l) => `${l.percentile} ≤ ${formatMicros(l.maxUs)}`).join(', ')}` : 'capacity';
+  return step.slo ? `capacity at ${step.slo.objective.latency.map((l) => `${l.percentile} ≤ ${bound(l.maxUs)}`).join(', ')}` : 'capacity';
 }
 
 /** What a system's searches at one step say, over the searches that were not broken. */
@@ -105,7 +110,7 @@ export function renderSlo(r: ReportRun): string | null {
           capacityText(c),
           c.range ? `${trimNumber(c.range[0])}–${trimNumber(c.range[1])}` : '—',
           `${c.searches}${c.broken ? ` (+${c.broken} broken)` : ''}`,
-          ...(ref ? [id === reference ? '1×' : capacityRatio(c, ref)] : []),
+          ...(ref ? [id === reference ? (c.rate === null ? '—' : '1×') : capacityRatio(c, ref)] : []),
         ]),
       ),
     );

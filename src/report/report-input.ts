@@ -1,10 +1,12 @@
-import type { ContainerRole, PhaseTiming, RepetitionResult, RunResult, StepResult, SystemResult } from '../core/result-schema.js';
+import type { DataPlanePerThousandRps, RoleCostPerThousand } from '../core/resource-schema.js';
+import type { ContainerRole, PhaseTiming, RepetitionResult, RunResult, StepAggregate, StepResult, SystemResult } from '../core/result-schema.js';
 
 /**
  * What the report reads of a run (report.md, its charts and the job summary): a full RunResult is one, and so is the
  * view of a compact record (src/history/record-view.ts), so `bench report` renders the same report.md from either.
  * It is a RunResult without what the report never reads: of a repetition only its number, install, status, reasons
- * and warnings, and its node and data-plane pod counts (repetitionCounts); of a phase not its start time.
+ * and warnings, and its node and data-plane pod counts (repetitionCounts); of a phase not its start time; of the cost
+ * per 1000 req/s not its undivided `raw` figures.
  */
 export type ReportRepetition = Pick<RepetitionResult, 'repetition' | 'status' | 'invalidReasons' | 'warnings'> & {
   install?: number | undefined;
@@ -21,7 +23,16 @@ export interface RepetitionCountColumns {
   agentNodes: ReadonlyArray<number | null>;
 }
 
-export type ReportStep = Omit<StepResult, 'repetitions'> & { repetitions: readonly ReportRepetition[]; counts?: RepetitionCountColumns | undefined };
+/** A step's aggregate without the cost per 1000 req/s's undivided `raw` figures, which the report does not print. */
+export type ReportAggregate = Omit<StepAggregate, 'perThousandRps' | 'dataPlanePerThousandRps'> & {
+  perThousandRps?: Partial<Record<ContainerRole, Omit<RoleCostPerThousand, 'raw'>>> | null | undefined;
+  dataPlanePerThousandRps?: Omit<DataPlanePerThousandRps, 'raw'> | null | undefined;
+};
+export type ReportStep = Omit<StepResult, 'repetitions' | 'aggregate'> & {
+  aggregate: ReportAggregate;
+  repetitions: readonly ReportRepetition[];
+  counts?: RepetitionCountColumns | undefined;
+};
 export type ReportPhase = Omit<PhaseTiming, 'startedAt'>;
 export type ReportSystem = Omit<SystemResult, 'steps' | 'phases'> & { steps: ReportStep[]; phases?: ReportPhase[] | undefined };
 export type ReportRun = Omit<RunResult, 'systems'> & { systems: ReportSystem[] };

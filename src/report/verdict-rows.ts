@@ -134,6 +134,8 @@ function whyNotCompared(
     if (system.status === 'completed') return 'not measured';
     return `not measured: ${stoppedAt(system)}`;
   }
+  // An slo step's latency is each system's at its own capacity: render-slo.ts compares the capacities instead.
+  if (step.config.mode === 'slo') return 'capacity, not latency: see "Capacity under a latency objective"';
   if (step.aggregate.validRepetitions === 0) return 'no valid repetitions';
   if (comparators.length === 0) return 'nothing to compare with (no baseline, no unmeshed namespace)';
   const reasons = comparators.map(({ id }) => {

@@ -3,9 +3,18 @@ import { formatDuration } from './durations.js';
 
 /**
  * How long a run will take, said before it starts. The load time follows exactly from the scenario; the set-up of a
- * cluster target is an estimate (README, "Expected durations": cluster creation 1–2 min, mesh install 1–4 min on a
- * 4-vCPU runner), so the line gives a range and says which part is estimated.
+ * cluster target is an estimate from clusters/estimates.yaml, the same figures `bench plan --estimate` prints (the
+ * cluster platform sums them per system: see setupEstimate in src/platform/cluster-platform.ts), so the line gives a
+ * range and says which part is estimated. The local target has no set-up worth naming and needs no figures.
  */
+
+/** Set-up of a cluster run, from the estimates file: seconds per system (all its installs), and the range's low end. */
+export interface SetupEstimate {
+  /** Per system id: its set-up phases summed, every install included (setupSecondsBySystem in plan-estimate.ts). */
+  perSystemS: Readonly<Record<string, number>>;
+  /** The range runs from this fraction of each figure up to the figure (estimates file, `expectedLowFraction`). */
+  lowFraction: number;
+}
 
 /**
  * Seconds of load for one measured namespace over all installs: installs × repetitions × Σ(warm-up + measured
@@ -18,20 +27,6 @@ export function loadSeconds(scenario: Pick<ResolvedScenario, 'repetitions' | 'st
 
 export type RunTarget = 'local' | 'kind' | 'existing';
 
-/** Set-up estimate per system, seconds [low, high], by target and whether a mesh is installed. Local: none worth naming. */
-export function setupEstimateS(target: RunTarget, meshed: boolean): [number, number] {
-  switch (target) {
-    case 'local':
-      return [0, 0];
-    case 'kind':
-      // Cluster creation 1–2 min; mesh install 1–4 min; workload deploy and verification within that margin.
-      return meshed ? [120, 360] : [60, 120];
-    case 'existing':
-      // No cluster or mesh to install: namespaces, workload rollout and the proof it is meshed.
-      return [30, 120];
-  }
-}
-
 export interface ExpectedDuration {
   /** Exact: load of every measured namespace. */
   loadS: number;
@@ -40,12 +35,19 @@ export interface ExpectedDuration {
   /** Fresh installs per system: each is set up (and measured) again, so set-up counts once per install. */
   installs?: number;
   setupS: [number, number];
+  /** A cluster target run without an estimates file (tests' platforms): the set-up is not estimated, and said so. */
+  setupUnknown?: true;
 }
 
+/**
+ * `setup` is the cluster platform's estimate (null on the local target, which sets up nothing worth naming). A system
+ * the estimate does not name is a programming error, not a guess: refused.
+ */
 export function expectedDuration(
   scenario: Pick<ResolvedScenario, 'repetitions' | 'steps' | 'installs'>,
   systems: readonly string[],
   target: RunTarget,
+  setup: SetupEstimate | null,
   reference = 'baseline',
 ): ExpectedDuration {
   let namespaces = 0;
@@ -54,11 +56,14 @@ export function expectedDuration(
   for (const id of systems) {
     const meshed = id !== reference;
     namespaces += target !== 'local' && meshed ? 2 : 1;
-    const [low, high] = setupEstimateS(target, meshed);
-    setupS[0] += low * installs;
-    setupS[1] += high * installs;
+    if (target === 'local' || setup === null) continue;
+    const high = setup.perSystemS[id];
+    if (high === undefined) throw new Error(`no set-up estimate for ${id}`);
+    setupS[0] += high * setup.lowFraction;
+    setupS[1] += high;
   }
-  return { loadS: loadSeconds(scenario) * namespaces, namespaces, ...(installs > 1 ? { installs } : {}), setupS };
+  const setupUnknown = target !== 'local' && setup === null && systems.length > 0;
+  return { loadS: loadSeconds(scenario) * namespaces, namespaces, ...(installs > 1 ? { installs } : {}), setupS, ...(setupUnknown ? { setupUnknown } : {}) };
 }
 
 /**
@@ -70,6 +75,7 @@ export function expectedDurationLine(e: ExpectedDuration, target: RunTarget): st
   const perNamespace = e.namespaces > 0 ? e.loadS / e.namespaces / installs : 0;
   const times = installs > 1 ? `${installs} installs × ` : '';
   const load = `${formatDuration(roundS(e.loadS))} of load (${times}${e.namespaces} ${e.namespaces === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(roundS(perNamespace))})`;
+  if (e.setupUnknown) return `expected duration: ${load} + set-up not estimated (${target}, no estimates file)`;
   if (e.setupS[1] === 0) {
     const servers = installs > 1 ? `, plus a few seconds per install to start the workload servers` : ', plus a few seconds to start the workload servers';
     return `expected duration: ${load}${servers}`;

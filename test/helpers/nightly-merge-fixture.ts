@@ -3,7 +3,10 @@ import type { ResolvedScenario } from '../../src/core/scenario-types.js';
 import { mergeRuns } from '../../src/history/merge-runs.js';
 import { perRunnerRun } from './per-runner-run-factory.js';
 
-/** The eight meshes of the nightly matrix, each measured on its own runner with a `baseline` beside it. */
+/**
+ * The nine meshes of the nightly matrix (.github/workflows/nightly.yml, without its `baseline`-only job), each measured
+ * on its own runner with a `baseline` beside it.
+ */
 export const NIGHTLY_MESHES = [
   'cilium',
   'cilium-wireguard',
@@ -13,11 +16,12 @@ export const NIGHTLY_MESHES = [
   'istio-ambient-waypoint',
   'linkerd',
   'istio-ambient-cilium',
+  'cilium-ztunnel',
 ] as const;
 
 const CPUS = ['AMD EPYC 7763 64-Core Processor', 'AMD EPYC 9V74 80-Core Processor', 'Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz'];
 
-/** Every runner's run of one night: nine systems (eight meshes and the baseline) on `scenarios/default.yaml`. */
+/** Every runner's run of one night: ten systems (nine meshes and the baseline) on `scenarios/default.yaml`. */
 export function nightlyRunnerRuns(o: { night?: string; strata?: number; meshes?: readonly string[]; scenario?: ResolvedScenario } = {}): RunResult[] {
   const night = o.night ?? '2026-11-30';
   return (o.meshes ?? NIGHTLY_MESHES).map((mesh, i) =>

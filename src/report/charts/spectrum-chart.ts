@@ -1,4 +1,4 @@
-import { decodeHistogram } from '../../analysis/histogram.js';
+import { coarsenHistogram, decodeHistogram } from '../../analysis/histogram.js';
 import type { ReportRun as RunResult } from '../report-input.js';
 import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, seriesColours } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
@@ -14,6 +14,14 @@ export interface SpectrumLine {
 }
 
 /**
+ * The precision the spectrum is read at: that of the compact record's merged histograms
+ * (RECORD_HISTOGRAM_SIGNIFICANT_DIGITS, src/history/record-schema.ts, which this layer cannot import), so the chart
+ * redrawn from a night's committed record.json is the one drawn from its full results.json, byte for byte. A 1% step
+ * in latency cannot be seen on a log axis spanning decades.
+ */
+export const SPECTRUM_SIGNIFICANT_DIGITS = 2;
+
+/**
  * Each system's latency at p50 … p99.99 at one step, read from the step's merged histogram (all valid repetitions).
  * A system without valid repetitions at the step has no line. Latencies of 0 µs (sub-microsecond, rounded) cannot sit
  * on the log axis and are left out rather than moved.
@@ -22,7 +30,7 @@ export function spectrumLines(r: RunResult, step: ChartStep): SpectrumLine[] {
   return r.systems.flatMap((sys) => {
     const a = findStep(sys, step.name)?.aggregate;
     if (!a || a.validRepetitions === 0 || !a.mergedHistogram) return [];
-    const h = decodeHistogram(a.mergedHistogram);
+    const h = coarsenHistogram(decodeHistogram(a.mergedHistogram), SPECTRUM_SIGNIFICANT_DIGITS);
     const count = h.totalCount;
     const points = spectrumGrid(count)
       .map((n) => ({ nines: n, latencyUs: h.getValueAtPercentile(percentileAt(n)) }))
