@@ -41,6 +41,16 @@ describe('cilium-ztunnel preflight: openssl', () => {
     expect(report.problems).toEqual([]);
     expect(report.warnings).toEqual([]);
     expect(report.found).toEqual({ openssl: '3.5.1' });
+    // Older and other-branch versions too: no minimum is pinned.
+    for (const [printed, version] of [
+      ['OpenSSL 1.0.2k-fips  26 Jan 2017\n', '1.0.2k-fips'],
+      ['LibreSSL 2.8.3\n', '2.8.3'],
+    ] as const) {
+      const old = await preflight(new OnPath({ 'openssl version': printed }));
+      expect(old.problems).toEqual([]);
+      expect(old.warnings).toEqual([]);
+      expect(old.found).toEqual({ openssl: version });
+    }
   });
 
   it('is a problem, with the fix, when openssl is not on PATH', async () => {

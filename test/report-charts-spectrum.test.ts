@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordMicros } from '../src/analysis/histogram.js';
+import { coarsenHistogram, createLatencyHistogram, decodeHistogram, encodeHistogram, recordMicros } from '../src/analysis/histogram.js';
+import { RECORD_HISTOGRAM_SIGNIFICANT_DIGITS } from '../src/history/record-schema.js';
 import { chartSteps } from '../src/report/charts/chart-steps.js';
-import { spectrumGrid } from '../src/report/charts/nines-scale.js';
+import { NINES_TICKS, nines, spectrumGrid } from '../src/report/charts/nines-scale.js';
 import { renderSvg } from '../src/report/charts/render-svg.js';
-import { spectrumChartSpec, spectrumLines } from '../src/report/charts/spectrum-chart.js';
+import { SPECTRUM_SIGNIFICANT_DIGITS, spectrumChartSpec, spectrumLines } from '../src/report/charts/spectrum-chart.js';
 import { buildNightlyChartRun, REQUESTS, SYSTEMS } from './helpers/nightly-chart-run.js';
 import { axis, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
 
@@ -33,24 +34,28 @@ describe('the latency percentile spectrum', () => {
     expect(y.description).toContain('log scale');
   });
 
-  it('draws one line per system, named in the legend, each sampled every tenth of a nine', async () => {
+  it('draws one line per system, named in the legend, each sampled every quarter of a nine and at every tick', async () => {
     const svg = await spectrum();
     expect(legendEntries(svg)).toEqual([{ title: 'system', labels: [...SYSTEMS] }]);
     const lines = [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="line mark" d="([^"]*)"/g)];
     expect(lines.map((l) => /system: ([^;"]*)/.exec(l[1] ?? '')?.[1])).toEqual([...SYSTEMS]);
-    // 20 000 requests reach past p99.99: p50, then 0.4 … 4.0 nines.
-    expect(spectrumGrid(REQUESTS)).toHaveLength(38);
-    for (const l of lines) expect(pathPoints(l[2] ?? '')).toBe(38);
+    // 20 000 requests reach past p99.99: p50, then 0.5, 0.75 … 4.0 nines, every tick (p90 … p99.99) among them.
+    expect(spectrumGrid(REQUESTS)).toEqual([nines(0.5), ...Array.from({ length: 15 }, (_, i) => 0.5 + 0.25 * i)]);
+    for (const tick of NINES_TICKS) expect(spectrumGrid(REQUESTS)).toContain(tick);
+    for (const l of lines) expect(pathPoints(l[2] ?? '')).toBe(16);
   });
 
-  it('starts each line at the p50 of the step’s merged histogram', async () => {
+  it('starts each line at the p50 of the step’s merged histogram, read at the compact record’s precision', async () => {
+    expect(SPECTRUM_SIGNIFICANT_DIGITS).toBe(RECORD_HISTOGRAM_SIGNIFICANT_DIGITS);
     const svg = await spectrum();
     for (const sys of run.systems) {
-      const merged = sys.steps.find((s) => s.name === 'rate-1000')!.aggregate.mergedHistogram!;
-      const p50Ms = decodeHistogram(merged).getValueAtPercentile(50) / 1000;
+      const merged = decodeHistogram(sys.steps.find((s) => s.name === 'rate-1000')!.aggregate.mergedHistogram!);
+      const p50Ms = coarsenHistogram(merged, SPECTRUM_SIGNIFICANT_DIGITS).getValueAtPercentile(50) / 1000;
       const line = marks(svg, 'line mark').find((m) => m.fields['system'] === sys.id);
       expect(line?.fields['percentile']).toBe('0.30103');
       expect(Number(line?.fields['latency (ms, log scale)'])).toBeCloseTo(p50Ms, 6);
+      // Within 1% of the exact p50 (2 significant digits).
+      expect(Math.abs(p50Ms * 1000 - merged.getValueAtPercentile(50))).toBeLessThanOrEqual(merged.getValueAtPercentile(50) / 100);
     }
   });
 
@@ -64,11 +69,11 @@ describe('the latency percentile spectrum', () => {
     none.aggregate.mergedHistogram = null;
     const lines = spectrumLines(r, step);
     expect(lines.map((l) => l.system)).toEqual(SYSTEMS.filter((s) => s !== SYSTEMS[2]));
-    // 999 requests: log10(999) < 3, so the line stops at 2.9 nines (p99.87): p50, then 0.4 … 2.9.
+    // 999 requests: log10(999) < 3, so the line stops at 2.75 nines (p99.82): p50, then 0.5 … 2.75.
     const cut = lines.find((l) => l.system === SYSTEMS[1])!;
-    expect(cut.points.map((p) => p.nines).at(-1)).toBe(2.9);
-    expect(cut.points).toHaveLength(27);
-    expect(lines.find((l) => l.system === SYSTEMS[0])!.points).toHaveLength(38);
+    expect(cut.points.map((p) => p.nines).at(-1)).toBe(2.75);
+    expect(cut.points).toHaveLength(11);
+    expect(lines.find((l) => l.system === SYSTEMS[0])!.points).toHaveLength(16);
     expect(spectrumGrid(1000).at(-1)).toBe(3);
     expect(spectrumGrid(1)).toEqual([]);
   });

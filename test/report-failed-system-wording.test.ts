@@ -40,11 +40,17 @@ describe('a system that failed before measuring', () => {
   const verdict = section(renderMarkdown(run), '## Verdict');
 
   it('has a row per load saying it was not measured and why, with no numbers', () => {
-    expect(rowCells(verdict, 'istio | 1000 req/s').slice(2)).toEqual(['not measured: failed at prepare', '–', '–', '–', '–', 'n/a', 'n/a', 'n/a']);
+    for (const load of ['1000 req/s', '16 connections']) {
+      expect(rowCells(verdict, `istio | ${load}`).slice(2)).toEqual(['not measured: failed at prepare', '–', '–', '–', '–', 'n/a', 'n/a', 'n/a']);
+    }
+    expect(verdict.split('\n').filter((l) => l.startsWith('| istio |'))).toHaveLength(2);
   });
 
   it('gets a sentence naming where it failed, pointing at Status, without inventing a difference', () => {
     expect(bullets(verdict)).toContain('istio failed at prepare (see Status): nothing it measured could be compared.');
+    // No other sentence gives istio a difference.
+    expect(bullets(verdict).filter((b) => /\bistio\b/.test(b))).toEqual(['istio failed at prepare (see Status): nothing it measured could be compared.']);
+    expect(verdict).not.toMatch(/istio (added|took|made|changed)/);
   });
 
   it('does not stop the other systems from being compared', () => {

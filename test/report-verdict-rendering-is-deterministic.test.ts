@@ -32,6 +32,8 @@ describe.each(runs)('rendering a run %s', (_name, run) => {
 
   it.each(renderers)('%s reads no clock, draws no random number and ignores time zone and locale', (_what, render) => {
     const before = render(run);
+    // A fake clock set far from now catches `new Date()` (which does not go through Date.now).
+    vi.useFakeTimers({ now: Date.UTC(1999, 0, 2, 3, 4, 5), toFake: ['Date'] });
     vi.spyOn(Date, 'now').mockImplementation(() => {
       throw new Error('read the clock');
     });
@@ -40,6 +42,18 @@ describe.each(runs)('rendering a run %s', (_name, run) => {
     });
     vi.stubEnv('TZ', 'Pacific/Kiritimati');
     vi.stubEnv('LC_ALL', 'de_DE.UTF-8');
+    // The ICU locale is fixed at start-up, so LC_ALL alone proves nothing: locale-dependent formatting must not be used.
+    for (const proto of [Number.prototype, Date.prototype] as object[]) {
+      vi.spyOn(proto as { toLocaleString: () => string }, 'toLocaleString').mockImplementation(() => {
+        throw new Error('formatted by locale');
+      });
+    }
+    vi.spyOn(Intl, 'NumberFormat').mockImplementation(() => {
+      throw new Error('formatted by locale');
+    });
+    vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(() => {
+      throw new Error('formatted by locale');
+    });
     expect(render(run)).toBe(before);
   });
 

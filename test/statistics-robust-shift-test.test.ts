@@ -146,6 +146,20 @@ describe('what a comparison cannot say', () => {
     expect(beyond.outcome).toBe('significant');
   });
 
+  it('reads a tied comparison whose interval ends at 0 cautiously: not significant even at p ≈ 0.016', () => {
+    // Whole µs, 7 v 10, many ties. Worked out independently by enumerating all C(17, 7) = 19 448 splits of the
+    // mid-ranks: p = 304/19448; Hodges–Lehmann 3; the Moses interval is the 15th smallest and largest of the 70
+    // differences (P(U ≤ 14) ≤ 0.025 < P(U ≤ 15) untied; confidence 0.956911), and the 15th smallest is a tie: 0.
+    const reference = [100, 101, 101, 101, 103, 104, 99];
+    const system = [101, 102, 105, 106, 106, 101, 107, 108, 104, 103];
+    const c = compareTwoSamples(reference, system, { seed: 1 });
+    expect(c.pValue).toBeCloseTo(304 / 19448, 12);
+    expect(c.shift.value).toBe(3);
+    expect(c.shift.ci95).toEqual([0, 6]);
+    expect(c.achievedConfidence).toBeCloseTo(0.956911, 6);
+    expect(c.outcome).toBe('not-significant');
+  });
+
   it('refuses empty sides, non-finite values and a negative spread', () => {
     expect(() => compareTwoSamples([], [1], { seed: 1 })).toThrow(/at least one value/);
     expect(() => compareTwoSamples([1, Number.NaN], [1], { seed: 1 })).toThrow(/finite/);

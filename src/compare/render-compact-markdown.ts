@@ -82,8 +82,8 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
     out.push(...[...coverKeys].map(([covers, key]) => `${key}: covers ${covers}.`), '');
   }
   out.push(
-    'Each cell: new − old (the change in % of the old median), then the verdict; "could see ≥ x" is the smallest change the ' +
-      'test would have detected (80% power), so "not significant" reads as "no change larger than x".',
+    'Each cell: new − old (the change in % of the old median), then the verdict. A cell without a verdict is not ' +
+      'significant, and its "≥ x" is the smallest change the test would have detected (80% power): no change larger than x.',
     '',
   );
 
@@ -144,14 +144,19 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** `+250 µs (+25.0%) **regression**`, `-5 µs (-1.6%) not significant (could see ≥ 10 µs)`, from the rounded figures. */
+/**
+ * `+250 µs (+25.0%) **regression**`; not significant, the common case, without a word: `-5 µs (-1.6%; ≥ 10 µs)`, the
+ * change and the smallest change the test could have seen. From the rounded figures.
+ */
 function changeCell(e: CompactTableEntry): string {
   if (e.change === null) return `— ${VERDICT_LABELS[e.verdict]}`;
   const unit = e.metric.unit;
-  const pct = e.oldMedian !== null && e.oldMedian !== 0 ? ` (${formatFraction(e.change / e.oldMedian)})` : '';
-  const base = `${formatChange(e.change, unit)}${pct}`;
-  if (e.verdict === 'not-significant' && e.minimumDetectable !== null) return `${base} not significant (could see ≥ ${formatChange(e.minimumDetectable, unit, false)})`;
-  return `${base} ${e.verdict === 'within-noise-floor' ? 'within noise floor' : VERDICT_LABELS[e.verdict]}`;
+  const pct = e.oldMedian !== null && e.oldMedian !== 0 ? formatFraction(e.change / e.oldMedian) : null;
+  if (e.verdict === 'not-significant') {
+    const detail = [pct, e.minimumDetectable === null ? null : `≥ ${formatChange(e.minimumDetectable, unit, false)}`].filter((x) => x !== null);
+    return `${formatChange(e.change, unit)}${detail.length ? ` (${detail.join('; ')})` : ''}`;
+  }
+  return `${formatChange(e.change, unit)}${pct === null ? '' : ` (${pct})`} ${e.verdict === 'within-noise-floor' ? 'within noise floor' : VERDICT_LABELS[e.verdict]}`;
 }
 
 function who(e: CompactTableEntry): string {

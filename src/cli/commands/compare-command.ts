@@ -2,8 +2,10 @@ import { dirname } from 'node:path';
 import type { FileSystem } from '../../core/deps.js';
 import { ExitCode, InputError, type ExitCodeValue } from '../../core/errors.js';
 import { compareRuns, serializeCompareReport, type CompareInput } from '../../compare/compare-runs.js';
+import { compactCompareReport, serializeCompactCompareReport } from '../../compare/compact-report.js';
 import { resolveGate, type GateFlags } from '../../compare/gate-flags.js';
 import { readCompareInput, readHistory } from '../../compare/read-inputs.js';
+import { renderCompactMarkdown } from '../../compare/render-compact-markdown.js';
 import { renderCompareMarkdown } from '../../compare/render-compare-markdown.js';
 import { checkSameScenario } from '../../compare/scenario-match.js';
 import { checkOutputDir } from '../../report/output-location.js';
@@ -15,6 +17,10 @@ export interface CompareFlags extends GateFlags {
   history?: string;
   out?: string;
   json?: string;
+  /** The compact JSON a run directory keeps (`compare.json` beside a night's record; src/compare/compact-report.ts). */
+  compactJson?: string;
+  /** The markdown of the compact JSON (`compare.md` beside a night's record). */
+  compactOut?: string;
 }
 
 export interface CompareCommandInput {
@@ -40,10 +46,19 @@ export async function compareCommand(input: CompareCommandInput): Promise<ExitCo
   if (!systems && paths.length !== 2) {
     throw InputError.single('<new>', '', 'missing: give <old> and <new> results, or one results file with --systems a,b');
   }
-  for (const [flag, path] of [['--out', flags.out], ['--json', flags.json]] as const) {
+  const outputs = [
+    ['--out', flags.out],
+    ['--json', flags.json],
+    ['--compact-json', flags.compactJson],
+    ['--compact-out', flags.compactOut],
+  ] as const;
+  for (const [flag, path] of outputs) {
     if (path !== undefined) await checkOutputFile(flag, path, deps);
   }
-  if (flags.out !== undefined && flags.out === flags.json) throw InputError.single('--json', '', 'must not be the same file as --out');
+  outputs.forEach(([flag, path], i) => {
+    const earlier = outputs.slice(0, i).find(([, other]) => other !== undefined && other === path);
+    if (path !== undefined && earlier) throw InputError.single(flag, '', `must not be the same file as ${earlier[0]}`);
+  });
 
   const readHistoryFlag = async () => (flags.history !== undefined ? await readHistory(flags.history, deps) : null);
   let compareInput: CompareInput;
@@ -69,15 +84,22 @@ export async function compareCommand(input: CompareCommandInput): Promise<ExitCo
 
   const report = compareRuns(compareInput);
   const markdown = renderCompareMarkdown(report);
+  const compact = compactCompareReport(report);
+  const written: Array<[string | undefined, () => string]> = [
+    [flags.json, () => serializeCompareReport(report)],
+    [flags.out, () => markdown],
+    [flags.compactJson, () => serializeCompactCompareReport(compact)],
+    [flags.compactOut, () => renderCompactMarkdown(compact)],
+  ];
   // Their directories may not exist yet (checkOutputFile accepted a writable ancestor): created only now, at the end.
-  for (const [path, content] of [[flags.json, serializeCompareReport(report)], [flags.out, markdown]] as const) {
+  for (const [path, content] of written) {
     if (path === undefined) continue;
     await deps.fs.mkdir(dirname(path));
-    await deps.fs.writeFileAtomic(path, content);
+    await deps.fs.writeFileAtomic(path, content());
   }
   if (flags.out === undefined) io.out(markdown);
-  else io.out(`${flags.out}\n`);
-  if (flags.json !== undefined && flags.out !== undefined) io.out(`${flags.json}\n`);
+  // With --out, every file written is named, one a line: the markdown first, as before.
+  else for (const path of [flags.out, flags.json, flags.compactJson, flags.compactOut]) if (path !== undefined) io.out(`${path}\n`);
   io.err(
     report.outcome === 'regression'
       ? `compare: ${report.regressions} ${report.regressions === 1 ? 'regression' : 'regressions'} (exit 5)\n`
