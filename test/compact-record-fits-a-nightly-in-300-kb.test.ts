@@ -3,14 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeRecord, serializeRecord } from '../src/history/make-record.js';
+import { readRun } from '../src/history/read-run.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import type { MeshPod, RunResult } from '../src/core/result-schema.js';
+import { MemoryFileSystem } from './helpers/memory-fs.js';
 import { mergedNight, NIGHTLY_MESHES, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
+import { systemJob } from './helpers/nightly-workflow.js';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
 
 describe('the compact record of a nightly', () => {
-  it('stores every nightly system × scenarios/default.yaml (one runner per mesh: mesh, unmeshed, baseline) in at most 300 KB of raw JSON', () => {
+  it('stores every nightly system × scenarios/default.yaml (one runner per mesh: mesh, unmeshed, baseline) in at most 300 KB of raw JSON', async () => {
+    // The fixture's meshes are the nightly matrix's, less its baseline-only job.
+    expect([...NIGHTLY_MESHES].sort()).toEqual((systemJob.strategy!.matrix!.system as string[]).filter((s) => s !== 'baseline').sort());
     // The shipped nightly scenario, so the budget follows its steps and repetitions (4-vCPU runners, as the nightly's).
     const scenario = parseScenario(readFileSync(DEFAULT_SCENARIO, 'utf8'), 'scenarios/default.yaml', 4);
     const merged = mergedNight(nightlyRunnerRuns({ strata: 2000, scenario }));
@@ -26,6 +31,12 @@ describe('the compact record of a nightly', () => {
     const stored = deflateSync(`blob ${raw}\0${record}`).length;
     console.log(`${scenario.steps.length} steps × ${scenario.repetitions} repetitions: results.json ${Buffer.byteLength(full)} bytes; record.json ${raw} bytes, ${stored} bytes as a git object`);
     expect(raw).toBeLessThanOrEqual(300_000);
+    // Stored, all of it: read back, the record holds every system, step and repetition of the night.
+    const back = (await readRun('/night/record.json', { fs: new MemoryFileSystem({ '/night/record.json': record }) })).record;
+    expect(back.systems.map((s) => s.id)).toEqual(merged.systems.map((s) => s.id));
+    expect(back.systems.map((s) => s.steps.map((st) => [st.name, st.repetitions.repetition, st.repetitions.status, st.repetitions.throughput]))).toEqual(
+      merged.systems.map((s) => s.steps.map((st) => [st.name, st.repetitions.map((r) => r.repetition), st.repetitions.map((r) => r.status), st.repetitions.map((r) => r.throughput)])),
+    );
     expect(stored).toBeLessThan(raw);
     // Per-repetition histograms and per-container samples stay in the artefact: the record is a small fraction of it.
     expect(raw * 10).toBeLessThan(Buffer.byteLength(full));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { recordReportView } from '../src/history/record-view.js';
 import { renderJobSummary } from '../src/report/render-job-summary.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { comparisons } from '../src/pipeline/run-benchmark.js';
+import { bench } from './helpers/cli.js';
 import { mergedNight, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
 
 const fs = new NodeFileSystem();
@@ -84,6 +85,20 @@ describe('bench report from a compact record', () => {
     expect(fromFull).toContain('**invalid** — target not intact');
     expect(fromRecord.split('\n')).toEqual(fromFull.split('\n'));
   });
+
+  it('bench report on a record.json, or on the run directory holding it, writes that same report.md beside it', async () => {
+    await readBack('full', `${JSON.stringify(merged, null, 2)}\n`);
+    await readBack('compact', serializeRecord(makeRecord(merged)));
+    const fromFull = await bench(['report', join(root, 'full', 'results.json'), '--stdout']);
+    const fromRecord = await bench(['report', join(root, 'compact', 'record.json'), '--stdout']);
+    expect(fromFull.code).toBe(0);
+    expect(fromRecord.code).toBe(0);
+    expect(fromRecord.stdout).toBe(fromFull.stdout);
+    const written = await bench(['report', join(root, 'compact')]);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toBe(`${join(root, 'compact', 'report.md')}\n`);
+    expect(readFileSync(join(root, 'compact', 'report.md'), 'utf8')).toBe(fromFull.stdout);
+  }, 120_000);
 
   it('gives the same job summary as the full results.json', async () => {
     const record = (await readBack('summary', serializeRecord(makeRecord(merged)))).record;

@@ -45,6 +45,8 @@ describe.skipIf(!hasOpenssl)('cilium-ztunnel key generation with openssl', () =>
     expect(ca.ca).toBe(true);
     expect(ca.subject).toBe('O=cluster.local');
     expect(ca.checkIssued(ca)).toBe(true);
+    // checkIssued compares names only: the signature is the CA key's own.
+    expect(ca.verify(ca.publicKey)).toBe(true);
     expect(ca.verify(bootstrap.publicKey)).toBe(false);
     // Each certificate goes with its own private key (RSA 2048), not the other's.
     const bootstrapKey = createPrivateKey(readFileSync(ztunnelSecretPath(ctx, 'bootstrap-private.key')));

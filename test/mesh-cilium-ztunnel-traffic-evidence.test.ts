@@ -72,6 +72,8 @@ describe('judging the burst', () => {
   it('unmeshed: passes on plaintext alone, fails on any HBONE flow', () => {
     expect(judge(0, 14, false).ok).toBe(true);
     expect(judge(2, 14, false).ok).toBe(false);
+    expect(judge(1, 14, false).ok).toBe(false);
+    expect(judge(1, 0, false).ok).toBe(false);
   });
 });
 

@@ -56,10 +56,14 @@ describe('nightly workflow: the merge job', () => {
 
   it('compares with the previous night using the history as noise floor, and keeps the comparison in the night’s directory', () => {
     const compare = mergeJob.steps.find((s) => s.id === 'compare')!;
-    // The JSON under the name `bench history` reads beside each night's record (src/compare/compare-report.ts).
+    // The compact JSON under the name `bench history` reads beside each night's record (src/compare/compact-report.ts)
+    // and its markdown are committed; the full comparison goes beside the merged results, into the artefact only.
     expect(compare.run).toContain(
-      `node ${pkg.bin.bench} compare "$previous" "$MERGED" --history results/ \\\n  --out "$RUN_DIR/compare.md" --json "$RUN_DIR/${COMPARE_REPORT_FILE_NAME}" || code=$?`,
+      `node ${pkg.bin.bench} compare "$previous" "$MERGED" --history results/ \\\n` +
+        `  --compact-out "$RUN_DIR/compare.md" --compact-json "$RUN_DIR/${COMPARE_REPORT_FILE_NAME}" \\\n` +
+        `  --out "$full_dir/compare-full.md" --json "$full_dir/compare-full.json" || code=$?`,
     );
+    expect(compare.run).toContain('full_dir=$(dirname "$MERGED")');
     // Only the nightly's own directories (results/YYYY-MM-DD…) are nights; the newest other than this one is "previous".
     expect(compare.run).toContain('for dir in results/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*/; do');
     // The code `bench compare` documents for a regression is recorded, any other failure fails the step.

@@ -32,6 +32,11 @@ case "$cmd" in
   report)
     echo '## verdicts'
     ;;
+  *)
+    # A fake refuses what it was not set up to answer.
+    echo "fake node: no answer for $*" >&2
+    exit 127
+    ;;
 esac
 `;
 
@@ -134,9 +139,21 @@ describe('nightly merge job, its scripts run', () => {
     const r = runStep(ws, step('compare'), { RUN_DIR: 'results/2026-12-01', MERGED });
     expect(r.code, r.stdout).toBe(0);
     expect(commands(ws)).toEqual([
-      'bin/bench.js compare results/2026-11-30 merged/20261201T031500Z-default/results.json --history results/ --out results/2026-12-01/compare.md --json results/2026-12-01/compare.json',
+      'bin/bench.js compare results/2026-11-30 merged/20261201T031500Z-default/results.json --history results/ ' +
+        '--compact-out results/2026-12-01/compare.md --compact-json results/2026-12-01/compare.json ' +
+        '--out merged/20261201T031500Z-default/compare-full.md --json merged/20261201T031500Z-default/compare-full.json',
     ]);
     expect(outputs(ws)).toEqual({});
+  });
+
+  it('the day after a second night on one day, compares with that second night (the newest), not the first', () => {
+    const ws = workspace();
+    nights(ws, ['2026-11-30', '2026-12-01', '2026-12-01-4242', '2026-12-02']);
+    const r = runStep(ws, step('compare'), { RUN_DIR: 'results/2026-12-02', MERGED });
+    expect(r.code, r.stdout).toBe(0);
+    const compares = commands(ws).filter((c) => c.startsWith('bin/bench.js compare '));
+    expect(compares).toHaveLength(1);
+    expect(compares[0]).toMatch(/^bin\/bench\.js compare results\/2026-12-01-4242 merged\//);
   });
 
   it(`records a regression (bench compare exit ${ExitCode.regression}) for the last step, without failing this one`, () => {

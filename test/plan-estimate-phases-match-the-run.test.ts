@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
@@ -124,7 +126,23 @@ describe('clusters/estimates.yaml', () => {
 
 describe('bench plan --estimate, the built CLI', () => {
   it('prints the table from clusters/estimates.yaml and the nightly job’s total, executing nothing, exit 0', async () => {
-    const r = await bench(['plan', '--mesh', 'baseline,linkerd', '--estimate', '--scenario', 'scenarios/smoke.yaml']);
+    // PATH holds only shims that log their call: any tool the plan ran would be in the log (or fail, not found).
+    const shims = mkdtempSync(join(tmpdir(), 'bench-plan-shims-'));
+    const log = join(shims, 'calls.log');
+    for (const tool of ['kind', 'docker', 'kubectl', 'helm', 'istioctl', 'linkerd', 'cilium', 'openssl', 'git']) {
+      writeFileSync(join(shims, tool), `#!/bin/sh\necho "${tool} $*" >> '${log}'\n`, { mode: 0o755 });
+    }
+    const path = process.env.PATH;
+    process.env.PATH = shims;
+    let r: Awaited<ReturnType<typeof bench>>;
+    try {
+      r = await bench(['plan', '--mesh', 'baseline,linkerd', '--estimate', '--scenario', 'scenarios/smoke.yaml']);
+    } finally {
+      process.env.PATH = path;
+    }
+    const calls = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    rmSync(shims, { recursive: true, force: true });
+    expect(calls).toBe('');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# mesh-bench estimate: baseline, linkerd on kind, scenario smoke \(scenarios\/smoke\.yaml\)\n/);
     expect(r.stdout).toContain(`| linkerd | mesh install | ${formatDuration(estimates.meshInstall.linkerd!)} | `);

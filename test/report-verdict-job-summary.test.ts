@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { RunResult } from '../src/core/result-schema.js';
 import { renderJobSummary } from '../src/report/render-job-summary.js';
+import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderVerdicts } from '../src/report/render-verdicts.js';
 import { headerCells, rowCells, section } from './helpers/markdown-sections.js';
 import { runWithBaseline } from './helpers/verdict-run-factory.js';
@@ -38,6 +39,9 @@ describe('the job summary for $GITHUB_STEP_SUMMARY', () => {
   it('is far shorter than the report (no method, no per-step tables, no scenario)', () => {
     expect(summary).not.toContain('## What was measured');
     expect(summary).not.toContain('## Scenario');
+    expect(summary).not.toContain('## Results by step');
+    // "Far shorter": under a third of the report it summarises.
+    expect(summary.length * 3).toBeLessThan(renderMarkdown(run).length);
   });
 });
 
@@ -80,6 +84,10 @@ describe('bench report --summary', () => {
     const out = await bench(['report', path, '--summary', '--report-link', 'artefact nightly-results-istio, run/report.md']);
     expect(out.code).toBe(0);
     expect(out.stdout.trimEnd().split('\n').at(-1)).toBe('Full report: `artefact nightly-results-istio, run/report.md`');
+    const url = 'https://github.com/o/r/blob/main/results/2026-12-01/report.md';
+    const byUrl = await bench(['report', path, '--summary', '--report-link', url]);
+    expect(byUrl.code).toBe(0);
+    expect(byUrl.stdout.trimEnd().split('\n').at(-1)).toBe(`Full report: \`${url}\``);
   });
 
   it('refuses --report-link without --summary in one line, exit 2, before writing a report', async () => {

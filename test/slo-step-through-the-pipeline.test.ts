@@ -149,4 +149,20 @@ describe('mode slo through the pipeline', () => {
     expect(m.run.invalidReasons).toEqual(['SLO search: probe at 100 req/s broke: target not intact: pod bench/server-0 restarted']);
     expect(m.run.slo!.found).toBeNull();
   });
+
+  it('bounds the search by the measured engine ceiling when the scenario gives none, and says so when none could be measured', async () => {
+    const step: ResolvedLoadStep = {
+      name: 'cap', mode: 'slo', rate: null, connections: 8, maxConnections: 64, durationS: 1, warmupS: 0, arrival: 'uniform', workers: 1, timeoutMs: 1000,
+      slo: { objective: { latency: [{ percentile: 'p99', maxUs: 5000 }], errorRate: 0.001 }, startRate: 100, minRate: 10, maxRate: null, engineCeiling: null, precision: 0.05, confirmations: 1, connections: null, maxConnections: null },
+    };
+    const options = { errorBudget: 0.001, thresholds: { minRateFraction: 0.99, maxCv: 0.05, littlesLawTolerance: 0.1 }, seed: 1, signal: new AbortController().signal };
+    const system = { measure: async (_v: string, s: ResolvedLoadStep) => ({ run: modelRun(s, 1_000_000), resources: null }) };
+    const bounded = await measureStep(system, 'baseline', step, options, async () => ({ rate: 300, source: 'measured: 300' }));
+    expect(bounded.run.slo).toMatchObject({ found: 300, atCeiling: true, ceiling: { rate: 300, source: 'measured: 300' } });
+    expect(bounded.run.status).toBe('valid');
+    const unmeasured = await measureStep(system, 'baseline', step, options, async () => null);
+    expect(unmeasured.run.status).toBe('invalid');
+    expect(unmeasured.run.slo!.probes).toEqual([]);
+    expect(unmeasured.run.invalidReasons[0]).toMatch(/^SLO search: the engine's ceiling could not be measured/);
+  });
 });

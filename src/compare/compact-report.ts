@@ -20,11 +20,12 @@ import {
  * the committed markdown and a reader need, in a few tens of KB instead of the full report's ~1 MB for a nightly of
  * nine systems (1368 rows). It keeps:
  * - everything about the runs, the gate, the history used and the outcome, as the full report has it;
- * - `rows`: every row the markdown states in a sentence (regression, improvement, within the noise floor), whole, as in
- *   the full report (these are the rows `bench history` lists);
+ * - `rows`: every row the markdown states in a sentence (regression, improvement, within the noise floor), with the
+ *   exact figures the gate decided on, its noise floor, reason and what it covers (these are the rows `bench history`
+ *   lists); left out of them: what the table or `warnings` already say, and the minimum detectable change;
  * - `table`: one array per row under a header, figures rounded (µs to whole numbers, everything else and p-values to
- *   4 significant digits), repeated strings (steps, metrics, verdicts, what a row covers) once: every latency and
- *   throughput row, and the memory and CPU rows whose change was significant;
+ *   4 significant digits), repeated strings (systems, steps, metrics, verdicts, what a row covers) once: every latency
+ *   and throughput row, and the memory and CPU rows whose change was significant;
  * - `counts`: how many rows of each metric kind got each verdict, so the memory and CPU rows left out are counted.
  * Left out, and said so in `omitted`: each row's interval, noise-floor detail and reason outside `rows`, and the
  * memory and CPU rows that were not significant or not judged. They are in the full report (`--json`, the nightly's
@@ -36,14 +37,36 @@ import {
 export const COMPACT_FORM = 'compact';
 
 /** The columns of `table.rows`, in order. */
-export const COMPACT_TABLE_COLUMNS = ['pair', 'step', 'metric', 'verdict', 'oldMedian', 'newMedian', 'change', 'pValue', 'minimumDetectable', 'covers'] as const;
+export const COMPACT_TABLE_COLUMNS = ['pair', 'step', 'metric', 'verdict', 'oldMedian', 'change', 'pValue', 'minimumDetectable', 'covers'] as const;
+
+/** The fields of a full row that `rows` keeps. */
+const COMPACT_ROW_FIELDS = {
+  oldSystem: true,
+  newSystem: true,
+  step: true,
+  metric: true,
+  kind: true,
+  role: true,
+  unit: true,
+  old: true,
+  new: true,
+  change: true,
+  changeFraction: true,
+  pValue: true,
+  noiseFloor: true,
+  verdict: true,
+  reason: true,
+  covers: true,
+} as const;
+export const compactRowSchema = compareRowSchema.pick(COMPACT_ROW_FIELDS);
+export type CompactRow = z.infer<typeof compactRowSchema>;
 
 /** The verdicts stated in sentences, whose rows are kept whole. */
 const WHOLE_ROW_VERDICTS: ReadonlySet<Verdict> = new Set(['regression', 'improvement', 'within-noise-floor']);
 
 const index = z.number().int().nonnegative();
 const figure = z.number().nullable();
-const tableRowSchema = z.tuple([index, index, index, index, figure, figure, figure, figure.refine((p) => p === null || (p >= 0 && p <= 1)), figure, index]);
+const tableRowSchema = z.tuple([index, index, index, index, figure, figure, figure.refine((p) => p === null || (p >= 0 && p <= 1)), figure, index]);
 export type CompactTableRow = z.infer<typeof tableRowSchema>;
 
 const countsSchema = z.object(Object.fromEntries(verdicts.map((v) => [v, index])) as Record<Verdict, typeof index>).strict();
@@ -67,10 +90,11 @@ export const compactCompareReportSchema = z
       .nullable(),
     /** Every runner class seen, once; pairs point into it. */
     runners: z.array(fingerprintSchema),
-    pairs: z.array(z.object({ oldSystem: z.string(), newSystem: z.string(), oldRunner: index, newRunner: index, sameMachine: z.boolean() }).strict()),
+    /** The systems compared: [old system, new system, old runner, new runner] (runner indices into `runners`). */
+    pairs: z.array(z.tuple([z.string(), z.string(), index, index])),
     /** Per metric kind, how many rows got each verdict (all rows, listed or not). */
     counts: z.object(Object.fromEntries(metricKinds.map((k) => [k, countsSchema])) as Record<MetricKind, typeof countsSchema>).strict(),
-    rows: z.array(compareRowSchema),
+    rows: z.array(compactRowSchema),
     table: z
       .object({
         columns: z.array(z.string()).refine((c) => sameList(c, COMPACT_TABLE_COLUMNS), `must be ${JSON.stringify(COMPACT_TABLE_COLUMNS)}`),
@@ -95,11 +119,11 @@ export const compactCompareReportSchema = z
       [row[0], row[1], row[2], row[3]].forEach((value, c) => {
         if (value >= limits[c]!) ctx.addIssue({ code: 'custom', path: ['table', 'rows', i, c], message: `index ${value} is out of range (${limits[c]} entries)` });
       });
-      if (row[9] >= t.covers.length) ctx.addIssue({ code: 'custom', path: ['table', 'rows', i, 9], message: `index ${row[9]} is out of range (${t.covers.length} entries)` });
+      if (row[8] >= t.covers.length) ctx.addIssue({ code: 'custom', path: ['table', 'rows', i, 8], message: `index ${row[8]} is out of range (${t.covers.length} entries)` });
     });
     report.pairs.forEach((pair, i) => {
-      for (const key of ['oldRunner', 'newRunner'] as const) {
-        if (pair[key] >= report.runners.length) ctx.addIssue({ code: 'custom', path: ['pairs', i, key], message: `index ${pair[key]} is out of range (${report.runners.length} runners)` });
+      for (const c of [2, 3] as const) {
+        if (pair[c] >= report.runners.length) ctx.addIssue({ code: 'custom', path: ['pairs', i, c], message: `index ${pair[c]} is out of range (${report.runners.length} runners)` });
       }
     });
   });
@@ -112,14 +136,8 @@ export function compactCompareReport(report: CompareReport): CompactCompareRepor
     const i = runners.findIndex((r) => r.cpuModel === f.cpuModel && r.cores === f.cores);
     return i >= 0 ? i : runners.push(f) - 1;
   };
-  const pairs = report.pairs.map((p) => ({
-    oldSystem: p.oldSystem,
-    newSystem: p.newSystem,
-    oldRunner: runnerIndex(p.oldRunner),
-    newRunner: runnerIndex(p.newRunner),
-    sameMachine: p.sameMachine,
-  }));
-  const pairIndex = new Map(pairs.map((p, i) => [`${p.oldSystem}\u0000${p.newSystem}`, i]));
+  const pairs: CompactCompareReport['pairs'] = report.pairs.map((p) => [p.oldSystem, p.newSystem, runnerIndex(p.oldRunner), runnerIndex(p.newRunner)]);
+  const pairIndex = new Map(pairs.map(([oldSystem, newSystem], i) => [`${oldSystem}\u0000${newSystem}`, i]));
   const steps = new Strings();
   const covers = new Strings();
   const metrics: CompactCompareReport['table']['metrics'] = [];
@@ -140,7 +158,6 @@ export function compactCompareReport(report: CompareReport): CompactCompareRepor
       metricIndex(row),
       verdicts.indexOf(row.verdict),
       roundFigure(row.old.median, row.unit),
-      roundFigure(row.new.median, row.unit),
       roundFigure(row.change?.value ?? null, row.unit),
       row.pValue === null ? null : significant(row.pValue),
       roundFigure(row.minimumDetectable, row.unit),
@@ -167,7 +184,7 @@ export function compactCompareReport(report: CompareReport): CompactCompareRepor
     runners,
     pairs,
     counts,
-    rows: report.rows.filter((r) => WHOLE_ROW_VERDICTS.has(r.verdict)),
+    rows: report.rows.filter((r) => WHOLE_ROW_VERDICTS.has(r.verdict)).map(compactRow),
     table: {
       columns: [...COMPACT_TABLE_COLUMNS],
       steps: steps.list,
@@ -183,14 +200,32 @@ export function compactCompareReport(report: CompareReport): CompactCompareRepor
   };
 }
 
+/** A pair of systems as named fields; runners differ by class exactly when their indices differ. */
+export interface CompactPair {
+  oldSystem: string;
+  newSystem: string;
+  oldRunner: Fingerprint;
+  newRunner: Fingerprint;
+  sameMachine: boolean;
+}
+
+export function compactPairs(report: CompactCompareReport): CompactPair[] {
+  return report.pairs.map(([oldSystem, newSystem, oldRunner, newRunner]) => ({
+    oldSystem,
+    newSystem,
+    oldRunner: report.runners[oldRunner]!,
+    newRunner: report.runners[newRunner]!,
+    sameMachine: oldRunner === newRunner,
+  }));
+}
+
 /** One table row as named fields, figures as stored (rounded). */
 export interface CompactTableEntry {
-  pair: CompactCompareReport['pairs'][number];
+  pair: CompactPair;
   step: string;
   metric: CompactCompareReport['table']['metrics'][number];
   verdict: Verdict;
   oldMedian: number | null;
-  newMedian: number | null;
   change: number | null;
   pValue: number | null;
   minimumDetectable: number | null;
@@ -200,13 +235,13 @@ export interface CompactTableEntry {
 /** The table's rows with their indices resolved (the schema checked every index is in range). */
 export function tableEntries(report: CompactCompareReport): CompactTableEntry[] {
   const t = report.table;
-  return t.rows.map(([pair, step, metric, verdict, oldMedian, newMedian, change, pValue, minimumDetectable, covers]) => ({
-    pair: report.pairs[pair]!,
+  const pairs = compactPairs(report);
+  return t.rows.map(([pair, step, metric, verdict, oldMedian, change, pValue, minimumDetectable, covers]) => ({
+    pair: pairs[pair]!,
     step: t.steps[step]!,
     metric: t.metrics[metric]!,
     verdict: verdicts[verdict]!,
     oldMedian,
-    newMedian,
     change,
     pValue,
     minimumDetectable,
@@ -231,6 +266,10 @@ export function serializeCompactCompareReport(report: CompactCompareReport): str
     return `${name}:${JSON.stringify(value)}`;
   });
   return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+function compactRow(row: CompareRow): CompactRow {
+  return Object.fromEntries(Object.keys(COMPACT_ROW_FIELDS).map((key) => [key, row[key as keyof CompactRow]])) as CompactRow;
 }
 
 /** Latency and throughput always; memory and CPU only when the test found a significant change. */

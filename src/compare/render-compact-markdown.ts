@@ -1,6 +1,6 @@
 import { table } from '../report/format.js';
 import { metricKinds, verdicts, type Verdict } from './compare-report.js';
-import { tableEntries, type CompactCompareReport, type CompactTableEntry } from './compact-report.js';
+import { compactPairs, tableEntries, type CompactCompareReport, type CompactTableEntry } from './compact-report.js';
 import { describeFingerprint } from './fingerprint.js';
 import { formatChange, formatFraction } from './format-change.js';
 import { gateParagraph, outcomeLine, runnerCell, sentence, VERDICT_LABELS } from './render-compare-markdown.js';
@@ -39,6 +39,16 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
     '',
   );
 
+  // What each row's verdict covers, in words, once; rows and sentences refer to it by key.
+  const coverKeys = new Map<string, string>();
+  for (const covers of [...report.table.covers, ...report.rows.map((r) => r.covers)]) {
+    if (!coverKeys.has(covers)) coverKeys.set(covers, footnoteKey(coverKeys.size));
+  }
+  const coverKey = (covers: string): string => coverKeys.get(covers) ?? covers;
+  if (coverKeys.size > 0) {
+    out.push('What each verdict covers:', '', ...[...coverKeys].map(([covers, key]) => `- ${key} ${covers}`), '');
+  }
+
   const sections: Array<[Verdict, string, string | null]> = [
     ['regression', 'Regressions', null],
     ['improvement', 'Improvements', null],
@@ -48,16 +58,10 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
     const rows = report.rows.filter((r) => r.verdict === verdict);
     if (rows.length === 0) continue;
     out.push(`## ${title}`, '', ...(intro ? [intro, ''] : []));
-    for (const row of rows) out.push(`- ${sentence(row)}${verdict === 'within-noise-floor' ? ` ${row.reason}.` : ''}`);
+    for (const row of rows) out.push(`- ${sentence(row, coverKey(row.covers))}${verdict === 'within-noise-floor' ? ` ${row.reason}.` : ''}`);
     out.push('');
   }
 
-  const coverKeys = new Map<string, string>();
-  const coverKey = (covers: string): string => {
-    let key = coverKeys.get(covers);
-    if (key === undefined) coverKeys.set(covers, (key = footnoteKey(coverKeys.size)));
-    return key;
-  };
   const headline = groupBy(
     entries.filter((e) => e.metric.kind === 'latency' || e.metric.kind === 'throughput'),
     (e) => `${who(e)}\u0000${e.step}`,
@@ -79,7 +83,6 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
       ),
       '',
     );
-    out.push(...[...coverKeys].map(([covers, key]) => `${key}: covers ${covers}.`), '');
   }
   out.push(
     'Each cell: new − old (the change in % of the old median), then the verdict. A cell without a verdict is not ' +
@@ -113,8 +116,8 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
   if (report.warnings.length) out.push('');
 
   const runnerGroups = groupBy(
-    report.pairs.filter((p) => !p.sameMachine || report.old.perSystemRunners || report.new.perSystemRunners),
-    (p) => `${p.oldRunner}\u0000${p.newRunner}`,
+    compactPairs(report).filter((p) => !p.sameMachine || report.old.perSystemRunners || report.new.perSystemRunners),
+    (p) => `${describeFingerprint(p.oldRunner)}\u0000${describeFingerprint(p.newRunner)}`,
   );
   if (runnerGroups.size > 0) {
     out.push('## Runners', '');
@@ -125,8 +128,8 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
           const first = pairs[0]!;
           return [
             pairs.map((p) => (p.oldSystem === p.newSystem ? p.newSystem : `${p.oldSystem} → ${p.newSystem}`)).join(', '),
-            describeFingerprint(report.runners[first.oldRunner]!),
-            describeFingerprint(report.runners[first.newRunner]!),
+            describeFingerprint(first.oldRunner),
+            describeFingerprint(first.newRunner),
             first.sameMachine ? 'yes' : 'no: not judged unless --allow-different-machines',
           ];
         }),
@@ -153,6 +156,8 @@ function changeCell(e: CompactTableEntry): string {
   const unit = e.metric.unit;
   const pct = e.oldMedian !== null && e.oldMedian !== 0 ? formatFraction(e.change / e.oldMedian) : null;
   if (e.verdict === 'not-significant') {
+    // A rate step's throughput is its offered rate: unchanged, with nothing to detect, it needs no figures.
+    if (e.change === 0 && (e.minimumDetectable ?? 0) === 0) return 'no change';
     const detail = [pct, e.minimumDetectable === null ? null : `≥ ${formatChange(e.minimumDetectable, unit, false)}`].filter((x) => x !== null);
     return `${formatChange(e.change, unit)}${detail.length ? ` (${detail.join('; ')})` : ''}`;
   }

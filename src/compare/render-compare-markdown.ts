@@ -164,18 +164,21 @@ export function gateParagraph(report: Pick<CompareReport, 'gate' | 'history' | '
   ].join('\n');
 }
 
-/** One row in words, with its interval, p-value and what it covers. */
-export function sentence(r: CompareRow): string {
+/** The fields of a row its sentence reads. */
+export type SentenceRow = Pick<CompareRow, 'oldSystem' | 'newSystem' | 'step' | 'metric' | 'kind' | 'role' | 'unit' | 'change' | 'changeFraction' | 'pValue' | 'covers'>;
+
+/** One row in words, with its interval, p-value and what it covers (`covers`: the row's own words, or a key to them). */
+export function sentence(r: SentenceRow, covers = r.covers): string {
   const who = r.oldSystem === r.newSystem ? r.newSystem : `${r.newSystem} vs ${r.oldSystem}`;
   const change = r.change
     ? `${formatChange(r.change.value, r.unit)} [${formatChange(r.change.ci95[0], r.unit)}, ${formatChange(r.change.ci95[1], r.unit)}]`
     : '';
   const pct = r.changeFraction ? ` (${formatFraction(r.changeFraction.value)})` : '';
   const p = r.pValue === null ? '' : `, p=${formatP(r.pValue)}`;
-  return `${who} ${r.step} ${metricLabel(r)}: ${change}${pct}${p}; covers ${r.covers}.`;
+  return `${who} ${r.step} ${metricLabel(r)}: ${change}${pct}${p}; covers ${covers}.`;
 }
 
-function metricLabel(r: CompareRow): string {
+function metricLabel(r: Pick<CompareRow, 'kind' | 'metric' | 'role'>): string {
   switch (r.kind) {
     case 'latency':
       return r.metric === 'p999' ? 'p99.9' : r.metric;

@@ -124,7 +124,8 @@ export async function searchSlo(s: SloSearchSettings, probe: Probe, signal?: Abo
     const mid = wholeRate(Math.sqrt(pass * miss));
     if (mid <= pass || mid >= miss) break;
     if (await accepted(mid)) pass = mid;
-    else if (broken === null) miss = mid;
+    // A verdict cut short (broken, interrupted, out of probes) is no miss.
+    else if (!stop()) miss = mid;
   }
   const interrupted = signal?.aborted === true && broken === null;
   return {

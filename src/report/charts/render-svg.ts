@@ -63,7 +63,7 @@ function strictLogger(): ReturnType<typeof vega.logger> {
  * axis descriptions and the one aria label per series line (what a screen reader and the tests read) stay.
  */
 export function compactSvg(svg: string): string {
-  return hoistFontFamily(compactGeometry(withoutInteractionLeftovers(withoutDefaults(svg))));
+  return withoutBareGroups(hoistFontFamily(sharedMarkStyles(compactGeometry(withoutInteractionLeftovers(withoutDefaults(svg))))));
 }
 
 /**
@@ -75,7 +75,36 @@ export function withoutDefaults(svg: string): string {
   return svg
     .replace(/ opacity="1"/g, '')
     .replace(/ transform="translate\(0,0\)"/g, '')
-    .replace(/ role="graphics-object" aria-roledescription="group mark container"/g, '');
+    .replace(/ role="graphics-object" aria-roledescription="[a-z]+ mark container"/g, '')
+    .replace(/ class="(mark-[a-z]+ role-[a-z-]+)(?: [\w-]+)+"/g, ' class="$1"');
+}
+
+/** Inherited presentation attributes (https://www.w3.org/TR/SVG2/painting.html, "Inherited: yes") that marks share. */
+const SHARED = ['stroke-width', 'font-size', 'font-weight', 'text-anchor', 'stroke-miterlimit'];
+/** Colours are shared only by a guide's elements (axes, titles, legend labels): a data mark keeps its series colour. */
+const SHARED_IN_GUIDES = ['fill', 'stroke'];
+
+/**
+ * A mark group of two or more elements that all carry the same value of an inherited attribute says it once, on
+ * the group: every point of a series has `stroke-width="1.5"`, every tick label `font-size="11px"`.
+ */
+export function sharedMarkStyles(svg: string): string {
+  const group = /<g class="(mark-[a-z]+ role-[a-z-]+)"([^>]*)>((?:<(?:path|line|rect)\b[^<>]*\/>|<text\b[^<>]*>[^<]*<\/text>){2,})<\/g>/g;
+  return svg.replace(group, (whole, cls: string, attrs: string, body: string) => {
+    const children = [...body.matchAll(/<(path|line|rect|text)\b([^<>]*?)(\/?)>/g)];
+    const names = cls.includes('role-mark') ? SHARED : [...SHARED, ...SHARED_IN_GUIDES];
+    let own = attrs;
+    let inner = body;
+    for (const name of names) {
+      if (new RegExp(` ${name}="`).test(own)) continue;
+      const values = new Set(children.map((c) => new RegExp(` ${name}="([^"]*)"`).exec(c[2] ?? '')?.[1]));
+      const [value] = values;
+      if (values.size !== 1 || value === undefined) continue;
+      own += ` ${name}="${value}"`;
+      inner = inner.replace(new RegExp(`(<(?:path|line|rect|text)\\b[^<>]*?) ${name}="[^"]*"`, 'g'), '$1');
+    }
+    return own === attrs ? whole : `<g class="${cls}"${own}>${inner}</g>`;
+  });
 }
 
 /**
@@ -118,4 +147,24 @@ export function withoutInteractionLeftovers(svg: string): string {
     .replace(/ pointer-events="none"/g, '')
     .replace(/<path class="background" aria-hidden="true" d="[^"]*"\/>/g, '')
     .replace(/<path class="foreground" aria-hidden="true" d="" display="none"\/>/g, '');
+}
+
+/**
+ * A `<g>` without attributes (no transform, style, class or role) only nests its children: they are drawn the same
+ * without it. Each such group's start and matching end tag go.
+ */
+export function withoutBareGroups(svg: string): string {
+  const drop = new Set<number>();
+  const open: Array<{ at: number; bare: boolean }> = [];
+  for (const m of svg.matchAll(/<(\/?)g\b[^>]*?(\/?)>/g)) {
+    const at = m.index ?? 0;
+    if (m[2]) continue;
+    if (!m[1]) open.push({ at, bare: m[0] === '<g>' });
+    else {
+      const start = open.pop();
+      if (start?.bare) drop.add(start.at).add(at);
+    }
+  }
+  if (drop.size === 0) return svg;
+  return svg.replace(/<\/?g\b[^>]*?>/g, (tag, at: number) => (drop.has(at) ? '' : tag));
 }

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { makeRecord } from '../src/history/make-record.js';
+import { recordReportView } from '../src/history/record-view.js';
+import { renderChartFiles } from '../src/report/charts/report-charts.js';
+import { parseScenario } from '../src/scenario/load-scenario.js';
+import { mergedNight, NIGHTLY_MESHES, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
+import { axes, legendEntries, wellFormed } from './helpers/svg-chart.js';
+
+/**
+ * What a night commits beside its record and report (issue 9, build 6: record, report and charts at most ~300 KB per
+ * night): the charts of a full nightly, every mesh of the matrix on its own runner beside its baseline, on the shipped
+ * scenarios/default.yaml, drawn from the compact record as `bench merge` draws them. Measured: 414 068 bytes before the
+ * SVGs were compacted (render-svg.ts: shared styles, half-pixel geometry, no hit-test leftovers) and the spectrum
+ * sampled every quarter nine; 263 085 after.
+ */
+const BUDGET_BYTES = 275_000;
+const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
+
+describe('the charts of a nightly', () => {
+  it(`take at most ${BUDGET_BYTES} bytes of raw SVG together, and still show every system`, async () => {
+    const scenario = parseScenario(readFileSync(DEFAULT_SCENARIO, 'utf8'), 'scenarios/default.yaml', 4);
+    const view = recordReportView(makeRecord(mergedNight(nightlyRunnerRuns({ strata: 2000, scenario }))));
+    const files = await renderChartFiles(view);
+    // A spectrum per step, added latency, latency against load and memory.
+    expect(files.map((f) => f.path)).toEqual([
+      ...scenario.steps.map((s) => `charts/spectrum-${s.name}.svg`),
+      'charts/added-latency.svg',
+      'charts/latency-vs-load.svg',
+      `charts/memory-${scenario.steps.filter((s) => s.mode === 'rate').at(-1)!.name}.svg`,
+    ]);
+    const systems = view.systems.map((s) => s.id);
+    expect(systems).toHaveLength(3 * NIGHTLY_MESHES.length);
+    for (const f of files) {
+      wellFormed(f.svg);
+      expect(axes(f.svg).length, f.path).toBeGreaterThanOrEqual(2);
+      if (f.path.includes('spectrum') || f.path.includes('latency-vs-load')) expect(legendEntries(f.svg)[0]?.labels, f.path).toEqual(systems);
+    }
+    const bytes = files.map((f) => Buffer.byteLength(f.svg));
+    const total = bytes.reduce((a, b) => a + b, 0);
+    console.log(`charts of a nightly (${systems.length} systems): ${files.map((f, i) => `${f.path} ${bytes[i]}`).join(', ')}; total ${total} bytes`);
+    expect(total).toBeLessThanOrEqual(BUDGET_BYTES);
+  }, 300_000);
+});
