@@ -96,6 +96,7 @@ describe('bench plan --estimate: phases', () => {
     expect(phases).not.toContain('image load');
     expect(phases).not.toContain('mesh install');
     expect(e.rows.find((r) => r.phase === 'teardown')?.seconds).toBe(estimates.teardown.existing);
+    expect(e.rows.find((r) => r.phase === 'teardown')?.how).toBe('delete the harness namespaces');
     expect(e.job).toBeUndefined();
   });
 });
