@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReportSchema } from '../src/compare/compare-report.js';
+import { compactCompareReportSchema } from '../src/compare/compact-report.js';
+import { renderCompactMarkdown } from '../src/compare/render-compact-markdown.js';
 import { bench } from './helpers/cli.js';
 import { syntheticRun } from './helpers/compare-run-factory.js';
 
@@ -34,6 +36,29 @@ describe('bench compare through the built binary, as CI runs it', () => {
     const report = compareReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
     expect(report.rows.find((row) => row.metric === 'p50')).toMatchObject({ verdict: 'regression', change: { value: 300 } });
     expect(readFileSync(md, 'utf8')).toContain('- linkerd r1000 p50: +300 µs [');
+  });
+
+  it('as the nightly calls it: the compact pair into the night, the full pair elsewhere, every path printed', async () => {
+    const night = join(dir, 'results', 'night-2');
+    const artefact = join(dir, 'merged');
+    const files = {
+      compactOut: join(night, 'compare.md'),
+      compactJson: join(night, 'compare.json'),
+      out: join(artefact, 'compare-full.md'),
+      json: join(artefact, 'compare-full.json'),
+    };
+    const r = await bench([
+      'compare', writeRun('c', 'night-1', 0), writeRun('d', 'night-2', 300),
+      '--compact-out', files.compactOut, '--compact-json', files.compactJson, '--out', files.out, '--json', files.json,
+    ]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe(`${files.out}\n${files.json}\n${files.compactJson}\n${files.compactOut}\n`);
+    const full = compareReportSchema.parse(JSON.parse(readFileSync(files.json, 'utf8')));
+    const compact = compactCompareReportSchema.parse(JSON.parse(readFileSync(files.compactJson, 'utf8')));
+    expect(compact.regressions).toBe(full.regressions);
+    expect(compact.rows.map((row) => row.metric)).toEqual(['p50', 'p99', 'p999']);
+    expect(readFileSync(files.compactOut, 'utf8')).toBe(renderCompactMarkdown(compact));
+    expect(readFileSync(files.out, 'utf8')).toContain('## Latency and throughput');
   });
 
   it('exits 0 on identical runs and prints the markdown to stdout', async () => {

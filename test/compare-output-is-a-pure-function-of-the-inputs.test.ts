@@ -3,6 +3,8 @@ import { compareRuns, serializeCompareReport, type CompareInput } from '../src/c
 import { compareReportSchema } from '../src/compare/compare-report.js';
 import { DEFAULT_GATE } from '../src/compare/gate-flags.js';
 import { renderCompareMarkdown } from '../src/compare/render-compare-markdown.js';
+import { compactCompareReport, compactCompareReportSchema, serializeCompactCompareReport } from '../src/compare/compact-report.js';
+import { renderCompactMarkdown } from '../src/compare/render-compact-markdown.js';
 import { syntheticRecord } from './helpers/compare-run-factory.js';
 
 const P50 = [1000, 1010, 990, 1005, 995];
@@ -71,5 +73,20 @@ describe('bench compare output is a pure function of its inputs', () => {
     expect(report.rows.filter((r) => r.newSystem === 'istio').every((r) => r.verdict === 'not-significant')).toBe(true);
     await expect(serializeCompareReport(report)).toMatchFileSnapshot('fixtures/compare/golden.json');
     await expect(renderCompareMarkdown(report)).toMatchFileSnapshot('fixtures/compare/golden.md');
+  });
+
+  it('the golden compact comparison (what a night commits): the same outcome and regressions, its markdown from its JSON', async () => {
+    const compact = compactCompareReport(compareRuns(input));
+    expect(compact.regressions).toBe(4);
+    expect(compact.rows.map((r) => `${r.newSystem} ${r.metric} ${r.verdict}`)).toEqual([
+      'linkerd p50 regression',
+      'linkerd p99 regression',
+      'linkerd p999 regression',
+      'linkerd memory:sidecar-proxy regression',
+    ]);
+    const written = serializeCompactCompareReport(compact);
+    expect(compactCompareReportSchema.parse(JSON.parse(written))).toEqual(compact);
+    await expect(written).toMatchFileSnapshot('fixtures/compare/golden-compact.json');
+    await expect(renderCompactMarkdown(compact)).toMatchFileSnapshot('fixtures/compare/golden-compact.md');
   });
 });

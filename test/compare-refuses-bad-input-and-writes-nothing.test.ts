@@ -59,6 +59,8 @@ describe('bench compare refuses bad input with one line and writes nothing', () 
     ['--history that is missing', () => [join(dir, 'old'), join(dir, 'new'), '--history', join(dir, 'results')], /^ERROR: --history: .*results is missing: give the directory of committed runs/],
     ['--json naming a directory', () => [join(dir, 'old'), join(dir, 'new'), '--json', join(dir, 'empty')], /^ERROR: --json: .*empty is not a file\n$/],
     ['--json naming a file inside a file', () => [join(dir, 'old'), join(dir, 'new'), '--json', join(dir, 'smoke.json', 'c.json')], /^ERROR: --json: .*smoke\.json is a file, not a directory\n$/],
+    ['--compact-json naming the --out file', () => [join(dir, 'old'), join(dir, 'new'), '--compact-json', join(dir, 'out', 'c.md')], /^ERROR: --compact-json: must not be the same file as --out\n$/],
+    ['--compact-out naming a directory', () => [join(dir, 'old'), join(dir, 'new'), '--compact-out', join(dir, 'empty')], /^ERROR: --compact-out: .*empty is not a file\n$/],
   ];
   for (const [what, argv, line] of rows) {
     it(`${what}: exit 2`, async () => {

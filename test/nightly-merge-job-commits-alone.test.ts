@@ -65,7 +65,8 @@ describe('nightly workflow: the merge job', () => {
     );
     expect(compare.run).toContain('full_dir=$(dirname "$MERGED")');
     // Only the nightly's own directories (results/YYYY-MM-DD…) are nights; the newest other than this one is "previous".
-    expect(compare.run).toContain('for dir in results/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*/; do');
+    // (No trailing slash on the glob: `2026-12-01-<run id>/` would sort before `2026-12-01/`; the scripts test runs it.)
+    expect(compare.run).toContain('for dir in results/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*; do');
     // The code `bench compare` documents for a regression is recorded, any other failure fails the step.
     expect(compare.run).toContain(`if ((code == ${ExitCode.regression})); then\n  echo "regression=true" >> "$GITHUB_OUTPUT"`);
     expect(compare.run).toMatch(/elif \(\(code != 0\)\); then\n\s+exit "\$code"/);

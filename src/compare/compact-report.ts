@@ -170,10 +170,10 @@ export function compactCompareReport(report: CompareReport): CompactCompareRepor
     schemaVersion: report.schemaVersion,
     form: COMPACT_FORM,
     omitted:
-      `the compact form: ${table.length} of ${report.rows.length} rows in table (rounded), ${left} memory and CPU rows that were not ` +
-      'significant or not judged only in counts, and intervals, noise floors and reasons only for the rows in rows; ' +
-      'everything is in the full report (bench compare --json; the nightly keeps it as an artefact), which bench compare ' +
-      'recomputes from the two runs and the same history',
+      `table: ${table.length} of the ${report.rows.length} rows (every latency and throughput row, and the memory and CPU rows with a ` +
+      `significant change), figures rounded; the other ${left} only in counts. rows: the regressions, improvements and changes ` +
+      'within the noise floor, exact. Every row with its interval, noise floor and reason is in the full report ' +
+      '(bench compare --json; the nightly keeps it as an artefact), which bench compare recomputes from the same two runs and history',
     mode: report.mode,
     old: report.old,
     new: report.new,
