@@ -22,14 +22,16 @@ import {
  * - everything about the runs, the gate, the history used and the outcome, as the full report has it;
  * - `rows`: every row the markdown states in a sentence (regression, improvement, within the noise floor), with the
  *   exact figures the gate decided on, its noise floor, reason and what it covers (these are the rows `bench history`
- *   lists); left out of them: what the table or `warnings` already say, and the minimum detectable change;
+ *   lists), with their intervals; left out of them: what `pairs` or `warnings` already say (same machine, coverage
+ *   warning), the scope (in the covers text) and the minimum detectable change;
  * - `table`: one array per row under a header, figures rounded (µs to whole numbers, everything else and p-values to
  *   4 significant digits), repeated strings (systems, steps, metrics, verdicts, what a row covers) once: every latency
  *   and throughput row, and the memory and CPU rows whose change was significant;
  * - `counts`: how many rows of each metric kind got each verdict, so the memory and CPU rows left out are counted.
  * Left out, and said so in `omitted`: each row's interval, noise-floor detail and reason outside `rows`, and the
  * memory and CPU rows that were not significant or not judged. They are in the full report (`--json`, the nightly's
- * artefact), which `bench compare` recomputes byte for byte from the two runs' committed records.
+ * artefact), which `bench compare` makes again from the two runs' committed records and the same history (it reads a
+ * record as it read the results it came from, and every test is seeded).
  *
  * Same kind and schema version as the full report, told apart by `form: "compact"`: a reader that only needs the
  * outcome and the regressions (src/history/render-history.ts) reads either.

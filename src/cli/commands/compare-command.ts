@@ -34,7 +34,8 @@ export interface CompareCommandInput {
 /**
  * `bench compare <old> <new>` or `bench compare <run> --systems a,b`. Everything is read and checked before anything is
  * written: bad input exits 2 with one line naming the file (or flag) and the field, and writes nothing. Then the
- * markdown goes to stdout (or --out) and the JSON to --json; exit 5 when a row is a regression, else 0.
+ * markdown goes to stdout (or --out), the JSON to --json, and the compact pair a night commits (src/compare/
+ * compact-report.ts) to --compact-json and --compact-out; exit 5 when a row is a regression, else 0.
  */
 export async function compareCommand(input: CompareCommandInput): Promise<ExitCodeValue> {
   const { paths, flags, deps, io } = input;
