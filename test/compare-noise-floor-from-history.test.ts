@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { probit } from 'simple-statistics';
 import type { RunResult } from '../src/core/result-schema.js';
 import { makeRecord } from '../src/history/make-record.js';
 import { ExitCode } from '../src/core/errors.js';
@@ -8,7 +7,8 @@ import { DEFAULT_GATE } from '../src/compare/gate-flags.js';
 import { compareCommand } from '../src/cli/commands/compare-command.js';
 import { compareReportSchema } from '../src/compare/compare-report.js';
 import { syntheticRun } from './helpers/compare-run-factory.js';
-import { madBiasCorrection, madSigma } from '../src/compare/noise-floor.js';
+import { nightSigma, noiseFloor } from '../src/compare/noise-floor.js';
+import { tQuantile } from '../src/compare/t-quantile.js';
 import { createRandom } from '../src/analysis/random.js';
 import { MemoryFileSystem } from './helpers/memory-fs.js';
 
@@ -34,7 +34,7 @@ function compareWith(history: RunResult[]) {
 
 describe('the noise floor from history', () => {
   it('a +200 µs shift within the night-to-night spread of five nights is not a regression', () => {
-    // Per-night medians 900…1150: MAD 100 µs, σ = 1.219 (5 nights) × 1.4826 × 100 = 180.7 µs, floor = z(0.995) · √2 · σ ≈ 657 µs.
+    // Per-night medians 1000 1150 900 1100 1000: s = √(38 000 / 4) = 97.47 µs, floor = t(0.995, 4) · √2 · s ≈ 635 µs.
     const history = [night(12, 1000), night(14, 1150), night(16, 900), night(18, 1100), oldRun];
     // Ignored: another runner class, another scenario, another step setting, and a night after the new run.
     const ignored = [night(13, 5000, { cpuModel: 'Intel Xeon' }), night(15, 5000, { scenarioName: 'smoke' }), night(17, 5000, { rate: 2000 }), night(21, 5000)];
@@ -42,11 +42,11 @@ describe('the noise floor from history', () => {
     const p50 = report.rows.find((r) => r.metric === 'p50');
     expect(p50?.noiseFloor.oldNights).toBe(5);
     expect(report.history?.used).toEqual(history.map((h) => h.runId));
-    expect(p50?.noiseFloor.oldSpread).toBeCloseTo(1.219 * 1.4826 * 100, 3);
-    expect(p50?.noiseFloor.floor).toBeCloseTo(probit(0.995) * Math.SQRT2 * 1.219 * 148.26, 2);
+    expect(p50?.noiseFloor.oldSpread).toBeCloseTo(Math.sqrt(38_000 / 4), 3);
+    expect(p50?.noiseFloor.floor).toBeCloseTo(4.6041 * Math.SQRT2 * Math.sqrt(38_000 / 4), 1);
     expect(p50?.pValue).toBeLessThan(0.01);
     expect(p50).toMatchObject({ verdict: 'within-noise-floor', change: { value: 200 } });
-    expect(p50?.reason).toBe('within install-to-install variation (±657 µs, from history)');
+    expect(p50?.reason).toBe('within install-to-install variation (±635 µs, from history)');
     expect(p50?.covers).toContain('install-to-install variation from history (5 nights)');
     expect(report.outcome).toBe('clean');
   });
@@ -98,18 +98,32 @@ describe('the noise floor from history', () => {
     expect(out.join('')).toContain('**Outcome: 3 regressions** (exit code 5).');
   });
 
-  it('the spread estimate is unbiased for normal nights at 3, 5 and 12 nights (seeded simulation, within 2%)', () => {
-    const random = createRandom(7);
+  it('with no real change the floor is exceeded at α (within the simulation margin) at 3, 5 and 10 nights, where the z-floor was not (seeded simulation)', () => {
+    // Null: every night (history and the two compared) is an independent normal draw, σ = 1; one system in two runs,
+    // so both sides' spreads come from the same K earlier nights (the case compare meets night to night).
+    const random = createRandom(12);
     const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    for (const n of [3, 5, 12]) {
-      const samples = 40_000;
-      let sum = 0;
-      for (let i = 0; i < samples; i++) sum += madSigma(Array.from({ length: n }, normal));
-      expect(sum / samples, `n = ${n}`).toBeGreaterThan(0.98);
-      expect(sum / samples, `n = ${n}`).toBeLessThan(1.02);
+    const alpha = DEFAULT_GATE.alpha;
+    const samples = 20_000;
+    // 20 000 draws: the standard error of a 1% rate is 0.07 percentage points; the margin is 0.4.
+    const margin = 0.004;
+    const rates: Record<number, { t: number; z: number }> = {};
+    for (const nights of [3, 5, 10]) {
+      let overT = 0;
+      let overZ = 0;
+      for (let i = 0; i < samples; i++) {
+        const side = { nights: Array.from({ length: nights }, (_, k) => `night-${k}`), spread: nightSigma(Array.from({ length: nights }, normal)) };
+        const change = Math.abs(normal() - normal());
+        const floor = noiseFloor(side, side, alpha).floor ?? 0;
+        if (change > floor) overT++;
+        if (change > tQuantile(1 - alpha / 2, 1e9) * Math.SQRT2 * (side.spread ?? 0)) overZ++;
+      }
+      rates[nights] = { t: overT / samples, z: overZ / samples };
+      expect(overT / samples, `t floor, ${nights} nights`).toBeLessThanOrEqual(alpha + margin);
     }
-    // Without the correction, 3 nights would read σ as two thirds of itself: a floor too low to hold back install noise.
-    expect(1 / madBiasCorrection(3)).toBeLessThan(0.68);
+    // The z quantile (the floor before) ignored that the spread comes from a few nights: at 3 nights about 12 times α.
+    expect(rates[3]?.z).toBeGreaterThan(5 * alpha);
+    expect(rates[10]?.z).toBeGreaterThan(alpha + margin);
   });
 
   it('runs that measured several installs bring their own install spread: a shift the installs disagree on is within it', () => {

@@ -115,11 +115,12 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     const scenario = join(root, 'rehearsal.yaml');
     writeFileSync(scenario, SCENARIO);
 
-    // The matrix jobs, at once as on separate runners: `earlier` for the first night, `a` and `b` for the second.
+    // The matrix jobs: `earlier` for the first night, then `a` and `b` at once as on separate runners for the second.
+    // The first night must start first: a merged night is dated by its earliest job, and history orders nights by date.
     const jobs = ['earlier', 'a', 'b'];
-    const runs = await Promise.all(
-      jobs.map((job) => bench(['run', '--target', 'local', '--mesh', 'baseline', '--scenario', scenario, '--out', join(root, 'jobs', job, 'nightly-results')])),
-    );
+    const job = (name: string) =>
+      bench(['run', '--target', 'local', '--mesh', 'baseline', '--scenario', scenario, '--out', join(root, 'jobs', name, 'nightly-results')]);
+    const runs = [await job('earlier'), ...(await Promise.all(['a', 'b'].map(job)))];
     for (const r of runs) expect(r.code, r.stderr).toBe(ExitCode.ok);
     const sourceOf = (job: string): RunResult => {
       const dir = join(root, 'jobs', job, 'nightly-results');

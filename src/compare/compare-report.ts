@@ -65,10 +65,10 @@ export const noiseFloorSchema = z
     /** How many earlier runs (nights) of the old and the new system on the same runner class the spread came from. */
     oldNights: z.number().int().nonnegative(),
     newNights: z.number().int().nonnegative(),
-    /** Between-night spread (1.4826 × MAD of per-night medians) of each side; null with fewer than 3 nights. */
+    /** Between-night spread (sample SD of per-night medians) of each side; null with fewer than 3 nights. */
     oldSpread: z.number().nonnegative().nullable(),
     newSpread: z.number().nonnegative().nullable(),
-    /** z(1 − alpha/2) × √(oldSpread² + newSpread²): a change within it is install-to-install noise. Null = unknown. */
+    /** t(1 − alpha/2, min(oldNights, newNights) − 1) × √(oldSpread² + newSpread²): a change within it is install-to-install noise. Null = unknown. */
     floor: z.number().nonnegative().nullable(),
     /**
      * From the runs themselves, when they measured several fresh installs (scenario `installs`): the 95% bound on the

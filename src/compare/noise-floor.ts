@@ -1,9 +1,10 @@
-import { median, medianAbsoluteDeviation, probit } from 'simple-statistics';
+import { median, sampleStandardDeviation } from 'simple-statistics';
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import type { RunRecord } from '../history/record-schema.js';
 import type { Fingerprint, NoiseFloor } from './compare-report.js';
 import { fingerprintOf, sameFingerprint } from './fingerprint.js';
 import type { MetricDef } from './metric-series.js';
+import { tQuantile } from './t-quantile.js';
 
 /**
  * The noise floor from history (issue 12, build 4): how much one system's numbers move from night to night on the
@@ -11,20 +12,25 @@ import type { MetricDef } from './metric-series.js';
  * run's own test cannot see this variation; a change smaller than it is install-to-install noise, not a regression.
  *
  * - One value per night: the median over that night's valid repetitions of the metric (what `change` compares).
- * - Spread: b_n × 1.4826 × the median absolute deviation of those per-night values (madSigma). The MAD, not the
- *   standard deviation, because nights fail in one direction like repetitions do (a slow runner, a disturbed install):
- *   one bad night would inflate a standard deviation and hide every real regression for as long as it stays in the
- *   history. 1.4826 makes the MAD estimate σ for normally distributed nights as n grows; b_n removes its bias with few
- *   nights (with 3 nights the plain MAD is on average only 67% of σ, which would make the floor too low and let
- *   install noise through).
- * - Floor for a change between two nights: z(1 − α/2) × √(σ_old² + σ_new²), the change the two installs' variation
- *   alone exceeds with probability α (the gate's own significance level). For one system in two runs that is
- *   z × √2 × σ.
- * - Fewer than MIN_NIGHTS nights: no floor ("no noise floor (N nights)"); three is the fewest whose MAD is not
- *   decided by one night.
+ * - Spread: the sample standard deviation s of those per-night values (nightSigma).
+ * - Floor for a change between two nights: t(1 − α/2, df) × √(s_old² + s_new²), df = min(K_old, K_new) − 1 for
+ *   K nights a side, at the gate's own α. For one system in two runs, whose two sides are (nearly) the same nights,
+ *   (new night − old night) / (√2 · s) is exactly Student-t with K − 1 df for normal nights, so the floor is exceeded
+ *   with probability α when nothing changed; with two independent histories the smaller side's df is conservative.
+ *   z (the normal quantile) ignored that s comes from 3–10 nights: in a seeded null simulation at α = 0.01 (both sides
+ *   from the same K nights) z × √2 × s is exceeded 12.5% of the time with 3 nights, 6.3% with 5, 3.1% with 10, and
+ *   the floor before this (z with a bias-corrected MAD) 21%, 12%, 5.2%; with t, 1.04%, 0.96%, 1.10%
+ *   (test/compare-noise-floor-from-history.test.ts; the same prediction bound as installSpreadFromNights in
+ *   src/analysis/install-spread.ts, there at 95%).
+ * - Why the standard deviation, no longer the MAD: with few nights the MAD's sampling spread is so wide that no usable
+ *   quantile holds the level. In the same simulation a bias-corrected MAD with t(K − 1) was still exceeded 6.0% (3
+ *   nights), 4.4% (5), 2.5% (10) at α = 0.01; holding 1% needs about df 1 at 3 nights (a floor of 61 × √2 σ) and df 2
+ *   at 5, far wider than the SD's exact t. What is given up: one disturbed night (a slow runner, a broken install)
+ *   inflates s and widens the floor for as long as it stays in the history. That errs towards "within
+ *   install-to-install variation", never towards a false regression, and the row states the floor it used (±x µs).
+ * - Fewer than MIN_NIGHTS nights: no floor ("no noise floor (N nights)"); three nights give df 2 (t(0.995, 2) = 9.925).
  */
 export const MIN_NIGHTS = 3;
-export const MAD_TO_SIGMA = 1.4826;
 
 export interface NightQuery {
   systemId: string;
@@ -61,27 +67,14 @@ export function nightValues(history: readonly RunRecord[], metric: MetricDef, q:
 
 export function nightSpread(history: readonly RunRecord[], metric: MetricDef, q: NightQuery): NightSpread {
   const nights = nightValues(history, metric, q);
-  const spread = nights.length >= MIN_NIGHTS ? madSigma(nights.map((n) => n.value)) : null;
+  const spread = nights.length >= MIN_NIGHTS ? nightSigma(nights.map((n) => n.value)) : null;
   return { nights: nights.map((n) => n.runId), spread };
 }
 
-/**
- * Small-sample bias correction of the MAD for normal data, b_n, so that E[b_n × 1.4826 × MAD_n] = σ: for n = 3…9 the
- * factors of Croux & Rousseeuw (1992, "Time-efficient algorithms for two highly robust estimators of scale"), here as
- * re-derived by seeded simulation (400 000 normal samples per n, this repo's sfc32: 1.487 1.361 1.219 1.189 1.138
- * 1.128 1.101), and their n / (n − 0.8) above 9 (within 1% of the simulation from n = 10 on).
- * test/compare-noise-floor-from-history.test.ts re-checks them by simulation.
- */
-const MAD_BIAS_CORRECTION: Readonly<Record<number, number>> = { 3: 1.487, 4: 1.361, 5: 1.219, 6: 1.189, 7: 1.138, 8: 1.128, 9: 1.101 };
-
-export function madBiasCorrection(n: number): number {
-  if (n < 3) throw new RangeError(`the MAD needs at least 3 values to estimate a spread, got ${n}`);
-  return MAD_BIAS_CORRECTION[n] ?? n / (n - 0.8);
-}
-
-/** σ of normally distributed values from their median absolute deviation, bias-corrected for small n. */
-export function madSigma(values: readonly number[]): number {
-  return madBiasCorrection(values.length) * MAD_TO_SIGMA * medianAbsoluteDeviation([...values]);
+/** σ of the per-night values: their sample standard deviation (n − 1 in the denominator). */
+export function nightSigma(values: readonly number[]): number {
+  if (values.length < 2) throw new RangeError(`a spread needs at least 2 values, got ${values.length}`);
+  return sampleStandardDeviation([...values]);
 }
 
 /** The floor for a change between the old and the new side, or null unless both sides' spreads are known. */
@@ -89,7 +82,8 @@ export function noiseFloor(oldSide: NightSpread, newSide: NightSpread, alpha: nu
   const floor =
     oldSide.spread === null || newSide.spread === null
       ? null
-      : probit(1 - alpha / 2) * Math.sqrt(oldSide.spread ** 2 + newSide.spread ** 2);
+      : tQuantile(1 - alpha / 2, Math.min(oldSide.nights.length, newSide.nights.length) - 1) *
+        Math.sqrt(oldSide.spread ** 2 + newSide.spread ** 2);
   return {
     oldNights: oldSide.nights.length,
     newNights: newSide.nights.length,
