@@ -40,9 +40,12 @@ export interface FlowCounts {
   l7Requests: number;
 }
 
-/** Counts the flows of `hubble observe -o json` from `client` to `server` (pod names) on the server port. */
-export function countHubbleFlows(text: string, client: string, server: string): FlowCounts {
-  const counts: FlowCounts = { forwarded: 0, l7Requests: 0 };
+/**
+ * The request-direction flows (not replies) of `hubble observe -o json` from `client` to `server` (pod names), one JSON
+ * object per line; lines that are not JSON are skipped. Both protobuf JSON spellings (snake_case, lowerCamelCase) are
+ * read.
+ */
+export function* clientToServerFlows(text: string, client: string, server: string): Generator<unknown> {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let data: unknown;
@@ -52,10 +55,20 @@ export function countHubbleFlows(text: string, client: string, server: string): 
       continue;
     }
     const flow = get(data, 'flow') ?? data;
-    const src = get(get(flow, 'source'), 'pod_name', 'podName');
-    const dst = get(get(flow, 'destination'), 'pod_name', 'podName');
-    if (src !== client || dst !== server) continue;
+    if (get(get(flow, 'source'), 'pod_name', 'podName') !== client) continue;
+    if (get(get(flow, 'destination'), 'pod_name', 'podName') !== server) continue;
     if (get(flow, 'is_reply', 'isReply') === true) continue;
+    yield flow;
+  }
+}
+
+/** Field `keys` (the first spelling present) of a flow object, for readers of clientToServerFlows. */
+export const flowField = get;
+
+/** Counts the flows of `hubble observe -o json` from `client` to `server` (pod names) on the server port. */
+export function countHubbleFlows(text: string, client: string, server: string): FlowCounts {
+  const counts: FlowCounts = { forwarded: 0, l7Requests: 0 };
+  for (const flow of clientToServerFlows(text, client, server)) {
     const l7 = get(flow, 'l7');
     if (get(flow, 'Type', 'type') === 'L7' || l7 !== undefined) {
       if (get(l7, 'type') === 'REQUEST' && get(l7, 'http') !== undefined) counts.l7Requests++;

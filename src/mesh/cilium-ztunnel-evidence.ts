@@ -1,5 +1,5 @@
 import { SERVER_PORT } from '../platform/manifests.js';
-import { execAgent, hubbleObserveArgv } from './cilium-evidence.js';
+import { clientToServerFlows, execAgent, flowField, hubbleObserveArgv } from './cilium-evidence.js';
 import type { Counters, MeshEvidence } from './traffic-evidence.js';
 
 /**
@@ -27,12 +27,7 @@ export const ZTUNNEL_HBONE_PORT = 15008;
 export const HUBBLE_HBONE_FLOWS = 'hubble:hbone-flows';
 export const HUBBLE_PLAINTEXT_FLOWS = 'hubble:plaintext-flows';
 
-type Json = Record<string, unknown>;
-const get = (o: unknown, ...keys: string[]): unknown => {
-  if (typeof o !== 'object' || o === null) return undefined;
-  for (const k of keys) if (k in o) return (o as Json)[k];
-  return undefined;
-};
+const get = flowField;
 
 export interface PortFlowCounts {
   /** FORWARDED L3/L4 flows load client → server on ztunnel's HBONE port. */
@@ -47,18 +42,8 @@ export interface PortFlowCounts {
  */
 export function countFlowsByPort(text: string, client: string, server: string): PortFlowCounts {
   const counts: PortFlowCounts = { hbone: 0, plaintext: 0 };
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const flow = get(data, 'flow') ?? data;
-    if (get(get(flow, 'source'), 'pod_name', 'podName') !== client) continue;
-    if (get(get(flow, 'destination'), 'pod_name', 'podName') !== server) continue;
-    if (get(flow, 'is_reply', 'isReply') === true || get(flow, 'l7') !== undefined || get(flow, 'Type', 'type') === 'L7') continue;
+  for (const flow of clientToServerFlows(text, client, server)) {
+    if (get(flow, 'l7') !== undefined || get(flow, 'Type', 'type') === 'L7') continue;
     if (get(flow, 'verdict') !== 'FORWARDED') continue;
     const port = get(get(get(flow, 'l4'), 'TCP'), 'destination_port', 'destinationPort');
     if (port === ZTUNNEL_HBONE_PORT) counts.hbone++;
