@@ -3,7 +3,7 @@ import { metricKinds, verdicts, type Verdict } from './compare-report.js';
 import { compactPairs, tableEntries, type CompactCompareReport, type CompactTableEntry } from './compact-report.js';
 import { describeFingerprint } from './fingerprint.js';
 import { formatChange, formatFraction } from './format-change.js';
-import { gateParagraph, outcomeLine, runnerCell, sentence, VERDICT_LABELS } from './render-compare-markdown.js';
+import { gateParagraph, notesSection, outcomeLine, runnerCell, sentence, VERDICT_LABELS } from './render-compare-markdown.js';
 
 /**
  * The markdown a night commits beside its compact comparison (`--compact-out`, `compare.md`): a pure function of the
@@ -137,13 +137,7 @@ export function renderCompactMarkdown(report: CompactCompareReport): string {
       '',
     );
   }
-  const skipped = report.history?.skipped ?? [];
-  if (report.notes.length || skipped.length) {
-    out.push('## Notes', '');
-    for (const note of report.notes) out.push(`- ${note}`);
-    for (const file of skipped) out.push(`- history: skipped ${file}`);
-    out.push('');
-  }
+  out.push(...notesSection(report));
   return `${out.join('\n').trimEnd()}\n`;
 }
 

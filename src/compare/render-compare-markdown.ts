@@ -108,14 +108,15 @@ export function renderCompareMarkdown(report: CompareReport): string {
     );
   }
 
-  const skipped = report.history?.skipped ?? [];
-  if (report.notes.length || skipped.length) {
-    out.push('## Notes', '');
-    for (const note of report.notes) out.push(`- ${note}`);
-    for (const file of skipped) out.push(`- history: skipped ${file}`);
-    out.push('');
-  }
+  out.push(...notesSection(report));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** The `## Notes` section (the report's notes and the history runs skipped), or nothing when there are none. */
+export function notesSection(report: { notes: readonly string[]; history: { skipped: readonly string[] } | null }): string[] {
+  const skipped = report.history?.skipped ?? [];
+  if (report.notes.length === 0 && skipped.length === 0) return [];
+  return ['## Notes', '', ...report.notes.map((note) => `- ${note}`), ...skipped.map((file) => `- history: skipped ${file}`), ''];
 }
 
 export const VERDICT_LABELS: Record<Verdict, string> = {

@@ -436,22 +436,27 @@ export const mergedSourceSchema = z
   .strict();
 export type MergedSource = z.infer<typeof mergedSourceSchema>;
 
+/** The fields a run's results and its compact record (src/history/record-schema.ts) share, in this order. */
+export const runHeaderShape = {
+  runId: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string(),
+  status: z.enum(['completed', 'failed', 'interrupted']),
+  /** The command line that produced the run. */
+  command: z.array(z.string()),
+  scenario: resolvedScenarioSchema,
+  environment: environmentSchema,
+  /** Name of the reference system comparisons are made against. */
+  reference: z.string().nullable(),
+  /** The per-runner runs a merged run was made from (`bench merge`); absent for a single run. */
+  mergedFrom: z.array(mergedSourceSchema).optional(),
+};
+
 export const runResultSchema = z
   .object({
     schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
     kind: z.literal('mesh-bench/run'),
-    runId: z.string(),
-    createdAt: z.string(),
-    finishedAt: z.string(),
-    status: z.enum(['completed', 'failed', 'interrupted']),
-    /** The command line that produced the run. */
-    command: z.array(z.string()),
-    scenario: resolvedScenarioSchema,
-    environment: environmentSchema,
-    /** Name of the reference system comparisons are made against. */
-    reference: z.string().nullable(),
-    /** The per-runner runs a merged run was made from (`bench merge`); absent for a single run. */
-    mergedFrom: z.array(mergedSourceSchema).optional(),
+    ...runHeaderShape,
     systems: z.array(systemResultSchema),
     comparisons: z.array(comparisonSchema),
   })

@@ -2,14 +2,13 @@ import { z } from 'zod';
 import {
   comparisonSchema,
   containerRoles,
-  environmentSchema,
   RESULT_SCHEMA_VERSION,
   phaseTimingSchema,
   systemResultSchema,
   stepAggregateSchema,
-  mergedSourceSchema,
+  runHeaderShape,
 } from '../core/result-schema.js';
-import { resolvedLoadStepSchema, resolvedScenarioSchema } from '../core/scenario-types.js';
+import { resolvedLoadStepSchema } from '../core/scenario-types.js';
 import { dataPlanePerThousandRpsSchema, roleCostPerThousandSchema } from '../core/resource-schema.js';
 
 /**
@@ -119,16 +118,7 @@ export const runRecordSchema = z
     schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
     /** The schema version of the results.json the record was made from. */
     resultSchemaVersion: z.literal(RESULT_SCHEMA_VERSION),
-    runId: z.string(),
-    createdAt: z.string(),
-    finishedAt: z.string(),
-    status: z.enum(['completed', 'failed', 'interrupted']),
-    command: z.array(z.string()),
-    scenario: resolvedScenarioSchema,
-    environment: environmentSchema,
-    reference: z.string().nullable(),
-    /** The per-runner runs a merged run was made from (`bench merge`); absent for a single run. */
-    mergedFrom: z.array(mergedSourceSchema).optional(),
+    ...runHeaderShape,
     systems: z.array(recordSystemSchema),
     comparisons: z.array(comparisonSchema),
   })
