@@ -3,7 +3,7 @@ import { metricKinds, verdicts, type Verdict } from './compare-report.js';
 import { compactPairs, tableEntries, type CompactCompareReport, type CompactTableEntry } from './compact-report.js';
 import { describeFingerprint } from './fingerprint.js';
 import { formatChange, formatFraction } from './format-change.js';
-import { gateParagraph, notesSection, outcomeLine, runnerCell, sentence, VERDICT_LABELS } from './render-compare-markdown.js';
+import { headSection, notesSection, sentence, VERDICT_LABELS } from './render-compare-markdown.js';
 
 /**
  * The markdown a night commits beside its compact comparison (`--compact-out`, `compare.md`): a pure function of the
@@ -13,22 +13,7 @@ import { gateParagraph, notesSection, outcomeLine, runnerCell, sentence, VERDICT
  * memory and CPU changes, and the runners grouped by class, in a few KB per system instead of the full table's ~13.
  */
 export function renderCompactMarkdown(report: CompactCompareReport): string {
-  const out: string[] = [];
-  out.push(`# ${report.mode === 'runs' ? 'Comparison of two runs' : 'Comparison of two systems of one run'}`, '', outcomeLine(report), '');
-  out.push(
-    table(
-      ['', 'old', 'new'],
-      [
-        ['run', report.old.runId, report.new.runId],
-        ['created', report.old.createdAt, report.new.createdAt],
-        ['scenario', report.old.scenario, report.new.scenario],
-        ['runner', runnerCell(report.old), runnerCell(report.new)],
-      ],
-    ),
-    '',
-    gateParagraph(report),
-    '',
-  );
+  const out: string[] = headSection(report);
   const entries = tableEntries(report);
   const resourceRows = total(report, ['memory', 'cpu']);
   const listedResources = entries.filter((e) => e.metric.kind === 'memory' || e.metric.kind === 'cpu');

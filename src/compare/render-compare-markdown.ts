@@ -10,22 +10,7 @@ import { formatChange, formatFraction } from './format-change.js';
  * gives every row per system and step, each saying what its verdict covers.
  */
 export function renderCompareMarkdown(report: CompareReport): string {
-  const out: string[] = [];
-  const title = report.mode === 'runs' ? 'Comparison of two runs' : `Comparison of two systems of one run`;
-  out.push(`# ${title}`, '', outcomeLine(report), '');
-  out.push(
-    table(
-      ['', 'old', 'new'],
-      [
-        ['run', report.old.runId, report.new.runId],
-        ['created', report.old.createdAt, report.new.createdAt],
-        ['scenario', report.old.scenario, report.new.scenario],
-        ['runner', runnerCell(report.old), runnerCell(report.new)],
-      ],
-    ),
-    '',
-  );
-  out.push(gateParagraph(report), '');
+  const out: string[] = headSection(report);
 
   const regressions = report.rows.filter((r) => r.verdict === 'regression');
   if (regressions.length) {
@@ -127,6 +112,31 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
   'not-significant': 'not significant',
   'not-judged': 'not judged',
 };
+
+/** Title, outcome, the two runs side by side and the gate: how the full and the compact markdown both open. */
+export function headSection(
+  report: Pick<CompareReport, 'mode' | 'old' | 'new' | 'outcome' | 'regressions' | 'sameMachine' | 'gate' | 'history' | 'statistic'>,
+): string[] {
+  const title = report.mode === 'runs' ? 'Comparison of two runs' : 'Comparison of two systems of one run';
+  return [
+    `# ${title}`,
+    '',
+    outcomeLine(report),
+    '',
+    table(
+      ['', 'old', 'new'],
+      [
+        ['run', report.old.runId, report.new.runId],
+        ['created', report.old.createdAt, report.new.createdAt],
+        ['scenario', report.old.scenario, report.new.scenario],
+        ['runner', runnerCell(report.old), runnerCell(report.new)],
+      ],
+    ),
+    '',
+    gateParagraph(report),
+    '',
+  ];
+}
 
 export function runnerCell(side: CompareReport['old']): string {
   return side.perSystemRunners ? 'one per system (merged run; see each row)' : describeFingerprint(side.fingerprint);
