@@ -10,6 +10,7 @@ import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { renderChartSection } from './charts/render-chart-section.js';
 import { noComparisons, renderVerdicts } from './render-verdicts.js';
 import { renderAddedLatency, robustVerdict } from './render-added-latency.js';
+import { isSignificant, SIGNIFICANCE } from './significance.js';
 import {
   codeBlock,
   formatBytes,
@@ -60,7 +61,6 @@ export function renderMarkdown(result: RunResult): string {
 
 /** Failure output beyond this many lines stays in results.json. */
 const OUTPUT_TAIL_LINES = 60;
-const SIGNIFICANCE = 0.05;
 
 function title(r: RunResult): string {
   return `# mesh-bench: ${oneLine(r.scenario.name)} — run ${oneLine(r.runId)}`;
@@ -337,18 +337,14 @@ export function verdict(c: Comparison): string {
   if (c.statistic !== undefined) return robustVerdict(c);
   const { reference, system } = c.repetitions;
   const n = reference === system ? `n=${reference}` : `n=${reference} vs ${system}`;
-  const p50 = significant(c.deltaP50Us.ci95, c.pValueP50);
-  const p99 = significant(c.deltaP99Us.ci95, c.pValueP99);
+  const p50 = isSignificant(c.deltaP50Us, c.pValueP50);
+  const p99 = isSignificant(c.deltaP99Us, c.pValueP99);
   if (!p50 && !p99) return `no significant difference at ${n}`;
   const parts = [
     p50 ? `${change(c.deltaP50Us.value)} at p50 (significant)` : `p50: no significant difference at ${n}`,
     p99 ? `${change(c.deltaP99Us.value)} at p99 (significant)` : `p99: no significant difference at ${n}`,
   ];
   return parts.join('; ');
-}
-
-function significant(ci: readonly [number, number], p: number): boolean {
-  return (ci[0] > 0 || ci[1] < 0) && p < SIGNIFICANCE;
 }
 
 function change(deltaUs: number): string {
