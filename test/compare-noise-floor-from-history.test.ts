@@ -8,7 +8,7 @@ import { compareCommand } from '../src/cli/commands/compare-command.js';
 import { compareReportSchema } from '../src/compare/compare-report.js';
 import { syntheticRun } from './helpers/compare-run-factory.js';
 import { nightSigma, noiseFloor } from '../src/compare/noise-floor.js';
-import { tQuantile } from '../src/compare/t-quantile.js';
+import { tQuantile } from '../src/analysis/t-quantile.js';
 import { createRandom } from '../src/analysis/random.js';
 import { MemoryFileSystem } from './helpers/memory-fs.js';
 

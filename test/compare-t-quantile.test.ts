@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tCdf, tQuantile } from '../src/compare/t-quantile.js';
+import { tCdf, tQuantile } from '../src/analysis/t-quantile.js';
 
 describe('Student t quantiles for the noise floor', () => {
   it('match tabled values to the table’s three decimals', () => {

@@ -4,7 +4,7 @@ import type { RunRecord } from '../history/record-schema.js';
 import type { Fingerprint, NoiseFloor } from './compare-report.js';
 import { fingerprintOf, sameFingerprint } from './fingerprint.js';
 import type { MetricDef } from './metric-series.js';
-import { tQuantile } from './t-quantile.js';
+import { tQuantile } from '../analysis/t-quantile.js';
 
 /**
  * The noise floor from history (issue 12, build 4): how much one system's numbers move from night to night on the

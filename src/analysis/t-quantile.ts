@@ -1,6 +1,6 @@
 /**
  * Student t quantiles for any probability and any degrees of freedom ≥ 1 (not only integers), for the noise floor
- * (noise-floor.ts) whose level is the gate's configurable α.
+ * (src/compare/noise-floor.ts) whose level is the gate's configurable α.
  *
  * The CDF is exact up to floating point: for t ≥ 0, P(T ≤ t) = 1 − ½ · I_x(df/2, ½) with x = df / (df + t²), where I is
  * the regularized incomplete beta function (Abramowitz & Stegun 26.7.1 with 26.5.27), evaluated by its continued
