@@ -3,7 +3,7 @@
 // files that cover it (Stryker's `testFiles` option), so a run is scoped narrowly enough for a 2-core machine and
 // never runs the timing-sensitive cluster/CLI suites. Plain JavaScript on purpose: it must start before dist/ exists.
 // Stryker 9.6.1 is pinned deliberately: 10.x needs Node 22, and our floor (package.json engines) is Node 20.19.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
 
 /** Folder → what to mutate and which test files may kill it. Smallest and fastest first. */
@@ -28,6 +28,22 @@ const FOLDERS = {
     tests: ['test/cluster-*.test.ts', 'test/plan-*.test.ts', 'test/pipeline-kind-*.test.ts'],
   },
 };
+
+/**
+ * The folder's named test files plus every unit test that imports from what the folder mutates (a test named after a
+ * behaviour rarely carries the folder's prefix). Cluster suites (vitest.cluster.config.ts) are not unit tests.
+ */
+function testFilesFor(mutate, named) {
+  const roots = mutate.map((glob) => glob.replace(/\*\*\/\*\.ts$/, '').replace(/\.ts$/, ''));
+  const importing = readdirSync('test')
+    .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => {
+      const text = readFileSync(`test/${f}`, 'utf8');
+      return roots.some((root) => text.includes(`${root}`));
+    })
+    .map((f) => `test/${f}`);
+  return [...new Set([...named, ...importing])];
+}
 
 const SCORED = ['Killed', 'Timeout', 'Survived', 'NoCoverage'];
 
@@ -65,7 +81,7 @@ async function main(argv) {
     const results = await new Stryker({
       configFile: 'test/mutation/stryker.config.json',
       mutate,
-      testFiles: tests,
+      testFiles: testFilesFor(mutate, tests),
       incrementalFile: `.cache/stryker/${name}.incremental.json`,
       jsonReporter: { fileName: `.cache/stryker/${name}.mutation.json` },
       ...(concurrency === undefined ? {} : { concurrency }),
