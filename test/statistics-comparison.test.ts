@@ -132,7 +132,8 @@ function onInstall(install: number, p50s: readonly number[], first: number): Rep
 describe('installs', () => {
   // Every system repetition is above every reference one (p = 2/C(16, 8)), but the installs of each side sit 40 µs
   // apart. Install medians: reference 1001 and 1041, system 1061 and 1101: install-level shift 60 µs;
-  // s² = (4 × 20²) / 2 = 800, spread = t(0.975, 2) · √800 · √(1/2 + 1/2) = 4.303 × 28.28 = 121.7 µs > 60.
+  // s² = (4 × 20²) / 2 = 800, spread = t(0.975, 2) · √800 · √(1/2 + 1/2) = 4.3027 × 28.28 = 121.7 µs > 60
+  // (t on 2 df in closed form: (2p − 1)·√(2 / (4p(1 − p)))).
   const ref = makeStep('r1000', [...onInstall(1, [1000, 1002, 998, 1004], 1), ...onInstall(2, [1040, 1042, 1038, 1044], 5)]);
   const sys = makeStep('r1000', [...onInstall(1, [1060, 1062, 1058, 1064], 1), ...onInstall(2, [1100, 1102, 1098, 1104], 5)]);
 
@@ -140,7 +141,7 @@ describe('installs', () => {
     const c = comparisonSchema.parse(compareSteps(ref, sys, ids));
     expect(c.pValueP50).toBeCloseTo(2 / 12870, 12);
     expect(c.installs).toEqual({ reference: 2, system: 2 });
-    expect(c.p50?.installSpread?.spreadUs).toBeCloseTo(4.303 * Math.sqrt(800), 6);
+    expect(c.p50?.installSpread?.spreadUs).toBeCloseTo(0.95 * Math.sqrt(2 / (4 * 0.975 * 0.025)) * Math.sqrt(800), 6);
     expect(c.p50?.installSpread?.installShiftUs).toBe(60);
     expect(c.p50?.outcome).toBe('within-install-variation');
     expect(c.covers).toBe('repetition and install-to-install variation (2 + 2 installs in this run)');

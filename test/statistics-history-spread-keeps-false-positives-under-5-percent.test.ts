@@ -4,6 +4,9 @@ import { installSpreadFromNights } from '../src/analysis/install-spread.js';
 import { createRandom, type RandomSource } from '../src/analysis/random.js';
 import { compareTwoSamples } from '../src/analysis/two-sample.js';
 
+/** t(0.975, 2) in closed form: (2p − 1)·√(2 / (4p(1 − p))). */
+const T975_2 = 0.95 * Math.sqrt(2 / (4 * 0.975 * 0.025));
+
 /**
  * Issue 12's proof for the second path of install spread: from history (the between-night spread of the same system,
  * each night a fresh install), passed to a comparison as `externalSpread`. A single-install comparison with that
@@ -16,14 +19,15 @@ function normalSource(random: RandomSource): () => number {
 
 describe('install spread from history', () => {
   it('is t(0.975, df) × the pooled standard deviation of the nightly values × √2', () => {
-    // [100, 104, 98]: mean 302/3, squares 4/9 + 100/9 + 64/9 = 168/9, df 2, s² = 28/3, t(0.975, 2) = 4.303.
+    // [100, 104, 98]: mean 302/3, squares 4/9 + 100/9 + 64/9 = 168/9, df 2, s² = 28/3, t(0.975, 2) = 4.3027 (closed form
+    // for 2 df: (2p − 1)·√(2 / (4p(1 − p)))).
     const one = installSpreadFromNights([[100, 104, 98]], '3 nights');
-    expect(one?.spreadUs).toBeCloseTo(4.303 * Math.sqrt(28 / 3) * Math.SQRT2, 9);
+    expect(one?.spreadUs).toBeCloseTo(T975_2 * Math.sqrt(28 / 3) * Math.SQRT2, 9);
     expect(one?.source).toBe('3 nights');
     expect(one?.installShiftUs).toBeUndefined();
-    // Two systems pool their squares: [100, 104, 98] (168/9) and [50, 52] (2), df 2 + 1 = 3, t = 3.182.
+    // Two systems pool their squares: [100, 104, 98] (168/9) and [50, 52] (2), df 2 + 1 = 3, t(0.975, 3) = 3.182446305284263 (tables).
     const two = installSpreadFromNights([[100, 104, 98], [50, 52]], 'h');
-    expect(two?.spreadUs).toBeCloseTo(3.182 * Math.sqrt((168 / 9 + 2) / 3) * Math.SQRT2, 9);
+    expect(two?.spreadUs).toBeCloseTo(3.182446305284263 * Math.sqrt((168 / 9 + 2) / 3) * Math.SQRT2, 9);
   });
 
   it('is null when no system has two nights, and refuses values that are not finite', () => {
@@ -53,7 +57,7 @@ describe('install spread from history', () => {
       const system = install();
       if (compareTwoSamples(reference, system, { seed: k, installSpread: spread }).significant) withT++;
       // The same spread with the normal quantile: too narrow when σ comes from 3 nights.
-      const zSpread = { ...spread, spreadUs: (spread.spreadUs / 4.303) * probit(0.975) };
+      const zSpread = { ...spread, spreadUs: (spread.spreadUs / T975_2) * probit(0.975) };
       if (compareTwoSamples(reference, system, { seed: k, installSpread: zSpread }).significant) withZ++;
     }
     expect(withT / trials).toBeLessThanOrEqual(0.05);

@@ -1,5 +1,6 @@
-import { mean, median, probit } from 'simple-statistics';
+import { mean, median } from 'simple-statistics';
 import type { InstallSpread } from './two-sample.js';
+import { tQuantile } from './t-quantile.js';
 
 /**
  * Install-to-install spread estimated from a run that measured each system on several fresh installs (repetitions
@@ -76,19 +77,8 @@ export function installSpreadFromNights(series: readonly (readonly number[])[], 
   return { spreadUs: tQuantile975(df) * Math.sqrt(squares / df) * Math.SQRT2, source };
 }
 
-/**
- * Student t 0.975 quantiles for df 1…30 (any statistics table, e.g. NIST/SEMATECH e-Handbook §1.3.6.7.2), and above
- * 30 the Cornish–Fisher expansion z + (z³ + z)/(4 df) + (5z⁵ + 16z³ + 3z)/(96 df²), within 1e-3 there.
- */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
+/** Student t 0.975 quantile on `df` (a positive integer) degrees of freedom: the exact quantile (t-quantile.ts). */
 export function tQuantile975(df: number): number {
   if (!Number.isInteger(df) || df < 1) throw new RangeError(`degrees of freedom must be a positive integer, got ${df}`);
-  const tabled = T975[df - 1];
-  if (tabled !== undefined) return tabled;
-  const z = probit(0.975);
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+  return tQuantile(0.975, df);
 }
