@@ -10,6 +10,8 @@ import { parseScenario } from '../src/scenario/load-scenario.js';
 import { clusterRunFixture, TWO_STEP_SCENARIO } from './helpers/cluster-run.js';
 import { gatewayApiReferenceFiles } from './helpers/fake-tools.js';
 import { referenceFiles } from './helpers/reference.js';
+import { withSpreadScheduler } from './helpers/scale-cluster.js';
+import { readFileSync } from 'node:fs';
 
 /**
  * The oracle for `bench plan`: run the kind pipeline for each system against the recording fakes and check that what
@@ -61,8 +63,9 @@ function comparable(line: string): string | null {
  * Runs `adapter` through the kind pipeline on the recording fakes with `scenarioText`, and checks the transcript
  * against the plan (installsPlan: every install in full), operation by operation.
  */
-async function expectPlanIsRun(adapter: MeshAdapter, scenarioText: string): Promise<void> {
+async function expectPlanIsRun(adapter: MeshAdapter, scenarioText: string, setup: (f: ReturnType<typeof clusterRunFixture>) => void = () => {}): Promise<void> {
   const f = clusterRunFixture();
+  setup(f);
   f.options.adapters = new Map([[adapter.id, passingChecks(adapter)]]);
   // One timeline: each operation's start and end marked among the commands and API calls it makes.
   const { stepStart, stepEnd } = f.logger;
@@ -146,6 +149,19 @@ describe('bench plan is what bench run executes with installs: 2', () => {
   for (const id of ['baseline', 'istio-ambient']) {
     it(`${id}: every operation of both installs, in order, and nothing else`, async () => {
       await expectPlanIsRun(MESH_ADAPTERS.find((a) => a.id === id)!, twoInstalls);
+    });
+  }
+});
+
+describe('bench plan is what bench run executes with a scale: section', () => {
+  // The scale windows after the steps: each count's apply, rollout wait, idle check and loaded exec, in order.
+  const withScale = `${TWO_STEP_SCENARIO.trim()}\nscale: { replicasPerNode: [1, 4], settle: 1s, idle: 2s, load: { rate: 50, duration: 2s } }\n`;
+  for (const id of ['baseline', 'istio-ambient']) {
+    it(`${id}: every operation, the scale windows included, in order, and nothing else`, async () => {
+      await expectPlanIsRun(MESH_ADAPTERS.find((a) => a.id === id)!, withScale, (f) => {
+        withSpreadScheduler(f.kube);
+        f.fs.files.set('/repo/clusters/claims.yaml', readFileSync(new URL('../clusters/claims.yaml', import.meta.url), 'utf8'));
+      });
     });
   }
 });

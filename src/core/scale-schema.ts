@@ -118,9 +118,24 @@ export const systemScaleSchema = z
     replicasPerNode: z.array(z.number().int().positive()).min(2),
     /** The cluster the model projects to. */
     projection: z.object({ nodes: z.number().int().positive(), pods: z.number().int().positive() }).strict(),
+    /** Empty when the section is invalid (invalidReasons): no fit is made from windows that cannot be trusted. */
     conditions: z.array(scaleConditionResultSchema),
     /** The public claims that name this system, labelled as claims. */
     claims: z.array(claimSchema),
+    /**
+     * The server container's CPU request in the scale windows (the steps' 500m would not let 16 replicas per worker
+     * fit; memory request and limit unchanged): src/platform/scale-plan.ts. Absent in results written before it.
+     */
+    serverCpuRequest: z.string().optional(),
+    /** Server pods per worker node at each count, as the pods' nodeName said (read, never assumed). */
+    placements: z
+      .array(z.object({ replicasPerNode: z.number().int().positive(), podsByNode: z.record(z.string(), z.number().int().nonnegative()) }).strict())
+      .optional(),
+    /**
+     * Why nothing was fitted: a window whose server pods restarted or changed, whose load run was invalid, or whose
+     * points could not be fitted. Absent (or empty) for a valid section.
+     */
+    invalidReasons: z.array(z.string()).optional(),
   })
   .strict();
 export type SystemScale = z.infer<typeof systemScaleSchema>;

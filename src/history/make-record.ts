@@ -11,7 +11,7 @@ import {
 } from './record-schema.js';
 import { rebinHistogram } from './rebin-histogram.js';
 import { roundFigures } from './round-figures.js';
-import { Packer } from './pack-record.js';
+import { Packer, tableAsStored } from './pack-record.js';
 import { dataPlanePods } from '../report/report-input.js';
 
 /**
@@ -97,6 +97,14 @@ function repetitionColumns(step: StepResult): RepetitionColumns {
   };
 }
 
+/**
+ * A repetition's memory per role to the KiB and CPU to the microcore: what `bench compare` tests (a 10% change by
+ * default) cannot tell from the byte, and on disk (stepAsStored) whole numbers of KiB and microcores, three digits
+ * shorter each than bytes and seven-digit cores.
+ */
+const KIB = 1024;
+const MICROCORES = 1_000_000;
+
 function resourceColumns(step: StepResult): RepetitionColumns['resources'] {
   const reps = step.repetitions;
   if (reps.every((r) => r.resources === null)) return null;
@@ -106,9 +114,12 @@ function resourceColumns(step: StepResult): RepetitionColumns['resources'] {
     roles[role] = {
       memoryMeanBytes: reps.map((r) => {
         const v = r.resources?.roles[role]?.memoryMeanBytes;
-        return v === undefined ? null : Math.round(v);
+        return v === undefined ? null : Math.round(v / KIB) * KIB;
       }),
-      cpuMeanCores: reps.map((r) => r.resources?.roles[role]?.cpuMeanCores ?? null),
+      cpuMeanCores: reps.map((r) => {
+        const v = r.resources?.roles[role]?.cpuMeanCores;
+        return v === undefined ? null : Math.round(v * MICROCORES) / MICROCORES;
+      }),
     };
   }
   return {
@@ -139,9 +150,30 @@ function mapsAsEntries(system: Omit<RecordSystem, 'steps' | 'phases'>): unknown 
 function stepAsStored(step: RecordStep, scenarioSteps: readonly RecordStep['config'][]): unknown {
   const { config, repetitions, ...rest } = step;
   const same = JSON.stringify(scenarioSteps.find((s) => s.name === step.name)) === JSON.stringify(config);
-  const { repetition, ...columns } = repetitions;
+  const stored = { ...repetitions, resources: repetitions.resources && resourcesAsStored(repetitions.resources) };
+  const { repetition, ...columns } = stored;
   const numbered = repetition.every((r, i) => r === i + 1);
-  return { ...rest, ...(same ? {} : { config }), repetitions: numbered ? columns : repetitions };
+  return { ...rest, ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+}
+
+/** Per-repetition memory in whole KiB and CPU in whole microcores (resourceColumns rounded them so); read-run.ts scales back. */
+function resourcesAsStored(r: NonNullable<RepetitionColumns['resources']>): unknown {
+  const scale = (column: ReadonlyArray<number | null>, by: number): Array<number | null> => column.map((v) => (v === null ? null : Math.round(v * by)));
+  const roles = Object.fromEntries(
+    Object.entries(r.roles).map(([role, c]) => [role, { memoryMeanBytes: scale(c.memoryMeanBytes, 1 / KIB), cpuMeanCores: scale(c.cpuMeanCores, MICROCORES) }]),
+  );
+  return { ...r, roles };
+}
+
+/**
+ * A stored column back in bytes or cores (read-run.ts, record schema 3 on): the same doubles resourceColumns made,
+ * KiB × 1024 and microcores ÷ 10⁶. Anything but a number is left for the schema to name.
+ */
+export function restoredResourceValue(field: string, v: unknown): unknown {
+  if (typeof v !== 'number') return v;
+  if (field === 'memoryMeanBytes') return v * KIB;
+  if (field === 'cpuMeanCores') return v / MICROCORES;
+  return v;
 }
 
 /** A comparison without its p50/p99 deltas and p-values where they are its tests' shifts and p-values (read-run.ts restores them). */
@@ -172,7 +204,7 @@ export function serializeRecord(record: RunRecord): string {
   const list = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`);
   const lines = [
     ...Object.entries(run).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`),
-    `"strings":${list(packer.strings)}`,
+    `"strings":${list(tableAsStored(packer.strings))}`,
     `"templates":${list(packer.templates)}`,
     `"systems":${list(packedSystems)}`,
     `"comparisons":${list(packedComparisons)}`,

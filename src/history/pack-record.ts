@@ -60,6 +60,55 @@ export class Packer {
   }
 }
 
+/**
+ * The string table as stored (record schema 3): a string with spaces whose every word is also a word of another
+ * stored string is written as the list of its words' indices (`"measure istio rate-100 #3"` → `[40,12,3,17]`): a
+ * night's phase names, comparison notes and reasons repeat the same ids and words in many combinations. Words are
+ * appended to the table as plain strings; a list names plain strings only, so one pass reads it back (storedStrings).
+ */
+export function tableAsStored(strings: readonly string[]): Array<string | number[]> {
+  const spaced = strings.filter((s) => s.includes(' '));
+  const uses = new Map<string, number>();
+  for (const s of spaced) for (const word of new Set(s.split(' '))) uses.set(word, (uses.get(word) ?? 0) + 1);
+  const index = new Map(strings.map((s, i) => [s, i] as const));
+  const table: Array<string | number[]> = [...strings];
+  const words: string[] = [];
+  const indexOf = (word: string): number => {
+    let i = index.get(word);
+    if (i === undefined) {
+      i = strings.length + words.length;
+      words.push(word);
+      index.set(word, i);
+    }
+    return i;
+  };
+  strings.forEach((s, i) => {
+    if (!s.includes(' ')) return;
+    const parts = s.split(' ');
+    if (!parts.every((w) => index.has(w) || (uses.get(w) ?? 0) >= 2)) return;
+    // Estimated with the indices the new words would get: only a list shorter than the string replaces it.
+    let next = strings.length + words.length;
+    const estimate = parts.map((w) => index.get(w) ?? next++);
+    if (JSON.stringify(estimate).length >= JSON.stringify(s).length) return;
+    table[i] = parts.map(indexOf);
+  });
+  return [...table, ...words];
+}
+
+/** The string table as read: each list of word indices joined back with spaces. Throws UnpackError naming the entry. */
+export function storedStrings(table: ReadonlyArray<string | readonly number[]>): string[] {
+  return table.map((entry, i) => {
+    if (typeof entry === 'string') return entry;
+    return entry
+      .map((w) => {
+        const word = table[w];
+        if (typeof word !== 'string') throw new UnpackError(`strings[${i}] names entry ${w}, which is not a stored word (${table.length} entries)`);
+        return word;
+      })
+      .join(' ');
+  });
+}
+
 /** Why an item cannot be unpacked, for the one line naming the record's field. */
 export class UnpackError extends Error {}
 

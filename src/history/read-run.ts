@@ -5,10 +5,10 @@ import { fieldPath, readInputFile } from '../core/input-file.js';
 import type { RunResult } from '../core/result-schema.js';
 import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
 import { z } from 'zod';
-import { makeRecord } from './make-record.js';
-import { unpack, UnpackError, type PackedItem } from './pack-record.js';
+import { makeRecord, restoredResourceValue } from './make-record.js';
+import { storedStrings, unpack, UnpackError, type PackedItem } from './pack-record.js';
 import { recordProblems } from './record-consistency.js';
-import { RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
+import { READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
 
 /** A run read from disk: always its compact record; the full result too when the input was a results.json. */
 export interface ReadRun {
@@ -61,17 +61,19 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
   if (data['kind'] !== RECORD_KIND) {
     throw InputError.single(file, 'kind', `not a mesh-bench record (kind is ${JSON.stringify(data['kind'])}, expected "${RECORD_KIND}")`);
   }
-  if (data['schemaVersion'] !== RECORD_SCHEMA_VERSION) {
-    const v = data['schemaVersion'];
+  const version = data['schemaVersion'];
+  if (!READABLE_RECORD_SCHEMA_VERSIONS.some((v) => v === version)) {
+    const readable = READABLE_RECORD_SCHEMA_VERSIONS.join(' and ');
     throw InputError.single(
       file,
       'schemaVersion',
-      v === undefined
-        ? `missing (this harness reads record schema version ${RECORD_SCHEMA_VERSION})`
-        : `unsupported record schema version ${JSON.stringify(v)} (this harness reads ${RECORD_SCHEMA_VERSION})`,
+      version === undefined
+        ? `missing (this harness reads record schema versions ${readable})`
+        : `unsupported record schema version ${JSON.stringify(version)} (this harness reads ${readable})`,
     );
   }
-  const parsed = runRecordSchema.safeParse(unpackRecord(data, file), { reportInput: true });
+  // Version 2 differs from 3 only on disk (plain string table, resource columns in bytes and cores): read, it is a 3.
+  const parsed = runRecordSchema.safeParse({ ...unpackRecord(data, file, version as number), schemaVersion: RECORD_SCHEMA_VERSION }, { reportInput: true });
   if (!parsed.success) {
     throw new InputError(
       parsed.error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath(issue.path), message: describeIssue(issue) })),
@@ -85,7 +87,7 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
 const packedItemSchema = z.object({ t: z.number().int().nonnegative(), n: z.array(z.number()), s: z.array(z.number().int().nonnegative()) }).strict();
 const packedRecordSchema = z
   .object({
-    strings: z.array(z.string()),
+    strings: z.array(z.union([z.string(), z.array(z.number().int().nonnegative())])),
     templates: z.array(z.unknown()),
     systems: z.array(z.object({ system: packedItemSchema, phases: packedItemSchema.optional(), steps: z.array(packedItemSchema) }).strict()),
     comparisons: z.array(packedItemSchema),
@@ -96,12 +98,20 @@ const packedRecordSchema = z
  * The record with its systems, steps and comparisons unpacked (src/history/pack-record.ts), for the record schema to
  * check. A packed part that does not fit its template is one line naming it.
  */
-function unpackRecord(data: Record<string, unknown>, file: string): Record<string, unknown> {
+function unpackRecord(data: Record<string, unknown>, file: string, version: number): Record<string, unknown> {
   const packed = packedRecordSchema.safeParse(data, { reportInput: true });
   if (!packed.success) {
     throw new InputError(packed.error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath(issue.path), message: describeIssue(issue) })));
   }
-  const { strings, templates, systems, comparisons, ...run } = packed.data;
+  const { strings: table, templates, systems, comparisons, ...run } = packed.data;
+  let strings: string[];
+  try {
+    strings = storedStrings(table);
+  } catch (error) {
+    if (error instanceof UnpackError) throw InputError.single(file, 'strings', error.message);
+    throw error;
+  }
+  const scaled = version >= 3;
   const open = (item: PackedItem, field: string): unknown => {
     try {
       return unpack(item, templates, strings);
@@ -113,7 +123,7 @@ function unpackRecord(data: Record<string, unknown>, file: string): Record<strin
   const system = (entry: (typeof systems)[number], i: number): unknown => {
     const header = entriesAsMaps(open(entry.system, `systems[${i}].system`));
     const phases = entry.phases ? { phases: open(entry.phases, `systems[${i}].phases`) } : {};
-    const steps = entry.steps.map((step, j) => storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario']));
+    const steps = entry.steps.map((step, j) => storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario'], scaled));
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, ...phases, steps } : header;
   };
   return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => storedComparison(open(c, `comparisons[${i}]`))) };
@@ -122,15 +132,28 @@ function unpackRecord(data: Record<string, unknown>, file: string): Record<strin
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A stored step with what make-record.ts left out put back: its scenario step's config, repetition numbers 1…n. */
-function storedStep(step: unknown, scenario: unknown): unknown {
+function storedStep(step: unknown, scenario: unknown, scaled: boolean): unknown {
   if (!isObject(step)) return step;
-  const columns = step['repetitions'];
+  const columns = scaled ? withResourcesRestored(step['repetitions']) : step['repetitions'];
   const steps = isObject(scenario) && Array.isArray(scenario['steps']) ? (scenario['steps'] as unknown[]) : [];
   const config = 'config' in step ? step['config'] : steps.find((s) => isObject(s) && s['name'] === step['name']);
   const status = isObject(columns) ? columns['status'] : undefined;
   const numbered = isObject(columns) && !('repetition' in columns) && Array.isArray(status) ? { repetition: status.map((_, i) => i + 1), ...columns } : columns;
   // Key order as makeRecord writes it, so a record read back equals the one made.
   return { name: step['name'], config, ...step, repetitions: numbered };
+}
+
+/** Per-repetition memory and CPU columns, stored in KiB and microcores (make-record.ts), in bytes and cores again. */
+function withResourcesRestored(columns: unknown): unknown {
+  if (!isObject(columns) || !isObject(columns['resources']) || !isObject(columns['resources']['roles'])) return columns;
+  const resources = columns['resources'];
+  const roles = Object.fromEntries(
+    Object.entries(resources['roles'] as Record<string, unknown>).map(([role, c]) => [
+      role,
+      isObject(c) ? Object.fromEntries(Object.entries(c).map(([field, v]) => [field, Array.isArray(v) ? v.map((x) => restoredResourceValue(field, x)) : v])) : c,
+    ]),
+  );
+  return { ...columns, resources: { ...resources, roles } };
 }
 
 /** A stored comparison with its p50/p99 deltas and p-values put back from its tests, where make-record.ts left them out. */

@@ -21,9 +21,15 @@ import { dataPlanePerThousandRpsSchema, roleCostPerThousandSchema } from '../cor
  * This is the record as read (src/history/read-run.ts); on disk its systems and comparisons are packed
  * (src/history/pack-record.ts) and its computed figures rounded to 7 significant digits (round-figures.ts).
  * Bump RECORD_SCHEMA_VERSION on any incompatible change, like RESULT_SCHEMA_VERSION (2: packed, rounded, and the
- * systems' report fields and pod counts kept).
+ * systems' report fields and pod counts kept; 3: words of the string table shared, per-repetition memory in KiB and CPU
+ * in microcores on disk).
  */
-export const RECORD_SCHEMA_VERSION = 2;
+export const RECORD_SCHEMA_VERSION = 3;
+/**
+ * The record versions this harness reads: 2 is 3 without its on-disk savings (a string table of plain strings, memory
+ * and CPU per repetition in bytes and cores), so a night committed before still reads (read-run.ts).
+ */
+export const READABLE_RECORD_SCHEMA_VERSIONS = [2, 3] as const;
 export const RECORD_KIND = 'mesh-bench/record';
 export const RECORD_FILE_NAME = 'record.json';
 
@@ -55,7 +61,7 @@ export const repetitionColumnsSchema = z
     p99Us: nullableNumbers,
     p999Us: nullableNumbers,
     /**
-     * Per role, each repetition's mean working set (bytes, rounded to the byte) and mean CPU (cores, rounded to the
+     * Per role, each repetition's mean working set (bytes, rounded to the KiB) and mean CPU (cores, rounded to the
      * microcore); null where a repetition had no resource data. Roles nobody had in any repetition are left out.
      * Null when no repetition has resource data (the local target).
      */

@@ -8,7 +8,10 @@ import { collectEnvironment } from '../core/environment.js';
 import { aggregateStep } from '../analysis/aggregate-step.js';
 import { compareRun } from '../analysis/compare.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { refuseUnmeasuredScale } from '../scale/scale-support.js';
+import { LOCAL_SCALE_REASON, refuseUnmeasurableScale } from '../scale/scale-support.js';
+import { claimsFor, loadClaims, type ClaimOfSystems } from '../scale/claims.js';
+import { systemScaleFrom } from '../scale/system-scale.js';
+import type { SystemScale } from '../core/scale-schema.js';
 import { expectedDuration, expectedDurationLine } from '../scenario/expected-duration.js';
 import { installCount, repetitionsOfInstall, totalRepetitions } from '../scenario/installs.js';
 import { resultDirName, writeRunResult } from '../report/result-file.js';
@@ -53,6 +56,8 @@ export interface RunOutcome {
 }
 
 export const REFERENCE_SYSTEM = 'baseline';
+/** The public claims scenario `scale:` is checked against, relative to the harness checkout (src/scale/claims.ts). */
+export const CLAIMS_FILE = 'clusters/claims.yaml';
 
 export function validateSystems(systems: readonly string[], platform: Pick<Platform, 'supports' | 'unsupportedReason'>): void {
   const problems = [];
@@ -69,8 +74,12 @@ export function validateSystems(systems: readonly string[], platform: Pick<Platf
 export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunOutcome> {
   await checkOutputDir('--out', req.outDir, deps);
   const scenario = await loadScenario(req.scenarioPath, { fs: deps.fs, availableCores: deps.availableCores });
-  refuseUnmeasuredScale(scenario);
+  // A platform without the hook cannot measure it (the local target); null from it means it can.
+  const scaleReason = deps.platform.scaleUnsupportedReason ? deps.platform.scaleUnsupportedReason() : LOCAL_SCALE_REASON;
+  refuseUnmeasurableScale(scenario, deps.platform.target, scaleReason);
   validateSystems(req.systems, deps.platform);
+  // The claims the scale section is checked against, read before anything starts (a bad file is exit 2 here).
+  const claims = scenario.scale ? await loadClaims(join(deps.repoDir, CLAIMS_FILE), deps.fs) : [];
   await deps.platform.preflight?.(req.systems);
   const target = deps.platform.target;
   const setup = deps.platform.setupEstimate?.(req.systems, scenario) ?? null;
@@ -101,7 +110,7 @@ export async function runBenchmark(req: RunRequest, deps: RunDeps): Promise<RunO
       finalize(result, deps, !interim);
       await writeRunResult(dir, result, { fs: deps.fs });
     };
-    await save(await runSystem(id, scenario, deps, save, dir), false);
+    await save(await runSystem(id, scenario, deps, save, dir, claims), false);
   }
   if (deps.signal.aborted) result.status = 'interrupted';
   finalize(result, deps);
@@ -170,6 +179,7 @@ async function runSystem(
   deps: RunDeps,
   save: (systems: SystemResult[]) => Promise<void>,
   runDir: string | null = null,
+  claims: readonly ClaimOfSystems[] = [],
 ): Promise<SystemResult[]> {
   // Each step's aggregate (a bootstrap) is recomputed only when its repetitions changed: saves happen after each one.
   const aggregates = new Map<string, { count: number; aggregate: StepResult['aggregate'] }>();
@@ -181,6 +191,8 @@ async function runSystem(
   const total = totalRepetitions(scenario);
   let failure: Failure | null = null;
   let interrupted = false;
+  // Scenario `scale:`: the system's own variant's section, once its windows are measured (or why it is invalid).
+  let scale: SystemScale | undefined;
   // `live`: the install that exists now and must be torn down; `latest`: the last prepared (versions, components).
   let live: PreparedSystem | null = null;
   let latest: PreparedSystem | null = null;
@@ -241,6 +253,19 @@ async function runSystem(
           }
         }
       }
+      // Scenario `scale:` after the last install's steps (the plan's order: scale-plan.ts), the system's own variant.
+      if (scenario.scale && install === installs) {
+        phase = 'scale windows';
+        const system = live;
+        const spec = scenario.scale;
+        if (!system.measureScale) throw new Error(`${id}: the platform prepared no scale windows`);
+        log.stepStart(`${id}: scale windows`);
+        const measured = await timed(record, deps.clock, 'scale windows', () => system.measureScale!(spec, { signal: deps.signal }));
+        scale = systemScaleFrom(measured, { system: id, scale: spec, claims: claimsFor(id, claims) });
+        const why = scale.invalidReasons?.length ? `: invalid (${scale.invalidReasons.join('; ')})` : '';
+        log.stepEnd(`${id}: scale windows${why}`, !why);
+        await save(build('interrupted'));
+      }
       if (install < installs) {
         // The next install is created fresh (same cluster name, same namespaces): this one goes first, also with
         // --keep-cluster. A teardown that fails here fails the system: the next install could not be created cleanly.
@@ -256,6 +281,13 @@ async function runSystem(
     if (deps.signal.aborted) interrupted = true;
     else {
       failure = toFailure(phase, error);
+      // The scale windows failed (a rollout that never completed…): the section says so, with no fit.
+      if (phase === 'scale windows' && scenario.scale && scale === undefined) {
+        scale = systemScaleFrom(
+          { workers: 0, windows: [], serverCpuRequest: '', placements: [], invalidReasons: [`the scale windows failed: ${failure.message}`] },
+          { system: id, scale: scenario.scale, claims: claimsFor(id, claims) },
+        );
+      }
       if (installs > 1) failure.message = `${installLabel()}: ${failure.message}`;
       log.stepEnd(`${id}: ${phase} failed: ${failure.message}`, false);
       // Before teardown: what the cluster looked like when it failed (the platform's diagnostics bundle).
@@ -300,6 +332,7 @@ async function runSystem(
         versions: latest?.versions() ?? {},
         meshComponents: latest?.meshComponents() ?? [],
         ...record.fields(variant),
+        ...(scale && variant === id ? { scale } : {}),
         steps,
       };
     });

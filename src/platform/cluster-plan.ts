@@ -15,6 +15,7 @@ import { imageOperations } from './image-build.js';
 import { UNMESHED_SUFFIX } from './variants.js';
 import { BURST_STEP } from './traffic-proof.js';
 import { installCount, repetitionsOfInstall } from '../scenario/installs.js';
+import { plannedWorkers, scaleSection } from './scale-plan.js';
 
 /**
  * The whole life of one system on a cluster as operations, in order: a pure function of its inputs, shared by
@@ -311,9 +312,18 @@ export function preparationSections(p: ClusterPlanInput): PlanSection[] {
   return sections;
 }
 
-/** One install of one system, in order: prepare, measure (that install's repetitions), tear down. */
+/**
+ * One install of one system, in order: prepare, measure (that install's repetitions), the scale windows (scenario
+ * `scale:`, once, after the last install's steps: scale-plan.ts), tear down.
+ */
 export function systemPlan(p: ClusterPlanInput, install = 1): PlanSection[] {
-  return [...preparationSections(p), measureSection(p, install), teardownSection(p)];
+  const scale = install === installCount(p.scenario) ? scaleSectionOf(p) : null;
+  return [...preparationSections(p), measureSection(p, install), ...(scale ? [scale] : []), teardownSection(p)];
+}
+
+/** The scale windows of the system's own variant (the meshed namespace; the baseline's only one). */
+export function scaleSectionOf(p: ClusterPlanInput): PlanSection | null {
+  return scaleSection(p, variantsOf(p.adapter)[0]!, { workers: plannedWorkers(p), rolloutTimeoutMs: ROLLOUT_TIMEOUT_MS });
 }
 
 /**

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Deps } from '../core/deps.js';
 import type { KubeClient, KubeClientFactory } from '../core/kube.js';
 import { BenchError, ExitCode, PreflightError } from '../core/errors.js';
-import type { ResolvedScenario } from '../core/scenario-types.js';
+import type { ResolvedScale, ResolvedScenario } from '../core/scenario-types.js';
 import type { MeshAdapter } from '../mesh/mesh-adapter.js';
 import { composeClassifiers, type ContainerClassifier } from '../metrics/roles.js';
 import { meshComponents, meshPodPlacements } from '../mesh/mesh-components.js';
@@ -15,12 +15,16 @@ import { executeOperations, execInDeployment, type OperationDeps } from './execu
 import { parseInPodResult } from './in-cluster-load.js';
 import type { KindConfig } from './kind-config.js';
 import type { Versions } from './versions.js';
-import type { Measurement, Platform, PreparedSystem, SystemRecorder, TeardownOptions } from './platform.js';
+import type { MeasuredScale, Measurement, Platform, PreparedSystem, SystemRecorder, TeardownOptions } from './platform.js';
 import { timed } from './phase-timing.js';
 import { proofFailure, proveVariant } from './traffic-proof.js';
 import { collectDiagnostics } from './diagnostics.js';
+import { plannedWorkers, scaleUnsupportedReason, scaleWindowOps } from './scale-plan.js';
+import { measureScaleWindows } from './scale-windows.js';
 import {
   BENCH_NAMESPACE,
+  ROLLOUT_TIMEOUT_MS,
+  scaleSectionOf,
   measureOperation,
   meshContext,
   preparationSections,
@@ -198,7 +202,7 @@ export class ClusterPlatform implements Platform {
       if (p.adapter.id !== 'baseline') {
         recorder?.meshPods(meshPodPlacements(await kubeOf().listAllPods(), await kubeOf().listNodes(), classifierFor(p.adapter, variantsOf(p.adapter)[0]!)));
       }
-      return { ...this.prepared(kubeOf(), p, versions, nodes, components, teardown), diagnose };
+      return { ...this.prepared(kubeOf(), p, versions, nodes, components, teardown), diagnose, measureScale: (scale, o) => this.measureScale(kubeOf(), p, nodes, scale, { ...opDeps, signal: o.signal }) };
     } catch (error) {
       if (!signal.aborted) await diagnose(error instanceof Error ? error.message : String(error));
       await teardown().catch((e: unknown) => d.logger.warn(`teardown after failure: ${e instanceof Error ? e.message : String(e)}`));
@@ -260,6 +264,38 @@ export class ClusterPlatform implements Platform {
     });
     for (const f of sampled.failures) resources.notes.push(`scrape failed: ${f}`);
     return { run, resources };
+  }
+
+  /** kind only: the replica counts are planned from the kind config's workers (scale-plan.ts says why). */
+  scaleUnsupportedReason(): string | null {
+    return scaleUnsupportedReason(this.o.target);
+  }
+
+  /**
+   * The scale windows (scale-windows.ts) of the system's own variant: the meshed namespace, or the baseline's only one,
+   * whose workload memory per pod is what a mesh's is set beside. The unmeshed twin is not scaled.
+   */
+  private async measureScale(kube: KubeClient, p: ClusterPlanInput, nodes: string[], scale: ResolvedScale, operations: OperationDeps): Promise<MeasuredScale> {
+    const variant = variantsOf(p.adapter)[0]!;
+    const section = scaleSectionOf(p);
+    if (!section) throw new Error(`${p.adapter.id}: the scenario has no scale section to measure`);
+    const w = p.scenario.workload;
+    return measureScaleWindows({
+      kube,
+      clock: this.o.deps.clock,
+      logger: this.o.deps.logger,
+      signal: operations.signal,
+      scale,
+      variant,
+      section,
+      windows: scaleWindowOps(p, variant, scale, { workers: plannedWorkers(p), rolloutTimeoutMs: ROLLOUT_TIMEOUT_MS }),
+      otherHopPods: (w.hops - 1) * w.replicas,
+      nodes,
+      nodeScopes: this.nodeScopes,
+      classify: classifierFor(p.adapter, variant),
+      ...(p.adapter.id === 'baseline' ? {} : { meshClassify: p.adapter.classify }),
+      operations,
+    });
   }
 
   /** Existing clusters: refuse namespaces that exist and are not ours; remove leftovers of an earlier run of ours. */

@@ -31,6 +31,11 @@ export const estimatesSchema = z
     versions: seconds,
     measureOverheadPerStep: seconds,
     /**
+     * Scenario `scale:`: per replica count, applying the scaled server Deployment until its pods are Ready and the old
+     * ones gone (scale-plan.ts). Optional: only a scale scenario needs it, and estimating one without it is refused.
+     */
+    scaleRolloutPerCount: seconds.optional(),
+    /**
      * `bench run`'s one-line expected duration gives its set-up as a range: from this fraction of the set-up figures
      * above (they lean high on purpose) up to the figures themselves, the same sum `bench plan --estimate` prints.
      */

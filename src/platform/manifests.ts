@@ -58,6 +58,11 @@ export interface ServerChainOptions {
   serviceDelayUs: number;
   /** Per server container; default DEFAULT_SERVER_RESOURCES. */
   resources?: ResourceSpec;
+  /**
+   * `server-node` (default): on the worker labelled `mesh-bench/role=server`. `spread-over-workers`: the scale windows
+   * (src/platform/scale-windows.ts): allowed on every labelled worker and spread evenly over them (spreadOverWorkers).
+   */
+  placement?: 'server-node' | 'spread-over-workers';
 }
 
 export interface LoadClientOptions {
@@ -126,7 +131,8 @@ export function serverChain(opts: ServerChainOptions): Array<V1Deployment | V1Se
         failureThreshold: 3,
       },
     };
-    objects.push(deployment(name, opts.namespace, opts.replicas, labels, podSpec(container, NODE_ROLE_SERVER)));
+    const spec = opts.placement === 'spread-over-workers' ? spreadOverWorkers(podSpec(container, NODE_ROLE_SERVER), name) : podSpec(container, NODE_ROLE_SERVER);
+    objects.push(deployment(name, opts.namespace, opts.replicas, labels, spec));
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
@@ -204,6 +210,42 @@ function deployment(
     },
   };
 }
+
+/**
+ * The scale windows' placement: instead of the server worker alone, any node carrying the `mesh-bench/role` label (the
+ * workers of clusters/kind/*.yaml; the control-plane node has none), spread with at most one pod of difference
+ * between them. Upstream semantics relied on (TopologySpreadConstraint, core/v1 API reference,
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/):
+ * - with whenUnsatisfiable DoNotSchedule, maxSkew is "the maximum permitted difference between the number of matching
+ *   pods in the target topology and the global minimum": a pod that would break it stays Pending rather than land
+ *   unevenly (the rollout wait then fails with the pods' events, never a silently uneven spread);
+ * - nodeAffinityPolicy left nil "is equivalent to the Honor policy: only nodes matching nodeAffinity/nodeSelector are
+ *   included in the calculations", so the unlabelled (and tainted) control-plane node is no empty domain holding the
+ *   minimum at 0 (nodeTaintsPolicy nil is Ignore: a taint alone would not exclude it);
+ * - topologyKey kubernetes.io/hostname: one domain per node.
+ * Server-side apply removes the nodeSelector the step Deployment had: a field the same manager applied before and
+ * omits now is removed when no other manager owns it (https://kubernetes.io/docs/reference/using-api/server-side-apply/).
+ */
+export function spreadOverWorkers(spec: V1PodSpec, name: string): V1PodSpec {
+  const rest: V1PodSpec = { ...spec };
+  delete rest.nodeSelector;
+  return {
+    ...rest,
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: NODE_ROLE_LABEL, operator: 'Exists' }] }],
+        },
+      },
+    },
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: HOSTNAME_LABEL, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selectorOf(name) } },
+    ],
+  };
+}
+
+/** The well-known node label holding the node's name (one topology domain per node). */
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
 function podSpec(container: V1Container, nodeRole: string): V1PodSpec {
   return {

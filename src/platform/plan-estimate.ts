@@ -1,6 +1,7 @@
 import { formatDuration } from '../scenario/durations.js';
 import { systemPlan, variantsOf, type ClusterPlanInput } from './cluster-plan.js';
 import { meshInstallS, type Estimates } from './estimates.js';
+import { InputError } from '../core/errors.js';
 
 /**
  * `bench plan --estimate`: the expected duration of every phase a run will go through, walked from the same plan
@@ -17,6 +18,8 @@ export interface EstimateRow {
   seconds: number;
   /** How the figure is made, e.g. "5 × (5s warm-up + 20s + 4s overhead)". */
   how: string;
+  /** The part of `seconds` that follows exactly from the scenario, not from the estimates file (the scale windows). */
+  exactS?: number;
 }
 
 export interface PlanEstimate {
@@ -52,6 +55,12 @@ export function estimatePlan(inputs: readonly ClusterPlanInput[], estimates: Est
       for (const section of systemPlan(input, install)) {
         if (section.title === 'Measure') {
           measureRows(input, estimates).forEach((r) => add(r.phase, r.seconds, r.how));
+          continue;
+        }
+        if (section.phase === 'scale windows') {
+          const r = scaleRow(input, estimates, source);
+          add(r.phase, r.seconds, r.how);
+          mine.get(r.phase)!.exactS = r.exactS;
           continue;
         }
         if (section.title.startsWith('Tear down')) {
@@ -91,6 +100,27 @@ function measureRows(input: ClusterPlanInput, estimates: Estimates): Array<Omit<
   );
 }
 
+/**
+ * Scenario `scale:`: per count, settle + idle + the loaded window (exact, from the scenario) and the rollout to that
+ * count (clusters/estimates.yaml `scaleRolloutPerCount`, refused when missing). Once per system (the last install).
+ */
+function scaleRow(input: ClusterPlanInput, e: Estimates, source: string): Omit<EstimateRow, 'system'> & { exactS: number } {
+  const scale = input.scenario.scale;
+  if (!scale) throw new Error('a scale windows section without a scale scenario');
+  const rollout = e.scaleRolloutPerCount;
+  if (rollout === undefined) throw InputError.single(source, 'scaleRolloutPerCount', 'is required to estimate a scenario with a scale: section');
+  const counts = scale.replicasPerNode.length;
+  const perCount = scale.settleS + scale.idleS + scale.load.durationS;
+  return {
+    phase: 'scale windows',
+    seconds: counts * (perCount + rollout),
+    exactS: counts * perCount,
+    how:
+      `${counts} counts (${scale.replicasPerNode.join(', ')} per worker) × (${formatDuration(rollout)} rollout + ${formatDuration(scale.settleS)} settle + ` +
+      `${formatDuration(scale.idleS)} idle + ${formatDuration(scale.load.durationS)} at ${scale.load.rate} req/s)`,
+  };
+}
+
 function setupFigure(phase: string, input: ClusterPlanInput, e: Estimates, source: string, imageBuilt: boolean): [number, string] {
   const variants = variantsOf(input.adapter).length;
   const perVariant = (s: number): [number, string] => [s * variants, `${variants} ${variants === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(s)}`];
@@ -126,6 +156,7 @@ function setupFigure(phase: string, input: ClusterPlanInput, e: Estimates, sourc
 export function setupSecondsBySystem(estimate: PlanEstimate): Record<string, number> {
   const bySystem: Record<string, number> = {};
   for (const s of estimate.systems) bySystem[s.system] = 0;
-  for (const row of estimate.rows) if (!row.phase.startsWith('measure ')) bySystem[row.system] = (bySystem[row.system] ?? 0) + row.seconds;
+  // The scale windows' exact part is the scenario's, said apart by the expected-duration line (scaleSeconds).
+  for (const row of estimate.rows) if (!row.phase.startsWith('measure ')) bySystem[row.system] = (bySystem[row.system] ?? 0) + row.seconds - (row.exactS ?? 0);
   return bySystem;
 }

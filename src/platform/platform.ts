@@ -1,6 +1,7 @@
 import type { Diagnostics, LoadRun, MeshComponent, MeshPod, PhaseTiming, TrafficProof } from '../core/result-schema.js';
 import type { ResourceSummary } from '../core/resource-schema.js';
-import type { ResolvedLoadStep, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
+import type { ResolvedLoadStep, ResolvedScale, ResolvedScenario, Thresholds } from '../core/scenario-types.js';
+import type { ScaleWindow } from '../scale/build-scale.js';
 import type { SetupEstimate } from '../scenario/expected-duration.js';
 
 /** What a measurement of one step needs besides the step itself. */
@@ -40,8 +41,28 @@ export interface PreparedSystem {
    * without one leave it out.
    */
   diagnose?(failure: string): Promise<void>;
+  /**
+   * Scenario `scale:` (issue 10, build 3): the system's own variant at each count of server replicas per worker, each
+   * window's containers summarised like a step's. Called once, after the last install's steps; platforms that cannot
+   * measure it leave it out and say why in `scaleUnsupportedReason` (the run is refused before anything starts).
+   * Throws on a failure of the machinery (a rollout that never completes) and when `signal` aborts; a window that
+   * cannot be trusted is not an error: it is in `invalidReasons`.
+   */
+  measureScale?(scale: ResolvedScale, options: { signal: AbortSignal }): Promise<MeasuredScale>;
   /** Removes what prepare created. Idempotent; must not throw for a half-prepared system. */
   teardown(options?: TeardownOptions): Promise<void>;
+}
+
+/** What the scale windows measured (src/platform/scale-windows.ts), for src/scale/ to fit. */
+export interface MeasuredScale {
+  /** Worker nodes the server was spread over (labelled `mesh-bench/role`, as the API listed them). */
+  workers: number;
+  /** Windows measured, in order (idle then load per count); only up to the first invalid one. */
+  windows: ScaleWindow[];
+  serverCpuRequest: string;
+  placements: Array<{ replicasPerNode: number; podsByNode: Record<string, number> }>;
+  /** Empty when every window can be trusted. */
+  invalidReasons: string[];
 }
 
 export interface TeardownOptions {
@@ -84,4 +105,9 @@ export interface Platform {
    */
   setupEstimate?(systemIds: readonly string[], scenario: ResolvedScenario): SetupEstimate | null;
   prepare(systemId: string, scenario: ResolvedScenario, signal: AbortSignal, recorder?: SystemRecorder): Promise<PreparedSystem>;
+  /**
+   * Why this platform cannot measure scenario `scale:` (the one-line refusal, exit 2, before anything starts), or null
+   * when its prepared systems implement measureScale. Absent: it cannot (the local target runs no cluster).
+   */
+  scaleUnsupportedReason?(): string | null;
 }

@@ -27,8 +27,17 @@ export function renderScale(r: { readonly systems: readonly { readonly id: strin
       '',
       `### ${sys.id}`,
       '',
-      `Measured at ${scale.replicasPerNode.join(', ')} replicas per node on ${scale.nodes} worker node${scale.nodes === 1 ? '' : 's'}; projected to ${nodes} nodes × ${pods} pods.`,
+      `Measured at ${scale.replicasPerNode.join(', ')} replicas per node on ${scale.nodes} worker node${scale.nodes === 1 ? '' : 's'}; projected to ${nodes} nodes × ${pods} pods.` +
+        (scale.serverCpuRequest ? ` Server CPU request in the scale windows: ${scale.serverCpuRequest} (memory request and limit as in the steps).` : ''),
     );
+    if (scale.placements?.length) {
+      const placed = scale.placements.map((p) => `${p.replicasPerNode} → ${Object.entries(p.podsByNode).map(([node, n]) => `${node}: ${n}`).join(', ')}`);
+      out.push('', `Server pods per node as placed (read from the pods): ${placed.join('; ')}.`);
+    }
+    if (scale.invalidReasons?.length) {
+      out.push('', `**Not fitted: the scale windows cannot be trusted** (no number is published from them): ${scale.invalidReasons.join('; ')}.`);
+      continue;
+    }
     for (const condition of scale.conditions) {
       const label = condition.condition === 'idle' ? 'idle' : `under load (${condition.rate ?? '?'} req/s)`;
       const rows = condition.roles.map((role) => roleRow(role));

@@ -25,6 +25,15 @@ export function loadSeconds(scenario: Pick<ResolvedScenario, 'repetitions' | 'st
   return Math.round((scenario.installs ?? 1) * scenario.repetitions * perRepetition * 1e6) / 1e6;
 }
 
+/**
+ * Seconds of scale windows for one system (scenario `scale:`, measured once per system after its steps): per count,
+ * settle + idle + the loaded window. The rollouts between them are set-up, estimated (src/platform/plan-estimate.ts).
+ */
+export function scaleSeconds(scenario: Pick<ResolvedScenario, 'scale'>): number {
+  const s = scenario.scale;
+  return s ? s.replicasPerNode.length * (s.settleS + s.idleS + s.load.durationS) : 0;
+}
+
 export type RunTarget = 'local' | 'kind' | 'existing';
 
 export interface ExpectedDuration {
@@ -35,6 +44,8 @@ export interface ExpectedDuration {
   /** Fresh installs per system: each is set up (and measured) again, so set-up counts once per install. */
   installs?: number;
   setupS: [number, number];
+  /** Exact: the scale windows of every system (scenario `scale:`); absent without them. */
+  scaleS?: number;
   /** A cluster target run without an estimates file (tests' platforms): the set-up is not estimated, and said so. */
   setupUnknown?: true;
 }
@@ -44,7 +55,7 @@ export interface ExpectedDuration {
  * the estimate does not name is a programming error, not a guess: refused.
  */
 export function expectedDuration(
-  scenario: Pick<ResolvedScenario, 'repetitions' | 'steps' | 'installs'>,
+  scenario: Pick<ResolvedScenario, 'repetitions' | 'steps' | 'installs'> & Partial<Pick<ResolvedScenario, 'scale'>>,
   systems: readonly string[],
   target: RunTarget,
   setup: SetupEstimate | null,
@@ -63,7 +74,15 @@ export function expectedDuration(
     setupS[1] += high;
   }
   const setupUnknown = target !== 'local' && setup === null && systems.length > 0;
-  return { loadS: loadSeconds(scenario) * namespaces, namespaces, ...(installs > 1 ? { installs } : {}), setupS, ...(setupUnknown ? { setupUnknown } : {}) };
+  const scaleS = scaleSeconds(scenario) * systems.length;
+  return {
+    loadS: loadSeconds(scenario) * namespaces,
+    namespaces,
+    ...(installs > 1 ? { installs } : {}),
+    setupS,
+    ...(scaleS > 0 ? { scaleS } : {}),
+    ...(setupUnknown ? { setupUnknown } : {}),
+  };
 }
 
 /**
@@ -74,7 +93,8 @@ export function expectedDurationLine(e: ExpectedDuration, target: RunTarget): st
   const installs = e.installs ?? 1;
   const perNamespace = e.namespaces > 0 ? e.loadS / e.namespaces / installs : 0;
   const times = installs > 1 ? `${installs} installs × ` : '';
-  const load = `${formatDuration(roundS(e.loadS))} of load (${times}${e.namespaces} ${e.namespaces === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(roundS(perNamespace))})`;
+  const scale = e.scaleS ? ` + ${formatDuration(roundS(e.scaleS))} of scale windows` : '';
+  const load = `${formatDuration(roundS(e.loadS))} of load (${times}${e.namespaces} ${e.namespaces === 1 ? 'namespace' : 'namespaces'} × ${formatDuration(roundS(perNamespace))})${scale}`;
   if (e.setupUnknown) return `expected duration: ${load} + set-up not estimated (${target}, no estimates file)`;
   if (e.setupS[1] === 0) {
     const servers = installs > 1 ? `, plus a few seconds per install to start the workload servers` : ', plus a few seconds to start the workload servers';
@@ -84,7 +104,7 @@ export function expectedDurationLine(e: ExpectedDuration, target: RunTarget): st
   const where = installs > 1 ? `${target}, ${installs} installs` : target;
   return (
     `expected duration: ${load} + set-up estimated ${range(e.setupS[0], e.setupS[1])} (${where}) ` +
-    `≈ ${range(e.loadS + e.setupS[0], e.loadS + e.setupS[1])}`
+    `≈ ${range(e.loadS + (e.scaleS ?? 0) + e.setupS[0], e.loadS + (e.scaleS ?? 0) + e.setupS[1])}`
   );
 }
 

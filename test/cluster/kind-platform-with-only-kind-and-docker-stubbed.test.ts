@@ -1,8 +1,9 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps, ProcessRunner, RunOptions, RunOutput } from '../../src/core/deps.js';
+import type { Deps } from '../../src/core/deps.js';
+import { KindStubbedRunner } from '../helpers/kind-stubbed-runner.js';
 import { NodeFileSystem } from '../../src/core/node-fs.js';
 import { SystemClock } from '../../src/core/system-clock.js';
 import { ExecaRunner } from '../../src/exec/execa-runner.js';
@@ -25,35 +26,6 @@ import { RecordingLogger } from '../helpers/recording-logger.js';
  */
 const suite = controlPlaneSuite('the kind platform on a real control plane (test/cluster)');
 const repo = (p: string): string => readFileSync(join(REPO, p), 'utf8');
-
-class KindStubbedRunner implements ProcessRunner {
-  readonly calls: string[][] = [];
-  constructor(
-    private readonly real: ProcessRunner,
-    private readonly kubeconfig: string,
-    private readonly kubectl: string,
-  ) {}
-
-  async run(argv: readonly string[], options?: RunOptions): Promise<RunOutput> {
-    this.calls.push([...argv]);
-    const ok = (stdout = ''): RunOutput => ({ stdout, stderr: '', exitCode: 0 });
-    const [cmd, sub] = argv;
-    if (cmd === 'kubectl') return this.real.run([this.kubectl, ...argv.slice(1)], options);
-    if (cmd === 'kind' && sub === 'create') {
-      // kind writes the new cluster's credentials to --kubeconfig: here, the real control plane's.
-      copyFileSync(this.kubeconfig, argv[argv.indexOf('--kubeconfig') + 1]!);
-      return ok();
-    }
-    if (cmd === 'kind' && (sub === 'load' || sub === 'delete')) return ok();
-    if (cmd === 'kind' && sub === 'version') return ok('kind v0.32.0 go1.26.8 linux/amd64\n');
-    if (cmd === 'docker' && (sub === 'build' || sub === 'save')) return ok();
-    throw new Error(`KindStubbedRunner: not set up for ${argv.join(' ')}`);
-  }
-
-  async pipe(from: readonly string[], to: readonly string[]): Promise<RunOutput> {
-    throw new Error(`KindStubbedRunner: not set up for ${from.join(' ')} | ${to.join(' ')}`);
-  }
-}
 
 describe.skipIf(!suite.available)('the kind platform with only kind and docker stubbed, on a real control plane', () => {
   let workload: ServedWorkload;

@@ -1,6 +1,6 @@
 import type { Deps } from '../../core/deps.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
-import { refuseUnmeasuredScale } from '../../scale/scale-support.js';
+import { refuseUnmeasurableScale } from '../../scale/scale-support.js';
 import { ClusterPlatform, type ClusterPlatformOptions } from '../../platform/cluster-platform.js';
 import { renderPlan } from '../../platform/render-plan.js';
 import { renderEstimate } from '../../platform/render-estimate.js';
@@ -27,9 +27,9 @@ export async function planCommand(p: {
   estimates?: Estimates & { source: string };
 }): Promise<ExitCodeValue> {
   const scenario = await loadScenario(p.scenarioPath, { fs: p.deps.fs, availableCores: p.availableCores });
-  // A plan or estimate without the scale windows would understate what the scenario asks for: refused like a run.
-  refuseUnmeasuredScale(scenario);
   const platform = new ClusterPlatform(p.options);
+  // Where the scale windows cannot be measured, a plan without them would understate the scenario: refused like a run.
+  refuseUnmeasurableScale(scenario, p.options.target, platform.scaleUnsupportedReason());
   validateSystems(p.systems, platform);
   if (p.estimates) {
     const estimate = estimatePlan(p.systems.map((id) => platform.planInput(id, scenario)), p.estimates, p.estimates.source);

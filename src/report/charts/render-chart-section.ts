@@ -1,5 +1,6 @@
 import type { ReportRun as RunResult } from '../report-input.js';
 import { inlineCode, oneLine } from '../format.js';
+import { chartSelection, MAX_CHART_SERIES } from './chart-systems.js';
 import { planCharts, type ChartKind, type PlannedChart } from './report-charts.js';
 
 const HEADINGS: Record<ChartKind, { heading: string; what: string }> = {
@@ -44,6 +45,19 @@ export function renderChartSection(r: RunResult): string {
     '',
     `SVG files in ${inlineCode('charts/')} beside this report, drawn from results.json (${inlineCode('bench report')} redraws them).`,
   ];
+  const selection = chartSelection(r);
+  if (selection.leftOut.length > 0 || selection.comparisonsLeftOut > 0) {
+    const what = [
+      selection.leftOut.length > 0 ? `the systems ${selection.systems.join(', ')}` : null,
+      selection.comparisonsLeftOut > 0 ? "each system's headline comparison (the verdict table's)" : null,
+    ].filter((x): x is string => x !== null);
+    out.push(
+      '',
+      `More series than the charts' ${MAX_CHART_SERIES} colours: they draw ${what.join(' and ')}. ` +
+        `${selection.leftOut.length > 0 ? `Not drawn, but in every table: ${selection.leftOut.join(', ')}` : 'The other comparisons are in the tables'}` +
+        `${selection.comparisonsLeftOut > 0 && selection.leftOut.length > 0 ? `, and ${selection.comparisonsLeftOut} comparisons` : ''}.`,
+    );
+  }
   for (const kind of ORDER) {
     const mine = planned.filter((c) => c.kind === kind);
     if (mine.length === 0) continue;

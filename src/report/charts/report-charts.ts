@@ -1,6 +1,7 @@
 import type { ReportRun as RunResult } from '../report-input.js';
 import { addedLatencyChartSpec, addedLatencyRows } from './added-latency-chart.js';
 import { chartSteps } from './chart-steps.js';
+import { chartSelection } from './chart-systems.js';
 import { distinctRates, latencyLoadChartSpec, latencyLoadRows } from './latency-load-chart.js';
 import { memoryChartSpec, memoryRows, memoryStep } from './memory-chart.js';
 import { renderSvg, type ChartSpec } from './render-svg.js';
@@ -21,9 +22,13 @@ export type PlannedChart =
  * planned paths (so renderMarkdown stays pure and synchronous) and renderChartFiles draws exactly these files.
  * File names come from the step names (`charts/spectrum-rate-1000.svg`), never from anything outside the result.
  */
-export function planCharts(r: RunResult): PlannedChart[] {
-  const steps = chartSteps(r);
-  const systems = r.systems.map((s) => s.id);
+export function planCharts(run: RunResult): PlannedChart[] {
+  const steps = chartSteps(run);
+  // A crowded run draws what its verdict is about (chart-systems.ts); the steps are still every step of the run.
+  const selection = chartSelection(run);
+  const drawn = new Set(selection.systems);
+  const r: RunResult = { ...run, systems: run.systems.filter((s) => drawn.has(s.id)), comparisons: selection.comparisons };
+  const systems = selection.systems;
   const out: PlannedChart[] = [];
 
   for (const step of steps) {

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compareCommand } from '../src/cli/commands/compare-command.js';
+import { historyCommand } from '../src/cli/commands/history-command.js';
+import { mergeCommand } from '../src/cli/commands/merge-command.js';
+import type { CliIo } from '../src/cli/io.js';
+import { ExitCode } from '../src/core/errors.js';
+import { runResultSchema, type RunResult } from '../src/core/result-schema.js';
+import { comparisons } from '../src/pipeline/run-benchmark.js';
+import { parseScenario } from '../src/scenario/load-scenario.js';
+import { MemoryFileSystem } from './helpers/memory-fs.js';
+import { addClusterDetail, NIGHTLY_MESHES, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
+import { perRunnerRun } from './helpers/per-runner-run-factory.js';
+import { systemJob } from './helpers/nightly-workflow.js';
+
+const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
+/** Issue 9, build 6: "Commit per night a compact record (report, charts, summary JSON …) of at most ~300 KB". */
+const BUDGET_BYTES = 300_000;
+
+const quiet: CliIo = { out: () => {}, err: () => {} };
+
+/**
+ * The matrix jobs' runs of one night as the merge job downloads them (downloaded/nightly-results-<job>/<run>/
+ * results.json): every mesh on its own runner beside its baseline, with a real cluster run's detail, and the
+ * baseline-only job.
+ */
+function downloadNight(fs: MemoryFileSystem, o: { night: string; seed: number; slower?: { mesh: string; factor: number } }): void {
+  const scenario = parseScenario(readFileSync(DEFAULT_SCENARIO, 'utf8'), 'scenarios/default.yaml', 4);
+  const runs = nightlyRunnerRuns({ night: o.night, strata: 2000, scenario, seed: o.seed, ...(o.slower ? { slower: o.slower } : {}) });
+  // The baseline-only job: a runner's run of `baseline` alone (started last, so it does not date the night).
+  const pair = perRunnerRun({ mesh: 'baseline-job', p50Us: { baseline: 297, unmeshed: 297, mesh: 297 }, hostname: 'fv-az499-77', cpuModel: 'AMD EPYC 7763 64-Core Processor', createdAt: `${o.night}T02:40:00.000Z`, seed: o.seed + 50, strata: 2000, scenario });
+  const alone: RunResult = { ...pair, command: ['bench', 'run', '--mesh', 'baseline', '--scenario', scenario.source], systems: pair.systems.slice(0, 1), comparisons: [] };
+  alone.comparisons = comparisons(alone);
+  const all = [...runs, runResultSchema.parse(alone)];
+  for (const run of all) addClusterDetail(run);
+  const jobs = [...NIGHTLY_MESHES, 'baseline'];
+  all.forEach((run, i) => fs.files.set(`/ws/downloaded/nightly-results-${jobs[i]}/${run.runId}/results.json`, `${JSON.stringify(run, null, 2)}\n`));
+}
+
+/** The merge job's steps for one night (nightly.yml: merge, compare with the previous night, history), on `fs`. */
+async function mergeJob(fs: MemoryFileSystem, night: string, previous: string | null): Promise<{ runDir: string; merged: string; compareCode: number | null }> {
+  const deps = { fs, cwd: '/ws' };
+  for (const path of [...fs.files.keys()]) if (path.startsWith('/ws/merged/')) fs.files.delete(path);
+  const inputs = [...fs.files.keys()].filter((p) => p.startsWith('/ws/downloaded/')).sort();
+  expect(await mergeCommand({ inputs, outDir: '/ws/merged', deps, io: quiet })).toBe(ExitCode.ok);
+  for (const path of inputs) fs.files.delete(path);
+  const mergedDir = [...fs.files.keys()].find((p) => p.startsWith('/ws/merged/') && p.endsWith('/results.json'))!.slice(0, -'/results.json'.length);
+  // The workflow: `cp -R "$(dirname merged)"/. "$run_dir"/; rm -f "$run_dir/results.json"`.
+  const runDir = `/ws/results/${night}`;
+  for (const [path, content] of [...fs.files]) {
+    if (path.startsWith(`${mergedDir}/`) && !path.endsWith('/results.json')) {
+      const to = `${runDir}/${path.slice(mergedDir.length + 1)}`;
+      await fs.mkdir(to.slice(0, to.lastIndexOf('/')));
+      await fs.writeFileAtomic(to, content);
+    }
+  }
+  let compareCode: number | null = null;
+  if (previous === null) await fs.writeFileAtomic(`${runDir}/compare.md`, 'No earlier night in results/ to compare with.\n');
+  else {
+    compareCode = await compareCommand({
+      paths: [`/ws/results/${previous}`, `${mergedDir}/results.json`],
+      flags: { history: '/ws/results', compactOut: `${runDir}/compare.md`, compactJson: `${runDir}/compare.json`, out: `${mergedDir}/compare-full.md`, json: `${mergedDir}/compare-full.json` },
+      deps,
+      io: quiet,
+    });
+  }
+  expect(await historyCommand({ resultsDir: '/ws/results', out: '/ws/results/README.md', deps, io: quiet })).toBe(ExitCode.ok);
+  return { runDir, merged: `${mergedDir}/results.json`, compareCode };
+}
+
+describe('what the nightly commits for one night', () => {
+  it(`is at most ${BUDGET_BYTES} bytes raw, every file the merge job adds or rewrites under results/ counted, on a night with a regression`, async () => {
+    // The fixture's meshes are the nightly matrix's, less its baseline-only job, which downloadNight adds.
+    expect([...NIGHTLY_MESHES, 'baseline'].sort()).toEqual([...(systemJob.strategy!.matrix!.system as string[])].sort());
+    const fs = new MemoryFileSystem();
+    await fs.mkdir('/ws/results');
+    downloadNight(fs, { night: '2026-11-29', seed: 100 });
+    await mergeJob(fs, '2026-11-29', null);
+    const before = new Map(fs.files);
+    downloadNight(fs, { night: '2026-11-30', seed: 200, slower: { mesh: 'istio-ambient', factor: 1.4 } });
+    const night = await mergeJob(fs, '2026-11-30', '2026-11-29');
+    // A night worth reporting: the slower mesh regressed (exit 5), so the committed comparison keeps its rows whole.
+    expect(night.compareCode).toBe(ExitCode.regression);
+    const merged = runResultSchema.parse(JSON.parse(fs.read(night.merged)!));
+    expect(merged.systems).toHaveLength(3 * NIGHTLY_MESHES.length + 1);
+
+    // What `git add results` picks up that night: the night's directory, and the history page and charts it rewrote.
+    const committed = [...fs.files].filter(([path, content]) => path.startsWith('/ws/results/') && before.get(path) !== content);
+    const paths = committed.map(([p]) => p.slice('/ws/results/'.length)).sort();
+    expect(paths).toEqual(expect.arrayContaining(['2026-11-30/record.json', '2026-11-30/report.md', '2026-11-30/compare.json', '2026-11-30/compare.md', 'README.md']));
+    expect(paths.some((p) => p.startsWith('2026-11-30/charts/'))).toBe(true);
+    expect(paths.some((p) => p.endsWith('results.json'))).toBe(false);
+    const sizes = committed.map(([path, content]) => ({ path: path.slice('/ws/results/'.length), bytes: Buffer.byteLength(content) })).sort((a, b) => b.bytes - a.bytes);
+    const total = sizes.reduce((a, s) => a + s.bytes, 0);
+    const breakdown = `${total} bytes in ${sizes.length} files: ${sizes.map((s) => `${s.path} ${s.bytes}`).join(', ')}`;
+    if (process.env.DUMP_NIGHT) { const { mkdirSync, writeFileSync } = await import('node:fs'); for (const [path, content] of fs.files) if (path.startsWith('/ws/results/') || path.startsWith('/ws/merged/')) { const to = process.env.DUMP_NIGHT + path; mkdirSync(to.slice(0, to.lastIndexOf('/')), { recursive: true }); writeFileSync(to, content); } } // SCRATCH
+    console.log(`one night of the nightly (${merged.systems.length} systems × ${merged.scenario.steps.length} steps × ${merged.scenario.repetitions} repetitions): ${breakdown}`);
+    expect(total, breakdown).toBeLessThanOrEqual(BUDGET_BYTES);
+  }, 300_000);
+});
