@@ -10,7 +10,7 @@ import { parseScenario } from '../src/scenario/load-scenario.js';
 import { clusterRunFixture, TWO_STEP_SCENARIO } from './helpers/cluster-run.js';
 import { gatewayApiReferenceFiles } from './helpers/fake-tools.js';
 import { referenceFiles } from './helpers/reference.js';
-import { withSpreadScheduler } from './helpers/scale-cluster.js';
+import { kubeletsReportingEveryPod, withSpreadScheduler } from './helpers/scale-cluster.js';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -160,6 +160,7 @@ describe('bench plan is what bench run executes with a scale: section', () => {
     it(`${id}: every operation, the scale windows included, in order, and nothing else`, async () => {
       await expectPlanIsRun(MESH_ADAPTERS.find((a) => a.id === id)!, withScale, (f) => {
         withSpreadScheduler(f.kube);
+        kubeletsReportingEveryPod(f.kube, () => f.clock.now());
         f.fs.files.set('/repo/clusters/claims.yaml', readFileSync(new URL('../clusters/claims.yaml', import.meta.url), 'utf8'));
       });
     });

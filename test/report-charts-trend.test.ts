@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trendChartSpec, trendChartSvg, type TrendSeries } from '../src/report/charts/trend-chart.js';
+import { TREND_MARKED_RUNS, TREND_RUNS, trendChartSpec, trendChartSvg, type TrendSeries } from '../src/report/charts/trend-chart.js';
 import { axis, legendEntries, marks, marksByLegend, titles, wellFormed } from './helpers/svg-chart.js';
 
 const series: TrendSeries[] = [
@@ -45,7 +45,7 @@ describe('the history trend chart', () => {
 
   it('draws an interval bar from low to high', async () => {
     const rows = trendChartSpec(series, labels).data;
-    expect(rows && 'values' in rows ? rows.values : null).toContainEqual({ system: 'linkerd', date: '2026-11-21T02:00:00.000Z', value: 0.5, low: 0.4, high: 0.6 });
+    expect(rows && 'values' in rows ? rows.values : null).toContainEqual({ system: 'linkerd', date: '2026-11-21T02:00:00.000Z', value: 0.5, low: 0.4, high: 0.6, marked: true });
     const svg = await trendChartSvg([{ system: 'linkerd', points: [{ date: '2026-11-21', value: 0.5, low: 0.4, high: 0.6 }] }], labels);
     const bar = /<g class="mark-rule role-mark[^"]*"[^>]*><line transform="translate\(([\d.]+),([\d.]+)\)" x2="0" y2="(-?[\d.]+)"/.exec(svg);
     const point = /<g class="mark-symbol role-mark[^"]*"[^>]*><path transform="translate\(([\d.]+),([\d.]+)\)"/.exec(svg);
@@ -53,6 +53,25 @@ describe('the history trend chart', () => {
     expect(bar?.[1]).toBe(point?.[1]);
     const [y0, length, yPoint] = [Number(bar?.[2]), Number(bar?.[3]), Number(point?.[2])];
     expect(y0 + length / 2).toBeCloseTo(yPoint, 0);
+  });
+
+  it('draws the newest year of runs as lines, points and bars on the newest month only, so a year of nights stays small', async () => {
+    const day = (d: number): string => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString();
+    const nights = (n: number): TrendSeries[] =>
+      ['istio-ambient', 'linkerd'].map((system, i) => ({ system, points: Array.from({ length: n }, (_, d) => ({ date: day(d), value: 100 + 50 * i + (d % 7), low: 90 + 50 * i, high: 120 + 50 * i })) }));
+    const long = nights(TREND_RUNS + 100);
+    const rows = trendChartSpec(long, labels).data;
+    const values = (rows && 'values' in rows ? rows.values : []) as Array<{ date: string; marked: boolean }>;
+    const dates = [...new Set(values.map((r) => r.date))].sort();
+    expect(dates).toHaveLength(TREND_RUNS);
+    expect(dates[0]).toBe(day(100));
+    expect([...new Set(values.filter((r) => r.marked).map((r) => r.date))].sort()).toEqual(dates.slice(-TREND_MARKED_RUNS));
+    const svg = await trendChartSvg(long, labels);
+    expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual({ 'istio-ambient': TREND_MARKED_RUNS, linkerd: TREND_MARKED_RUNS });
+    expect(marksByLegend(svg, 'mark-rule role-mark', 'line')).toEqual({ 'istio-ambient': TREND_MARKED_RUNS, linkerd: TREND_MARKED_RUNS });
+    // Lines cost a few bytes per run: a year and a quarter of nights is hardly more than a month and a half of them.
+    const month = await trendChartSvg(nights(TREND_MARKED_RUNS + 15), labels);
+    expect(Buffer.byteLength(svg)).toBeLessThan(2 * Buffer.byteLength(month));
   });
 
   it('orders each line by date whatever order the points came in', async () => {

@@ -84,7 +84,8 @@ describe('report: cost per 1000 req/s and CPU outside containers', () => {
     expect(section).toContain('### conn-4');
     // Two servers at 0.2 cores and 40 MiB, two ztunnels at 0.05 cores and 12 MiB, at 1000 req/s.
     const ztunnels = '0.10 [0.10–0.10] vCPU, 24.0 [24.0–24.0] MiB';
-    expect(section).toContain(`| istio-ambient | 1000 req/s [1000–1000] | ${ztunnels} | ${ztunnels} | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |`);
+    // Its data plane is the ztunnels alone: the sum column names them instead of repeating their figures.
+    expect(section).toContain(`| istio-ambient | 1000 req/s [1000–1000] | = node agents | ${ztunnels} | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |`);
     expect(section).toContain('| baseline | 1000 req/s [1000–1000] | – | – | 0.40 [0.40–0.40] vCPU, 80.0 [80.0–80.0] MiB |');
   });
 

@@ -42,7 +42,7 @@ describe(`bench plan of ${SCENARIO}`, () => {
     const titles = [...text.matchAll(/^## (.*)$/gm)].map((m) => m[1]);
     const windows = titles.filter((t) => /\d+ per worker/.test(t ?? ''));
     expect(windows).toEqual([1, 4, 8, 16].flatMap((n) => [
-      `Scale mesh-bench/server-1 to ${n * 2} replicas (${n} per worker over 2 workers, CPU request 10m)`,
+      `Scale mesh-bench/server-1 to ${n * 2} replicas (${n} per worker over 2 workers, CPU request 5m)`,
       `Wait for mesh-bench/server-1 at ${n} per worker`,
       `Idle window at ${n} per worker`,
       `Loaded window at ${n} per worker: 100 req/s for 60 s, kubelets sampled`,

@@ -173,7 +173,7 @@ describe('scenario scale: measured on a kind cluster (fakes)', () => {
     const { f } = scaledCluster();
     const outcome = await f.run(['istio-ambient'], SCALE_SCENARIO);
     const scale = (await resultOf(f, outcome.dir)).systems[0]!.scale!;
-    expect(scale.serverCpuRequest).toBe('10m');
+    expect(scale.serverCpuRequest).toBe('5m');
     const scaled = f.kube.applied.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'server-1' && o.metadata.namespace === 'mesh-bench').slice(1);
     const specs = scaled.map((o) => (o as unknown as { spec: { replicas: number; template: { spec: Record<string, unknown> & { containers: Array<{ resources: unknown }> } } } }).spec);
     expect(specs.map((s) => s.replicas)).toEqual([2, 8, 16, 32]);
@@ -182,7 +182,7 @@ describe('scenario scale: measured on a kind cluster (fakes)', () => {
       expect(s.template.spec.topologySpreadConstraints).toEqual([
         { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'server-1' } } },
       ]);
-      expect(s.template.spec.containers[0]!.resources).toEqual({ requests: { cpu: '10m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } });
+      expect(s.template.spec.containers[0]!.resources).toEqual({ requests: { cpu: '5m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } });
     }
     // The unmeshed namespace's server is never touched.
     expect(f.kube.applied.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'mesh-bench-plain' && o.metadata.name === 'server-1')).toHaveLength(1);
@@ -209,6 +209,37 @@ describe('scenario scale: measured on a kind cluster (fakes)', () => {
     expect(f.fs.read(`${outcome.dir}/report.md`)).toContain('**Not fitted: the scale windows cannot be trusted**');
   });
 
+  it('a kubelet that answered no scrape over a window invalidates the section rather than count its node as 0 bytes', async () => {
+    const { f, replicas } = scaledCluster();
+    const kubelet = f.kube.kubeletFor;
+    f.kube.kubeletFor = (node, n) => {
+      if (replicas() === 8 && node === LOAD_WORKER) throw new Error('proxy error from 127.0.0.1:6443 while dialing 172.18.0.3:10250, code 502: 502 Bad Gateway');
+      return kubelet(node, n);
+    };
+    const outcome = await f.run(['istio-ambient'], SCALE_SCENARIO);
+    const scale = (await resultOf(f, outcome.dir)).systems[0]!.scale!;
+    expect(scale.conditions).toEqual([]);
+    expect(scale.invalidReasons).toEqual([
+      `idle window at 4 per worker: no kubelet reading of node ${LOAD_WORKER} in the window (${LOAD_WORKER}: proxy error from 127.0.0.1:6443 while dialing 172.18.0.3:10250, code 502: 502 Bad Gateway)`,
+    ]);
+  });
+
+  it('a server pod the kubelet has no reading of yet invalidates the section (it would count as 0 bytes)', async () => {
+    const { f, replicas } = scaledCluster();
+    const kubelet = f.kube.kubeletFor;
+    // At 16 per worker one new pod is not in its kubelet's stats yet: its lines are missing from the answer.
+    f.kube.kubeletFor = (node, n) => {
+      const text = kubelet(node, n);
+      return replicas() === 32 ? text.split('\n').filter((l) => !l.includes('pod="server-1-7d9f-r5"')).join('\n') : text;
+    };
+    const outcome = await f.run(['istio-ambient'], SCALE_SCENARIO);
+    const scale = (await resultOf(f, outcome.dir)).systems[0]!.scale!;
+    expect(scale.conditions).toEqual([]);
+    expect(scale.invalidReasons).toEqual([
+      'idle window at 16 per worker: no kubelet memory reading of 1 server pod(s) in the window (e.g. server-1-7d9f-r5): too short a settle?',
+    ]);
+  });
+
   it('an invalid load run in a loaded window invalidates the section with the run’s own reason', async () => {
     const { f } = scaledCluster();
     const answer = f.kube.execAnswer;
@@ -223,6 +254,24 @@ describe('scenario scale: measured on a kind cluster (fakes)', () => {
     const scale = (await resultOf(f, outcome.dir)).systems[0]!.scale!;
     expect(scale.invalidReasons).toEqual(['loaded window at 4 per worker: error rate 100.0% above the budget 0.1%']);
     expect(scale.conditions).toEqual([]);
+  });
+
+  it('a count whose pods never become Ready fails the system (exit 4) after its steps, and the section records why, unfitted', async () => {
+    const { f } = scaledCluster();
+    const apply = f.kube.apply.bind(f.kube);
+    // 4 per worker do not fit: the pods stay Pending (what a real scheduler does with DoNotSchedule or no CPU left).
+    f.kube.apply = async (o) => {
+      if (o.kind === 'Deployment' && o.metadata.name === 'server-1' && (o as { spec?: { replicas?: number } }).spec?.replicas === 8) f.kube.stuck.add('mesh-bench/server-1');
+      return apply(o);
+    };
+    const outcome = await f.run(['istio-ambient'], SCALE_SCENARIO);
+    expect(outcome.exitCode).toBe(ExitCode.runFailed);
+    const sys = (await resultOf(f, outcome.dir)).systems[0]!;
+    expect(sys.status).toBe('failed');
+    expect(sys.failure?.step).toBe('scale windows');
+    expect(sys.steps[0]!.repetitions).toHaveLength(1);
+    expect(sys.scale?.conditions).toEqual([]);
+    expect(sys.scale?.invalidReasons).toEqual([expect.stringMatching(/^the scale windows failed: Deployment mesh-bench\/server-1 not ready after 300 s \(0\/8 ready/)]);
   });
 
   it('measures the baseline too: its workload memory per pod is what a mesh is set beside', async () => {

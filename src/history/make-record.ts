@@ -63,14 +63,20 @@ function recordStep(step: StepResult): RecordStep {
   };
 }
 
-/** The aggregate without the cost per 1000 req/s's undivided `raw` figures (recordAggregateSchema). */
+/**
+ * The aggregate without the cost per 1000 req/s's undivided `raw` figures, and without that cost for the `other` role
+ * (the cluster's own pods: kube-system, DNS), which no reader prints (recordAggregateSchema).
+ */
 function withoutRaw(a: StepResult['aggregate']): RecordAggregate {
   const { perThousandRps, dataPlanePerThousandRps, ...rest } = a;
   const drop = <T extends { raw: unknown }>({ raw: _, ...kept }: T): Omit<T, 'raw'> => kept;
   return {
     ...rest,
     ...(perThousandRps !== undefined
-      ? { perThousandRps: perThousandRps && Object.fromEntries(Object.entries(perThousandRps).map(([role, cost]) => [role, drop(cost)])) }
+      ? {
+          perThousandRps:
+            perThousandRps && Object.fromEntries(Object.entries(perThousandRps).flatMap(([role, cost]) => (role === 'other' ? [] : [[role, drop(cost)]]))),
+        }
       : {}),
     ...(dataPlanePerThousandRps !== undefined ? { dataPlanePerThousandRps: dataPlanePerThousandRps && drop(dataPlanePerThousandRps) } : {}),
   };
@@ -148,12 +154,36 @@ function mapsAsEntries(system: Omit<RecordSystem, 'steps' | 'phases'>): unknown 
  * the scenario's step of that name, and the repetition numbers when they are 1, 2, … n.
  */
 function stepAsStored(step: RecordStep, scenarioSteps: readonly RecordStep['config'][]): unknown {
-  const { config, repetitions, ...rest } = step;
+  const { config, repetitions, aggregate, ...rest } = step;
   const same = JSON.stringify(scenarioSteps.find((s) => s.name === step.name)) === JSON.stringify(config);
   const stored = { ...repetitions, resources: repetitions.resources && resourcesAsStored(repetitions.resources) };
   const { repetition, ...columns } = stored;
   const numbered = repetition.every((r, i) => r === i + 1);
-  return { ...rest, ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+  return { ...rest, aggregate: aggregateAsStored(aggregate), ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+}
+
+/**
+ * A data plane of one role costs what that role costs: its cost per 1000 req/s is then stored as the role's name alone
+ * (`dataPlanePerThousandRps: {roles: [role]}`, record schema 3), and read-run.ts copies the role's figures back.
+ */
+function aggregateAsStored(a: RecordAggregate): RecordAggregate | Record<string, unknown> {
+  const dp = a.dataPlanePerThousandRps;
+  const [role, ...others] = dp?.roles ?? [];
+  if (!dp || !role || others.length > 0) return a;
+  const { roles, ...figures } = dp;
+  if (JSON.stringify(figures) !== JSON.stringify(a.perThousandRps?.[role])) return a;
+  return { ...a, dataPlanePerThousandRps: { roles } };
+}
+
+/** A stored aggregate's data plane cost given by its one role's name (aggregateAsStored), with the role's figures. */
+export function restoredAggregate(a: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(a) || !isObject(a['dataPlanePerThousandRps']) || !isObject(a['perThousandRps'])) return a;
+  const dp = a['dataPlanePerThousandRps'];
+  const roles = dp['roles'];
+  if (Object.keys(dp).length !== 1 || !Array.isArray(roles) || roles.length !== 1 || typeof roles[0] !== 'string') return a;
+  const figures = a['perThousandRps'][roles[0]];
+  return isObject(figures) ? { ...a, dataPlanePerThousandRps: { ...figures, roles } } : a;
 }
 
 /** Per-repetition memory in whole KiB and CPU in whole microcores (resourceColumns rounded them so); read-run.ts scales back. */

@@ -5,7 +5,7 @@ import { fieldPath, readInputFile } from '../core/input-file.js';
 import type { RunResult } from '../core/result-schema.js';
 import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
 import { z } from 'zod';
-import { makeRecord, restoredResourceValue } from './make-record.js';
+import { makeRecord, restoredAggregate, restoredResourceValue } from './make-record.js';
 import { storedStrings, unpack, UnpackError, type PackedItem } from './pack-record.js';
 import { recordProblems } from './record-consistency.js';
 import { READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
@@ -111,7 +111,8 @@ function unpackRecord(data: Record<string, unknown>, file: string, version: numb
     if (error instanceof UnpackError) throw InputError.single(file, 'strings', error.message);
     throw error;
   }
-  const scaled = version >= 3;
+  // What record schema 3 stores in shorter forms (make-record.ts: resourcesAsStored, aggregateAsStored).
+  const v3 = version >= 3;
   const open = (item: PackedItem, field: string): unknown => {
     try {
       return unpack(item, templates, strings);
@@ -123,7 +124,7 @@ function unpackRecord(data: Record<string, unknown>, file: string, version: numb
   const system = (entry: (typeof systems)[number], i: number): unknown => {
     const header = entriesAsMaps(open(entry.system, `systems[${i}].system`));
     const phases = entry.phases ? { phases: open(entry.phases, `systems[${i}].phases`) } : {};
-    const steps = entry.steps.map((step, j) => storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario'], scaled));
+    const steps = entry.steps.map((step, j) => storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario'], v3));
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, ...phases, steps } : header;
   };
   return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => storedComparison(open(c, `comparisons[${i}]`))) };
@@ -132,15 +133,16 @@ function unpackRecord(data: Record<string, unknown>, file: string, version: numb
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A stored step with what make-record.ts left out put back: its scenario step's config, repetition numbers 1…n. */
-function storedStep(step: unknown, scenario: unknown, scaled: boolean): unknown {
+function storedStep(step: unknown, scenario: unknown, v3: boolean): unknown {
   if (!isObject(step)) return step;
-  const columns = scaled ? withResourcesRestored(step['repetitions']) : step['repetitions'];
+  const columns = v3 ? withResourcesRestored(step['repetitions']) : step['repetitions'];
   const steps = isObject(scenario) && Array.isArray(scenario['steps']) ? (scenario['steps'] as unknown[]) : [];
   const config = 'config' in step ? step['config'] : steps.find((s) => isObject(s) && s['name'] === step['name']);
   const status = isObject(columns) ? columns['status'] : undefined;
   const numbered = isObject(columns) && !('repetition' in columns) && Array.isArray(status) ? { repetition: status.map((_, i) => i + 1), ...columns } : columns;
+  const aggregate = v3 ? restoredAggregate(step['aggregate']) : step['aggregate'];
   // Key order as makeRecord writes it, so a record read back equals the one made.
-  return { name: step['name'], config, ...step, repetitions: numbered };
+  return { name: step['name'], config, ...step, aggregate, repetitions: numbered };
 }
 
 /** Per-repetition memory and CPU columns, stored in KiB and microcores (make-record.ts), in bytes and cores again. */

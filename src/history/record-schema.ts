@@ -86,8 +86,9 @@ export const repetitionColumnsSchema = z
 export type RepetitionColumns = z.infer<typeof repetitionColumnsSchema>;
 
 /**
- * A step's aggregate as the statistics wrote it, without the cost per 1000 req/s's `raw` (undivided) figures, which
- * nothing reads from a record (the role's CPU and memory are in `resources`).
+ * A step's aggregate as the statistics wrote it, without the cost per 1000 req/s's `raw` (undivided) figures and
+ * without that cost for the `other` role (the cluster's own pods), which nothing reads from a record (the role's CPU
+ * and memory are in `resources`). On disk (schema 3) a data plane of one role gives its cost as that role's name.
  */
 export const recordAggregateSchema = stepAggregateSchema
   .extend({

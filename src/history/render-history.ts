@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TrendSeries } from '../report/charts/trend-chart.js';
+import { TREND_MARKED_RUNS, TREND_RUNS, type TrendSeries } from '../report/charts/trend-chart.js';
 import { formatBytes, formatDeltaEstimate, formatPValue, inlineCode, oneLine, table } from '../report/format.js';
 import { runHeadline, type RunHeadline } from './headline.js';
 import type { RunRecord } from './record-schema.js';
@@ -142,7 +142,10 @@ export function renderHistory(input: HistoryInput): string {
     const nights = new Set(trends.addedP99.flatMap((s) => s.points.map((p) => p.date))).size;
     out.push(
       `Scenario ${inlineCode(trends.scope.scenario)}, step ${inlineCode(trends.scope.step)} (${trends.scope.label}), ` +
-        `${nights} ${nights === 1 ? 'run' : 'runs'} with overheads; one line per system, bars are 95% intervals.`,
+        `${nights} ${nights === 1 ? 'run' : 'runs'} with overheads; one line per system, bars are 95% intervals.` +
+        (nights > TREND_MARKED_RUNS
+          ? ` The charts draw the newest ${Math.min(nights, TREND_RUNS)} runs, with points and bars on the newest ${TREND_MARKED_RUNS} (the table has every run).`
+          : ''),
       '',
       ...(trends.addedP99.length > 0 ? [`![Added p99 at ${trends.scope.label}](${HISTORY_CHARTS.addedP99})`, ''] : []),
       ...(trends.dataPlaneMemory.length > 0 ? [`![Data-plane memory at ${trends.scope.label}](${HISTORY_CHARTS.dataPlaneMemory})`] : []),

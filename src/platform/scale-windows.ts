@@ -34,9 +34,12 @@ import { connectionReasons, integrityReasons, snapshotTarget, type TargetSnapsho
  * The first invalid window ends the scale windows: the section is invalid (no fit from windows that cannot be
  * trusted), and measuring more counts would not change that.
  *
- * Settling: the kubelet refreshes its container stats every ~10–15 s (metrics-server's FAQ: the kubelet's own
- * resolution; src/metrics/README.md), and sidecars and agents grow as the new endpoints' configuration reaches them,
- * so the scenario's `settle` (30 s in scenarios/scale.yaml) passes before the idle window's first sample.
+ * Settling: the kubelet serves container stats that cAdvisor's housekeeping refreshes every 10–15 s ("We add jitter
+ * to make the actual housekeeping interval 10s-15s", a cAdvisor maintainer in google/cadvisor#2496; kubelet's default
+ * housekeeping interval is 10 s, kubernetes/kubernetes#23413; src/metrics/README.md), so a new pod's containers appear
+ * in /metrics/resource only after their first housekeeping; and sidecars and agents grow as the new endpoints'
+ * configuration reaches them. The scenario's `settle` (30 s in scenarios/scale.yaml) passes before the idle window's
+ * first sample, and a window in which a server pod still has no reading is invalid (coverage, below).
  */
 export interface ScaleWindowsContext {
   kube: KubeClient;
@@ -88,10 +91,14 @@ export async function measureScaleWindows(c: ScaleWindowsContext): Promise<Measu
       const { sampled } = await sampleWhile(c, () => c.clock.sleep(c.scale.idleS * 1000, c.signal));
       const last = await snapshot(c);
       reasons.push(...changes(first, last));
-      return { podsByNode, loadClients: pods.filter((p) => !isServer(p)).map((p) => p.metadata?.name ?? ''), sampled, last, reasons };
+      const loadClients = pods.filter((p) => !isServer(p)).map((p) => p.metadata?.name ?? '');
+      const serverPods = servers.map((p) => ({ pod: p.metadata?.name ?? '', node: p.spec?.nodeName ?? '' }));
+      const window = windowOf(c, 'idle', w.replicasPerNode, podsByNode, sampled, loadClients);
+      reasons.push(...coverage(c, sampled, window, serverPods));
+      return { podsByNode, loadClients, serverPods, window, last, reasons: [...new Set(reasons)] };
     });
     out.placements.push({ replicasPerNode: w.replicasPerNode, podsByNode: idle.podsByNode });
-    out.windows.push(windowOf(c, 'idle', w.replicasPerNode, idle.podsByNode, idle.sampled, idle.loadClients));
+    out.windows.push(idle.window);
     if (idle.reasons.length) {
       out.invalidReasons.push(...idle.reasons.map((r) => `idle window at ${at}: ${r}`));
       break;
@@ -103,10 +110,16 @@ export async function measureScaleWindows(c: ScaleWindowsContext): Promise<Measu
       }
       const run = parseInPodResult(exec.stdout, scaleLoadStep(c.scale));
       const after = await snapshot(c);
-      const reasons = [...changes(idle.last, after), ...(run.status === 'invalid' ? run.invalidReasons : []), ...connectionReasons(run)];
-      return { sampled, reasons };
+      const window = windowOf(c, 'load', w.replicasPerNode, idle.podsByNode, sampled, idle.loadClients);
+      const reasons = [
+        ...changes(idle.last, after),
+        ...(run.status === 'invalid' ? run.invalidReasons : []),
+        ...connectionReasons(run),
+        ...coverage(c, sampled, window, idle.serverPods),
+      ];
+      return { window, reasons: [...new Set(reasons)] };
     });
-    out.windows.push(windowOf(c, 'load', w.replicasPerNode, idle.podsByNode, loaded.sampled, idle.loadClients));
+    out.windows.push(loaded.window);
     if (loaded.reasons.length) {
       out.invalidReasons.push(...loaded.reasons.map((r) => `loaded window at ${at}: ${r}`));
       break;
@@ -184,6 +197,26 @@ async function sampleWhile<T>(c: ScaleWindowsContext, during: () => Promise<T>):
   const stopped = await sampler.stop();
   if (!outcome.ok) throw outcome.error;
   return { sampled: { ...stopped, window: { startMs, endMs: c.clock.now() } }, value: outcome.value };
+}
+
+/**
+ * What the kubelets did not show over a window: a node none of whose scrapes answered without error, or a server pod
+ * whose container has no memory reading. Either would enter the fit as memory that is not there (a role absent from a
+ * node counts 0 bytes: build-scale.ts), so the window is invalid instead.
+ */
+function coverage(c: ScaleWindowsContext, sampled: Sampled, window: ScaleWindow, serverPods: ReadonlyArray<{ pod: string; node: string }>): string[] {
+  const reasons: string[] = [];
+  const answered = new Set(sampled.scrapes.filter((s) => s.scrapeError !== true).map((s) => s.node));
+  for (const node of c.nodes) {
+    if (answered.has(node)) continue;
+    const failed = sampled.failures.filter((f) => f.startsWith(`${node}: `));
+    reasons.push(`no kubelet reading of node ${node} in the window${failed.length ? ` (${failed[0]})` : ' (its scrapes reported an error)'}`);
+  }
+  const read = new Set(window.containers.filter((x) => x.role === 'workload' && x.memoryMeanBytes !== null).map((x) => x.pod));
+  // A pod on a node that did not answer is said above already.
+  const unread = serverPods.filter((p) => answered.has(p.node) && !read.has(p.pod)).map((p) => p.pod);
+  if (unread.length) reasons.push(`no kubelet memory reading of ${unread.length} server pod(s) in the window (e.g. ${unread[0]}): too short a settle?`);
+  return reasons;
 }
 
 interface Sampled {

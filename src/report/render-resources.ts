@@ -113,7 +113,7 @@ export function renderCostPerThousand(r: RunResult): string | null {
       'performance page (vCPU and memory per 1000 req/s; it writes MB, shown here as MiB). A request crosses both the ' +
       "client's and the server's sidecar (and, in ambient, the ztunnel of both nodes), so a role's figure covers every " +
       "proxy on the path: Istio's figures are per proxy. The data plane is sidecars, node agents and waypoints added " +
-      'up within each repetition. Memory is not spent per request: it is the working set at the ' +
+      'up within each repetition (`= node agents`: it is that one role, whose column has the figures). Memory is not spent per request: it is the working set at the ' +
       'measured load ÷ (load ÷ 1000), comparable with a published figure only at the same load. Raw figures: the table above.',
     '',
   ];
@@ -130,10 +130,17 @@ export function renderCostPerThousand(r: RunResult): string | null {
     const dataPlane = entries.some((e) => e.step.aggregate.dataPlanePerThousandRps);
     const cell = (c: { cpuCores: Estimate; memoryBytes: Estimate } | null | undefined): string =>
       c ? `${vcpuEstimate(c.cpuCores)} vCPU, ${mibEstimate(c.memoryBytes)} MiB` : '–';
+    // A data plane of one role costs what that role costs: said by name, not with the same figures twice.
+    const sumCell = (step: StepResult, cost: NonNullable<StepResult['aggregate']['perThousandRps']>): string => {
+      const sum = cell(step.aggregate.dataPlanePerThousandRps);
+      const only = step.aggregate.dataPlanePerThousandRps?.roles;
+      const role = only?.length === 1 ? ROLES.find(([r]) => r === only[0]) : undefined;
+      return role && cell(cost[role[0]]) === sum ? `= ${role[1]}` : sum;
+    };
     const rows = entries.map(({ sys, step, cost }) => [
       sys.id,
       step.aggregate.median ? formatRateEstimate(step.aggregate.median.throughput) : '–',
-      ...(dataPlane ? [cell(step.aggregate.dataPlanePerThousandRps)] : []),
+      ...(dataPlane ? [sumCell(step, cost)] : []),
       ...roles.map(([role]) => cell(cost[role])),
     ]);
     const header = ['system', 'at (throughput)', ...(dataPlane ? ['data plane (sum)'] : []), ...roles.map(([, label]) => label)];

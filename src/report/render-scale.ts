@@ -23,19 +23,23 @@ export function renderScale(r: { readonly systems: readonly { readonly id: strin
   for (const sys of systems) {
     const scale = sys.scale;
     const { nodes, pods } = scale.projection;
+    const invalidReasons = scale.invalidReasons ?? [];
+    const invalid = invalidReasons.length > 0;
+    const where = invalid
+      ? `Planned at ${scale.replicasPerNode.join(', ')} replicas per node, to be projected to ${nodes} nodes × ${pods} pods.`
+      : `Measured at ${scale.replicasPerNode.join(', ')} replicas per node on ${scale.nodes} worker node${scale.nodes === 1 ? '' : 's'}; projected to ${nodes} nodes × ${pods} pods.`;
     out.push(
       '',
       `### ${sys.id}`,
       '',
-      `Measured at ${scale.replicasPerNode.join(', ')} replicas per node on ${scale.nodes} worker node${scale.nodes === 1 ? '' : 's'}; projected to ${nodes} nodes × ${pods} pods.` +
-        (scale.serverCpuRequest ? ` Server CPU request in the scale windows: ${scale.serverCpuRequest} (memory request and limit as in the steps).` : ''),
+      where + (scale.serverCpuRequest ? ` Server CPU request in the scale windows: ${scale.serverCpuRequest} (memory request and limit as in the steps).` : ''),
     );
     if (scale.placements?.length) {
       const placed = scale.placements.map((p) => `${p.replicasPerNode} → ${Object.entries(p.podsByNode).map(([node, n]) => `${node}: ${n}`).join(', ')}`);
       out.push('', `Server pods per node as placed (read from the pods): ${placed.join('; ')}.`);
     }
-    if (scale.invalidReasons?.length) {
-      out.push('', `**Not fitted: the scale windows cannot be trusted** (no number is published from them): ${scale.invalidReasons.join('; ')}.`);
+    if (invalid) {
+      out.push('', `**Not fitted: the scale windows cannot be trusted** (no number is published from them): ${invalidReasons.join('; ')}.`);
       continue;
     }
     for (const condition of scale.conditions) {

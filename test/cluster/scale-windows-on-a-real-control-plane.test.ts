@@ -107,7 +107,7 @@ describe.skipIf(!suite.available)('scale windows on a real control plane', () =>
     }
     expect(measured.invalidReasons).toEqual([]);
     expect(measured.workers).toBe(2);
-    expect(measured.serverCpuRequest).toBe('10m');
+    expect(measured.serverCpuRequest).toBe('5m');
     // The nodes the real scheduler chose, as the pods say (the control plane's nodes are named like kind's, cluster kwok), an even spread.
     expect(measured.placements).toEqual([
       { replicasPerNode: 1, podsByNode: { 'kwok-worker': 1, 'kwok-worker2': 1 } },

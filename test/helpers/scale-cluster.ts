@@ -1,6 +1,6 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/core/kube.js';
-import type { FakeKube } from './fake-cluster.js';
+import { kubeletText, type FakeKube } from './fake-cluster.js';
 
 /**
  * The fake cluster's nodes as clusters/kind/default.yaml labels them, and a stand-in scheduler for the scale
@@ -61,4 +61,22 @@ function replicaIndex(pod: V1Pod): number {
 function withRestarts(pod: V1Pod, restarts: number): V1Pod {
   if (restarts === 0 || !pod.status?.containerStatuses) return pod;
   return { ...pod, status: { ...pod.status, containerStatuses: pod.status.containerStatuses.map((c) => ({ ...c, restartCount: restarts })) } };
+}
+
+/**
+ * Kubelets that report every container of the harness's pods where the fake placed them (20 MB and 0.01 cores each):
+ * for tests that need every pod to have a reading (the scale windows refuse a pod without one) but assert nothing on
+ * the figures.
+ */
+export function kubeletsReportingEveryPod(kube: FakeKube, now: () => number): void {
+  kube.kubeletFor = (node) =>
+    kubeletText(
+      now(),
+      ['mesh-bench', 'mesh-bench-plain'].flatMap((namespace) =>
+        kube
+          .podsFor(namespace, undefined)
+          .filter((p) => p.spec?.nodeName === node)
+          .flatMap((p) => (p.spec?.containers ?? []).map((c) => ({ namespace, pod: p.metadata?.name ?? '', container: c.name, memoryBytes: 20e6, cores: 0.01 }))),
+      ),
+    );
 }

@@ -24,7 +24,16 @@ export interface TrendLabels {
 }
 
 const DAY_MS = 86_400_000;
-const DENSE_POINTS = 40;
+/**
+ * A history chart is rewritten by every night's commit, and each run it draws adds to it: a point and an interval bar
+ * per system cost about 150 bytes, so a year of nine systems made each chart about 680 KB. It draws the newest
+ * TREND_RUNS run dates (a year of nightlies; older runs stay in the README's table) as lines, which cost about ten
+ * bytes per run, and the points and interval bars of the newest TREND_MARKED_RUNS only: about 100 KB a chart at most.
+ */
+export const TREND_RUNS = 365;
+export const TREND_MARKED_RUNS = 30;
+/** Past a few dozen runs on the axis, full-size points and bars merge into a band: they are drawn small and faint. */
+const DENSE_RUNS = 40;
 
 interface TrendRow {
   system: string;
@@ -32,17 +41,22 @@ interface TrendRow {
   value: number;
   low: number | null;
   high: number | null;
+  /** Among the newest TREND_MARKED_RUNS dates: drawn with its point and interval bar. */
+  marked: boolean;
 }
 
 /**
  * A value over time, one line per system, with its interval where known (for `bench history`). Points and bars carry
- * no aria label (a year of nightlies is thousands of them; the history table has the numbers), the lines do. Dates are placed on
- * a UTC time axis and labelled in UTC, so the picture does not depend on the machine's time zone. Points are kept in
- * the order of their dates whatever order the caller gives them.
+ * no aria label (the history table has the numbers), the lines do. Dates are placed on a UTC time axis and labelled in
+ * UTC, so the picture does not depend on the machine's time zone. Points are kept in the order of their dates whatever
+ * order the caller gives them. Only the newest TREND_RUNS run dates are drawn, with points and bars on the newest
+ * TREND_MARKED_RUNS (trendWindow).
  */
 export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabels): ChartSpec {
+  const window = trendWindow(series);
   const rows: TrendRow[] = series.flatMap((s) =>
     [...s.points]
+      .filter((p) => Date.parse(p.date) >= window.from)
       .sort((a, b) => Date.parse(a.date) - Date.parse(b.date))
       .map((p) => ({
         system: s.system,
@@ -50,11 +64,11 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
         value: p.value,
         low: p.low !== undefined && p.high !== undefined ? p.low : null,
         high: p.low !== undefined && p.high !== undefined ? p.high : null,
+        marked: Date.parse(p.date) >= window.markedFrom,
       })),
   );
   const names = series.map((s) => s.system);
-  // Past a few dozen runs per line, full-size points and bars merge into a band: draw them small and faint.
-  const dense = Math.max(0, ...series.map((s) => s.points.length)) > DENSE_POINTS;
+  const dense = new Set(rows.map((row) => row.date)).size > DENSE_RUNS;
   const x = {
     field: 'date',
     type: 'temporal' as const,
@@ -76,7 +90,7 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
     encoding: { x, color },
     layer: [
       {
-        transform: [{ filter: 'datum.low !== null && datum.high !== null' }],
+        transform: [{ filter: 'datum.marked && datum.low !== null && datum.high !== null' }],
         mark: { type: 'rule', strokeWidth: dense ? 1 : 1.5, opacity: dense ? 0.4 : 0.7, aria: false },
         encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
       },
@@ -85,6 +99,7 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
         encoding: { y: { field: 'value', type: 'quantitative', title: labels.yTitle } },
       },
       {
+        transform: [{ filter: 'datum.marked' }],
         mark: { type: 'point', filled: true, size: dense ? 12 : 50, aria: false },
         encoding: {
           y: { field: 'value', type: 'quantitative' },
@@ -93,6 +108,16 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
       },
     ],
   };
+}
+
+/**
+ * The oldest run date drawn (of the newest TREND_RUNS distinct dates) and the oldest with points and bars (of the
+ * newest TREND_MARKED_RUNS), in milliseconds; every date when there are fewer.
+ */
+export function trendWindow(series: readonly TrendSeries[]): { from: number; markedFrom: number } {
+  const dates = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.date))))].sort((a, b) => b - a);
+  const oldest = (n: number): number => dates[Math.min(n, dates.length) - 1] ?? -Infinity;
+  return { from: oldest(TREND_RUNS), markedFrom: oldest(TREND_MARKED_RUNS) };
 }
 
 export async function trendChartSvg(series: readonly TrendSeries[], labels: TrendLabels): Promise<string> {
