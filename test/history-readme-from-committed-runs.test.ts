@@ -42,6 +42,29 @@ describe('bench history', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('writes the versions out on the newest run and where they change, "as above" where they are the newer run\'s', async () => {
+    const input = await readHistory(FIXTURE, { fs });
+    const middle = input.runs.find((r) => r.dir.startsWith('2026-11-29'))!;
+    for (const s of middle.record.systems) if (s.versions['linkerd']) s.versions['linkerd'] = 'edge-26.8.2';
+    const rows = renderHistory(input)
+      .split('\n')
+      .filter((l) => l.startsWith('| 2026-11-'))
+      .map((l) => l.split(' | ')[5]);
+    expect(rows).toEqual([
+      'istio-ambient: istio-ambient 1.30.3<br>linkerd: linkerd 1.30.3',
+      'istio-ambient: istio-ambient 1.30.3<br>linkerd: linkerd edge-26.8.2',
+      'istio-ambient: istio-ambient 1.30.3<br>linkerd: linkerd 1.30.3',
+    ]);
+    middle.record.systems.forEach((s) => {
+      if (s.versions['linkerd']) s.versions['linkerd'] = '1.30.3';
+    });
+    expect(renderHistory(input).split('\n').filter((l) => l.startsWith('| 2026-11-')).map((l) => l.split(' | ')[5])).toEqual([
+      'istio-ambient: istio-ambient 1.30.3<br>linkerd: linkerd 1.30.3',
+      'as above',
+      'as above',
+    ]);
+  });
+
   it("shows each night's headline overheads as that night's own comparisons made them", async () => {
     const input = await readHistory(FIXTURE, { fs });
     const newest = input.runs.find((r) => r.dir.startsWith('2026-11-30'))!;

@@ -130,7 +130,7 @@ export function renderHistory(input: HistoryInput): string {
     '',
     table(
       ['date (UTC)', 'run', 'scenario', 'harness commit', 'status', 'versions', 'added p99', 'data-plane memory', 'regressions'],
-      runs.map((run) => runRow(run, runHeadline(run.record))),
+      sameVersionsAsAbove(runs.map((run) => runRow(run, runHeadline(run.record)))),
       ['l', 'l', 'l', 'l', 'l', 'l', 'l', 'l', 'l'],
     ),
   );
@@ -160,6 +160,21 @@ export function renderHistory(input: HistoryInput): string {
     for (const run of compared) out.push(...regressionLines(run, run.compare!));
   }
   return finish(out, input.skipped);
+}
+
+const VERSIONS_COLUMN = 5;
+
+/**
+ * A run's versions usually are the next night's: written out on the newest row and wherever they differ from the
+ * row above (the next newer run), "as above" elsewhere. The table is rewritten every night and gains a row, and the
+ * versions of nine meshes were a third of a row.
+ */
+function sameVersionsAsAbove(rows: string[][]): string[][] {
+  return rows.map((row, i) => {
+    const newer = rows[i - 1];
+    if (newer === undefined || newer[VERSIONS_COLUMN] !== row[VERSIONS_COLUMN]) return row;
+    return row.map((cell, c) => (c === VERSIONS_COLUMN ? 'as above' : cell));
+  });
 }
 
 function runRow(run: HistoryRun, h: RunHeadline): string[] {

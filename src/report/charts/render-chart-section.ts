@@ -45,19 +45,8 @@ export function renderChartSection(r: RunResult): string {
     '',
     `SVG files in ${inlineCode('charts/')} beside this report, drawn from results.json (${inlineCode('bench report')} redraws them).`,
   ];
-  const selection = chartSelection(r);
-  if (selection.leftOut.length > 0 || selection.comparisonsLeftOut > 0) {
-    const what = [
-      selection.leftOut.length > 0 ? `the systems ${selection.systems.join(', ')}` : null,
-      selection.comparisonsLeftOut > 0 ? "each system's headline comparison (the verdict table's)" : null,
-    ].filter((x): x is string => x !== null);
-    out.push(
-      '',
-      `More series than the charts' ${MAX_CHART_SERIES} colours: they draw ${what.join(' and ')}. ` +
-        `${selection.leftOut.length > 0 ? `Not drawn, but in every table: ${selection.leftOut.join(', ')}` : 'The other comparisons are in the tables'}` +
-        `${selection.comparisonsLeftOut > 0 && selection.leftOut.length > 0 ? `, and ${selection.comparisonsLeftOut} comparisons` : ''}.`,
-    );
-  }
+  const note = crowdedNote(r);
+  if (note) out.push('', note);
   for (const kind of ORDER) {
     const mine = planned.filter((c) => c.kind === kind);
     if (mine.length === 0) continue;
@@ -74,6 +63,19 @@ export function renderChartSection(r: RunResult): string {
     }
   }
   return out.join('\n');
+}
+
+/** For a run with more series than colours (chart-systems.ts): what the charts draw and what they leave to the tables. */
+function crowdedNote(r: RunResult): string | null {
+  const { systems, leftOut, comparisonsLeftOut } = chartSelection(r);
+  if (leftOut.length === 0 && comparisonsLeftOut === 0) return null;
+  const drawn = [
+    ...(leftOut.length > 0 ? [`the systems ${systems.join(', ')}`] : []),
+    ...(comparisonsLeftOut > 0 ? ["each system's headline comparison (the verdict table's)"] : []),
+  ];
+  const notDrawn = [...leftOut, ...(comparisonsLeftOut > 0 ? [`${comparisonsLeftOut} comparisons`] : [])];
+  const last = notDrawn.length > 1 ? `, and ${notDrawn.pop()!}` : '';
+  return `More series than the charts' ${MAX_CHART_SERIES} colours: they draw ${drawn.join(' and ')}. Not drawn, but in the tables: ${notDrawn.join(', ')}${last}.`;
 }
 
 /** Alt text on one line, with the brackets that would end it escaped. */
