@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { containerRoles } from '../src/core/result-schema.js';
 import { parseResourceMetrics } from '../src/metrics/kubelet-resource.js';
 import { parsePrometheusText } from '../src/metrics/prometheus-text.js';
 import { baselineClassifier, composeClassifiers, type ContainerClassifier } from '../src/metrics/roles.js';
 import { summarizeResources } from '../src/metrics/summarize-resources.js';
-import { resourceSummarySchema, type ResourceScrape } from '../src/metrics/types.js';
+import { resourceSummarySchema, type ResourceScrape, type ResourceSummary } from '../src/metrics/types.js';
 import { referenceFiles } from './helpers/reference.js';
 
 const kindE2e = referenceFiles('the test on a real kubelet response', ['kubelet/metrics-resource.kind-e2e.metrics-server-v0.9.0.txt']);
@@ -77,7 +77,12 @@ const sidecarMesh: ContainerClassifier = (c) =>
 const classify = composeClassifiers(sidecarMesh, baselineClassifier('bench'));
 
 describe('resource summary of a step', () => {
-  const summary = summarizeResources(scrapeBothNodes(), classify);
+  // Computed before each test, not while the file is collected: mutation testing activates a mutant only once tests
+  // run, so a summary computed at collection would always be the unmutated one.
+  let summary: ResourceSummary;
+  beforeEach(() => {
+    summary = summarizeResources(scrapeBothNodes(), classify);
+  });
 
   it('gives every role: mean = Σ of its containers’ means, max = highest total over time across unaligned nodes', () => {
     // workload = server-0/server on node-a + server-1/server on node-b.

@@ -23,6 +23,13 @@ describe('role attribution', () => {
     expect(baseline(ref('default', 'server-0', 'server'))).toBeUndefined();
   });
 
+  it('matches the load client by name prefix only: load*/client* yes, *load/*client no', () => {
+    expect(baseline(ref('bench', 'load-0', 'loadgen'))).toBe('load-client');
+    expect(baseline(ref('bench', 'client-0', 'client-go'))).toBe('load-client');
+    expect(baseline(ref('bench', 'server-0', 'download'))).toBeUndefined();
+    expect(baseline(ref('bench', 'server-0', 'http-client'))).toBeUndefined();
+  });
+
   it('leaves other containers of benchmark pods (an injected proxy) to other classifiers', () => {
     expect(baseline(ref('bench', 'server-0', 'istio-proxy'))).toBeUndefined();
     expect(baseline(ref('bench', 'server-0', 'linkerd-proxy'))).toBeUndefined();

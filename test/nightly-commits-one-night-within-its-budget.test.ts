@@ -17,14 +17,21 @@ import { systemJob } from './helpers/nightly-workflow.js';
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
 /**
  * Issue 9, build 6 asks for "a compact record (report, charts, summary JSON …) of at most ~300 KB" per night. NOT MET
- * YET: this night (28 systems: nine meshes with their unmeshed namespaces and runners' baselines, and the baseline
- * job) commits 603 635 bytes: record.json 256 203, report.md 144 955, charts 121 229, compare.json + compare.md
- * 48 445, results/README.md and its two trend charts 32 803. It was 791 697 before record schema 3 (make-record.ts)
- * and the crowded-run charts (chart-systems.ts). What is left is mostly the record's 112 merged histograms (81 KB,
- * which the issue asks to keep) and 28 systems × 4 steps of figures, and the report's tables of them. This budget
- * holds what was reached, so a change that grows a night fails here with the breakdown.
+ * YET for what a night adds: this night (28 systems: nine meshes with their unmeshed namespaces and runners'
+ * baselines, and the baseline job) adds 446 689 bytes in its directory: record.json 222 477, report.md 110 255, charts
+ * 87 014 (added latency 28 473, latency against load 27 597, memory 19 537, the headline step's spectrum 11 407),
+ * compare.json 26 889. It added 570 832 (and 603 635 with the rewritten files) before: compare.md is no longer
+ * committed (the job summary shows it, the artefact keeps it), record schema 4 stores the merged histograms densely
+ * (dense-histogram.ts: 80 KB → 46 KB), a crowded run draws one spectrum, not four (report-charts.ts), and its report is
+ * compact by design (crowded-run.ts: 145 KB → 110 KB). What is left is the record's per-step figures (about 110 KB:
+ * aggregates with intervals and per-repetition columns that `bench compare` tests) and the report's tables of them.
+ * These budgets hold what was reached, so a change that grows a night fails here with the breakdown.
  */
-const BUDGET_BYTES = 620_000;
+const ADDED_BUDGET_BYTES = 455_000;
+/** The history page and its two trend charts, rewritten every night (not added): bounded by the trend charts' window. */
+const REWRITTEN_BUDGET_BYTES = 40_000;
+/** A night's row in the history page, and its regressions listed there. */
+const README_GROWTH_BYTES = 2_000;
 
 const quiet: CliIo = { out: () => {}, err: () => {} };
 
@@ -64,11 +71,12 @@ async function mergeJob(fs: MemoryFileSystem, night: string, previous: string | 
     }
   }
   let compareCode: number | null = null;
-  if (previous === null) await fs.writeFileAtomic(`${runDir}/compare.md`, 'No earlier night in results/ to compare with.\n');
+  // compare.md goes beside the merged results, into the artefact (the job summary shows it); compare.json is committed.
+  if (previous === null) await fs.writeFileAtomic(`${mergedDir}/compare.md`, 'No earlier night in results/ to compare with.\n');
   else {
     compareCode = await compareCommand({
       paths: [`/ws/results/${previous}`, `${mergedDir}/results.json`],
-      flags: { history: '/ws/results', compactOut: `${runDir}/compare.md`, compactJson: `${runDir}/compare.json`, out: `${mergedDir}/compare-full.md`, json: `${mergedDir}/compare-full.json` },
+      flags: { history: '/ws/results', compactOut: `${mergedDir}/compare.md`, compactJson: `${runDir}/compare.json`, out: `${mergedDir}/compare-full.md`, json: `${mergedDir}/compare-full.json` },
       deps,
       io: quiet,
     });
@@ -78,7 +86,7 @@ async function mergeJob(fs: MemoryFileSystem, night: string, previous: string | 
 }
 
 describe('what the nightly commits for one night', () => {
-  it(`is at most ${BUDGET_BYTES} bytes raw (the issue's target is ~300 KB), every file the merge job adds or rewrites under results/ counted, on a night with a regression`, async () => {
+  it(`adds at most ${ADDED_BUDGET_BYTES} bytes raw (the issue's target is ~300 KB) and rewrites at most ${REWRITTEN_BUDGET_BYTES}, every file the merge job adds or rewrites under results/ counted, on a night with a regression`, async () => {
     // The fixture's meshes are the nightly matrix's, less its baseline-only job, which downloadNight adds.
     expect([...NIGHTLY_MESHES, 'baseline'].sort()).toEqual([...(systemJob.strategy!.matrix!.system as string[])].sort());
     const fs = new MemoryFileSystem();
@@ -96,13 +104,26 @@ describe('what the nightly commits for one night', () => {
     // What `git add results` picks up that night: the night's directory, and the history page and charts it rewrote.
     const committed = [...fs.files].filter(([path, content]) => path.startsWith('/ws/results/') && before.get(path) !== content);
     const paths = committed.map(([p]) => p.slice('/ws/results/'.length)).sort();
-    expect(paths).toEqual(expect.arrayContaining(['2026-11-30/record.json', '2026-11-30/report.md', '2026-11-30/compare.json', '2026-11-30/compare.md', 'README.md']));
+    expect(paths).toEqual(expect.arrayContaining(['2026-11-30/record.json', '2026-11-30/report.md', '2026-11-30/compare.json', 'README.md']));
+    expect(paths).not.toContain('2026-11-30/compare.md');
     expect(paths.some((p) => p.startsWith('2026-11-30/charts/'))).toBe(true);
     expect(paths.some((p) => p.endsWith('results.json'))).toBe(false);
     const sizes = committed.map(([path, content]) => ({ path: path.slice('/ws/results/'.length), bytes: Buffer.byteLength(content) })).sort((a, b) => b.bytes - a.bytes);
-    const total = sizes.reduce((a, s) => a + s.bytes, 0);
-    const breakdown = `${total} bytes in ${sizes.length} files: ${sizes.map((s) => `${s.path} ${s.bytes}`).join(', ')}`;
+    const sum = (list: typeof sizes): number => list.reduce((a, s) => a + s.bytes, 0);
+    const list = (l: typeof sizes): string => l.map((s) => `${s.path} ${s.bytes}`).join(', ');
+    // Added: the night's own directory, a new one every night. Rewritten: the history page and its trend charts.
+    const added = sizes.filter((s) => s.path.startsWith('2026-11-30/'));
+    const rewritten = sizes.filter((s) => !s.path.startsWith('2026-11-30/'));
+    expect(rewritten.map((s) => s.path).sort()).toEqual(['README.md', 'charts/history-added-p99.svg', 'charts/history-data-plane-memory.svg']);
+    const readmeGrowth = Buffer.byteLength(fs.read('/ws/results/README.md')!) - Buffer.byteLength(before.get('/ws/results/README.md')!);
+    const breakdown =
+      `added ${sum(added)} bytes in ${added.length} files: ${list(added)}; ` +
+      `rewritten ${sum(rewritten)} bytes (README grew by ${readmeGrowth}): ${list(rewritten)}`;
     console.log(`one night of the nightly (${merged.systems.length} systems × ${merged.scenario.steps.length} steps × ${merged.scenario.repetitions} repetitions): ${breakdown}`);
-    expect(total, breakdown).toBeLessThanOrEqual(BUDGET_BYTES);
+    expect(sum(added), breakdown).toBeLessThanOrEqual(ADDED_BUDGET_BYTES);
+    expect(sum(rewritten), breakdown).toBeLessThanOrEqual(REWRITTEN_BUDGET_BYTES);
+    // The history page grows by a row per night (and the night's regressions), not by the night's size.
+    expect(readmeGrowth, breakdown).toBeGreaterThan(0);
+    expect(readmeGrowth, breakdown).toBeLessThanOrEqual(README_GROWTH_BYTES);
   }, 300_000);
 });

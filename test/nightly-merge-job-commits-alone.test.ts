@@ -57,10 +57,11 @@ describe('nightly workflow: the merge job', () => {
   it('compares with the previous night using the history as noise floor, and keeps the comparison in the night’s directory', () => {
     const compare = mergeJob.steps.find((s) => s.id === 'compare')!;
     // The compact JSON under the name `bench history` reads beside each night's record (src/compare/compact-report.ts)
-    // and its markdown are committed; the full comparison goes beside the merged results, into the artefact only.
+    // is committed; its markdown (the job summary's) and the full comparison go beside the merged results, into the
+    // artefact only (issue 9, build 6: a night commits at most ~300 KB).
     expect(compare.run).toContain(
       `node ${pkg.bin.bench} compare "$previous" "$MERGED" --history results/ \\\n` +
-        `  --compact-out "$RUN_DIR/compare.md" --compact-json "$RUN_DIR/${COMPARE_REPORT_FILE_NAME}" \\\n` +
+        `  --compact-out "$full_dir/compare.md" --compact-json "$RUN_DIR/${COMPARE_REPORT_FILE_NAME}" \\\n` +
         `  --out "$full_dir/compare-full.md" --json "$full_dir/compare-full.json" || code=$?`,
     );
     expect(compare.run).toContain('full_dir=$(dirname "$MERGED")');
@@ -76,7 +77,9 @@ describe('nightly workflow: the merge job', () => {
     expect(stepMatching(mergeJob, /bench\.js history/)?.run).toBe(`node ${pkg.bin.bench} history --results results/ --out results/README.md`);
     const summary = mergeJob.steps.find((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ''));
     expect(summary?.run).toContain(`node ${pkg.bin.bench} report --summary "$MERGED" --report-link "$RUN_DIR/report.md"`);
-    expect(summary?.run).toContain('cat "$RUN_DIR/compare.md"');
+    expect(summary?.run).toContain('compare_md="$(dirname "$MERGED")/compare.md"');
+    expect(summary?.run).toContain('cat "$compare_md"');
+    expect(summary?.run).not.toContain('$RUN_DIR/compare.md');
   });
 
   it('in order: merge, compare, history, commit, then the regression marks the run (not the commit) with an annotation', () => {

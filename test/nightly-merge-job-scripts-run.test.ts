@@ -140,7 +140,7 @@ describe('nightly merge job, its scripts run', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(commands(ws)).toEqual([
       'bin/bench.js compare results/2026-11-30 merged/20261201T031500Z-default/results.json --history results/ ' +
-        '--compact-out results/2026-12-01/compare.md --compact-json results/2026-12-01/compare.json ' +
+        '--compact-out merged/20261201T031500Z-default/compare.md --compact-json results/2026-12-01/compare.json ' +
         '--out merged/20261201T031500Z-default/compare-full.md --json merged/20261201T031500Z-default/compare-full.json',
     ]);
     expect(outputs(ws)).toEqual({});
@@ -165,7 +165,7 @@ describe('nightly merge job, its scripts run', () => {
     const mark = mergeJob.steps.at(-1)!;
     const marked = runStep(ws, mark, { RUN_DIR: 'results/2026-12-01', PREVIOUS: 'results/2026-11-30' });
     expect(marked.code).toBe(1);
-    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/compare.md\n');
+    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/compare.json, and the job summary\n');
   });
 
   it('fails the step on any other compare failure (bad input: exit 2)', () => {
@@ -176,19 +176,22 @@ describe('nightly merge job, its scripts run', () => {
     expect(outputs(ws)).toEqual({});
   });
 
-  it('on the first night, says there is nothing to compare with instead of comparing', () => {
+  it('on the first night, says there is nothing to compare with instead of comparing, beside the merged results (not committed)', () => {
     const ws = workspace();
     nights(ws, ['2026-12-01']);
+    mkdirSync(join(ws.root, 'merged', '20261201T031500Z-default'), { recursive: true });
     const r = runStep(ws, step('compare'), { RUN_DIR: 'results/2026-12-01', MERGED });
     expect(r.code).toBe(0);
     expect(commands(ws)).toEqual([]);
-    expect(readFileSync(join(ws.root, 'results', '2026-12-01', 'compare.md'), 'utf8')).toBe('No earlier night in results/ to compare with.\n');
+    expect(readFileSync(join(ws.root, 'merged', '20261201T031500Z-default', 'compare.md'), 'utf8')).toBe('No earlier night in results/ to compare with.\n');
+    expect(readdirSync(join(ws.root, 'results', '2026-12-01'))).toEqual([]);
   });
 
-  it('writes the verdict table and the comparison to the job summary', () => {
+  it('writes the verdict table and the comparison (from the artefact, not the night\'s directory) to the job summary', () => {
     const ws = workspace();
     nights(ws, ['2026-12-01']);
-    writeFileSync(join(ws.root, 'results', '2026-12-01', 'compare.md'), 'no regression\n');
+    mkdirSync(join(ws.root, 'merged', '20261201T031500Z-default'), { recursive: true });
+    writeFileSync(join(ws.root, 'merged', '20261201T031500Z-default', 'compare.md'), 'no regression\n');
     const summary = mergeJob.steps.find((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ''))!;
     expect(runStep(ws, summary, { RUN_DIR: 'results/2026-12-01', MERGED }).code).toBe(0);
     expect(commands(ws)).toEqual(['bin/bench.js report --summary merged/20261201T031500Z-default/results.json --report-link results/2026-12-01/report.md']);

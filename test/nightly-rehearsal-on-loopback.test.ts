@@ -156,7 +156,9 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     for (const [name, s] of Object.entries(first.steps)) expect(s.code, `${name}: ${s.output}`).toBe(0);
     expect(first.out.run_dir).toBe(`results/${day}`);
     const firstDir = join(ws, first.out.run_dir!);
-    expect(read(join(firstDir, 'compare.md'))).toBe('No earlier night in results/ to compare with.\n');
+    // The comparison's markdown goes with the merged results into the artefact (the job summary shows it); not committed.
+    expect(read(join(ws, first.out.merged!, '..', 'compare.md'))).toBe('No earlier night in results/ to compare with.\n');
+    expect(readdirSync(firstDir)).not.toContain('compare.md');
 
     // Night 2: two jobs, the same day: its own directory, compared with night 1.
     download(ws, ['a', 'b']);
@@ -167,10 +169,10 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     const mergedPath = join(ws, second.out.merged!);
     const mergedDir = join(mergedPath, '..');
 
-    // What the commit step adds: the compact record, report, charts and comparison; never the full results.
+    // What the commit step adds: the compact record, report, charts and comparison's JSON; never the full results, nor
+    // the comparison's markdown (the job summary's, in the artefact).
     const committed = readdirSync(nightDir).sort();
-    expect(committed).toEqual(expect.arrayContaining(['charts', 'compare.json', 'compare.md', 'record.json', 'report.md']));
-    expect(committed).not.toContain('results.json');
+    expect(committed).toEqual(['charts', 'compare.json', 'record.json', 'report.md']);
     expect(readdirSync(join(firstDir)).sort()).not.toContain('results.json');
     const report = read(join(nightDir, 'report.md'));
     const images = [...report.matchAll(/\]\((charts\/[^)]+\.svg)\)/g)].map((m) => m[1]!);
@@ -205,7 +207,7 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     // The job summary: the verdict table from the merged night (the same from its record), then the comparison.
     const summary = await bench(['report', '--summary', join(nightDir, 'record.json'), '--report-link', `${second.out.run_dir}/report.md`]);
     expect(summary.code).toBe(ExitCode.ok);
-    expect(second.summary).toBe(`${summary.stdout}\n## Compared with the previous night\n${read(join(nightDir, 'compare.md'))}`);
+    expect(second.summary).toBe(`${summary.stdout}\n## Compared with the previous night\n${read(join(mergedDir, 'compare.md'))}`);
 
     // The night's comparison, as bench history reads it; the step recorded a regression exactly when compare found one.
     const comparison = JSON.parse(read(join(nightDir, 'compare.json'))) as { outcome: string; old: { runId: string }; new: { runId: string }; history: unknown };

@@ -1,9 +1,8 @@
 import type { Estimate } from '../core/result-schema.js';
 import type { ContainerRole } from '../core/resource-schema.js';
+import { headlineLoadStep } from '../report/headline-step.js';
 import type { RecordStep, RunRecord } from './record-schema.js';
 
-/** The load the history follows across nights: the rate step nearest this (the issue's "added p99 at 1000 req/s"). */
-export const HEADLINE_RATE = 1000;
 
 /** The roles that carry requests: what "data-plane memory" adds up (as in src/report/data-plane-cost.ts). */
 const DATA_PLANE_ROLES: readonly ContainerRole[] = ['sidecar-proxy', 'node-agent', 'waypoint'];
@@ -29,12 +28,9 @@ export interface RunHeadline {
   systems: SystemHeadline[];
 }
 
-/** The step the history follows: the rate step nearest HEADLINE_RATE req/s (the lower on a tie), else the first. */
+/** The step the history follows: the rate step nearest 1000 req/s (the lower on a tie), else the first (headline-step.ts). */
 export function headlineStep(record: Pick<RunRecord, 'scenario'>): { name: string; label: string } | null {
-  const steps = record.scenario.steps;
-  const rates = steps.filter((s) => s.mode === 'rate' && s.rate !== null);
-  const best = [...rates].sort((a, b) => Math.abs((a.rate ?? 0) - HEADLINE_RATE) - Math.abs((b.rate ?? 0) - HEADLINE_RATE) || (a.rate ?? 0) - (b.rate ?? 0))[0];
-  const chosen = best ?? steps[0];
+  const chosen = headlineLoadStep(record.scenario.steps);
   if (!chosen) return null;
   const label = chosen.mode === 'rate' ? `${chosen.rate} req/s` : `${chosen.connections} connections`;
   return { name: chosen.name, label };

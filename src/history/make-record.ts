@@ -10,6 +10,7 @@ import {
   type RunRecord,
 } from './record-schema.js';
 import { rebinHistogram } from './rebin-histogram.js';
+import { DENSE_HISTOGRAM_ENCODING, denseFromHdr, hdrFromDense } from './dense-histogram.js';
 import { roundFigures } from './round-figures.js';
 import { Packer, tableAsStored } from './pack-record.js';
 import { dataPlanePods } from '../report/report-input.js';
@@ -159,7 +160,25 @@ function stepAsStored(step: RecordStep, scenarioSteps: readonly RecordStep['conf
   const stored = { ...repetitions, resources: repetitions.resources && resourcesAsStored(repetitions.resources) };
   const { repetition, ...columns } = stored;
   const numbered = repetition.every((r, i) => r === i + 1);
-  return { ...rest, aggregate: aggregateAsStored(aggregate), ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+  return { ...rest, aggregate: histogramAsStored(aggregateAsStored(aggregate)), ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+}
+
+/**
+ * The merged histogram in its dense encoding (record schema 4, dense-histogram.ts): the same counts, about 40% fewer
+ * bytes on a nightly's; kept in HdrHistogram's encoding when that is shorter (a histogram of few, scattered counts) or
+ * the dense one would not read back to the same string. read-run.ts restores it.
+ */
+function histogramAsStored(a: RecordAggregate | Record<string, unknown>): RecordAggregate | Record<string, unknown> {
+  const h = (a as { mergedHistogram?: unknown }).mergedHistogram;
+  if (typeof h !== 'object' || h === null || !('data' in h) || typeof h.data !== 'string') return a;
+  const dense = denseFromHdr(h.data);
+  return dense === null || dense.length >= h.data.length ? a : { ...a, mergedHistogram: { ...h, encoding: DENSE_HISTOGRAM_ENCODING, data: dense } };
+}
+
+/** A stored merged histogram in the dense encoding as HdrHistogram's again; anything else is left for the schema to name. */
+export function restoredHistogram(h: unknown): unknown {
+  if (typeof h !== 'object' || h === null || !('encoding' in h) || h.encoding !== DENSE_HISTOGRAM_ENCODING || !('data' in h) || typeof h.data !== 'string') return h;
+  return { ...h, encoding: 'hdr-compressed-base64', data: hdrFromDense(h.data) };
 }
 
 /**

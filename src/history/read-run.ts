@@ -5,7 +5,7 @@ import { fieldPath, readInputFile } from '../core/input-file.js';
 import type { RunResult } from '../core/result-schema.js';
 import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
 import { z } from 'zod';
-import { makeRecord, restoredAggregate, restoredResourceValue } from './make-record.js';
+import { makeRecord, restoredAggregate, restoredHistogram, restoredResourceValue } from './make-record.js';
 import { storedStrings, unpack, UnpackError, type PackedItem } from './pack-record.js';
 import { recordProblems } from './record-consistency.js';
 import { READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
@@ -63,7 +63,7 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
   }
   const version = data['schemaVersion'];
   if (!READABLE_RECORD_SCHEMA_VERSIONS.some((v) => v === version)) {
-    const readable = READABLE_RECORD_SCHEMA_VERSIONS.join(' and ');
+    const readable = `${READABLE_RECORD_SCHEMA_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_RECORD_SCHEMA_VERSIONS.at(-1)}`;
     throw InputError.single(
       file,
       'schemaVersion',
@@ -72,7 +72,8 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
         : `unsupported record schema version ${JSON.stringify(version)} (this harness reads ${readable})`,
     );
   }
-  // Version 2 differs from 3 only on disk (plain string table, resource columns in bytes and cores): read, it is a 3.
+  // Versions 2 and 3 differ from 4 only on disk (plain string table, resource columns in bytes and cores; histograms
+  // in HdrHistogram's encoding): read, they are a 4.
   const parsed = runRecordSchema.safeParse({ ...unpackRecord(data, file, version as number), schemaVersion: RECORD_SCHEMA_VERSION }, { reportInput: true });
   if (!parsed.success) {
     throw new InputError(
@@ -124,9 +125,21 @@ function unpackRecord(data: Record<string, unknown>, file: string, version: numb
   const system = (entry: (typeof systems)[number], i: number): unknown => {
     const header = entriesAsMaps(open(entry.system, `systems[${i}].system`));
     const phases = entry.phases ? { phases: open(entry.phases, `systems[${i}].phases`) } : {};
-    const steps = entry.steps.map((step, j) => storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario'], v3));
+    const steps = entry.steps.map((step, j) => {
+      const stored = storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario'], v3);
+      return version >= 4 ? withHistogramRestored(stored, `systems[${i}].steps[${j}].aggregate.mergedHistogram`) : stored;
+    });
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, ...phases, steps } : header;
   };
+  /** A step's merged histogram, stored densely (record schema 4, dense-histogram.ts), in HdrHistogram's encoding again. */
+  function withHistogramRestored(step: unknown, field: string): unknown {
+    if (!isObject(step) || !isObject(step['aggregate'])) return step;
+    try {
+      return { ...step, aggregate: { ...step['aggregate'], mergedHistogram: restoredHistogram(step['aggregate']['mergedHistogram']) } };
+    } catch (error) {
+      throw InputError.single(file, field, `does not decode as a dense histogram (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
   return { ...run, systems: systems.map(system), comparisons: comparisons.map((c, i) => storedComparison(open(c, `comparisons[${i}]`))) };
 }
 
@@ -144,6 +157,7 @@ function storedStep(step: unknown, scenario: unknown, v3: boolean): unknown {
   // Key order as makeRecord writes it, so a record read back equals the one made.
   return { name: step['name'], config, ...step, aggregate, repetitions: numbered };
 }
+
 
 /** Per-repetition memory and CPU columns, stored in KiB and microcores (make-record.ts), in bytes and cores again. */
 function withResourcesRestored(columns: unknown): unknown {

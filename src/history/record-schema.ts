@@ -22,14 +22,15 @@ import { dataPlanePerThousandRpsSchema, roleCostPerThousandSchema } from '../cor
  * (src/history/pack-record.ts) and its computed figures rounded to 7 significant digits (round-figures.ts).
  * Bump RECORD_SCHEMA_VERSION on any incompatible change, like RESULT_SCHEMA_VERSION (2: packed, rounded, and the
  * systems' report fields and pod counts kept; 3: words of the string table shared, per-repetition memory in KiB and CPU
- * in microcores on disk).
+ * in microcores on disk; 4: merged histograms in a denser encoding on disk, src/history/dense-histogram.ts).
  */
-export const RECORD_SCHEMA_VERSION = 3;
+export const RECORD_SCHEMA_VERSION = 4;
 /**
- * The record versions this harness reads: 2 is 3 without its on-disk savings (a string table of plain strings, memory
- * and CPU per repetition in bytes and cores), so a night committed before still reads (read-run.ts).
+ * The record versions this harness reads: 2 and 3 are 4 without some of its on-disk savings (2: a string table of
+ * plain strings, memory and CPU per repetition in bytes and cores; 3: histograms in HdrHistogram's own encoding), so a
+ * night committed before still reads (read-run.ts).
  */
-export const READABLE_RECORD_SCHEMA_VERSIONS = [2, 3] as const;
+export const READABLE_RECORD_SCHEMA_VERSIONS = [2, 3, 4] as const;
 export const RECORD_KIND = 'mesh-bench/record';
 export const RECORD_FILE_NAME = 'record.json';
 

@@ -304,6 +304,7 @@ export function collectSeries(scrapes: readonly ResourceScrape[], window: StepWi
     const rates = cpuRates(cpu.points);
     if (rates.resets > 0) resetKeys.push(`${key} (${rates.resets})`);
     if (r.nodes.size > 1) movedKeys.push(key);
+    // Stryker disable next-line StringLiteral: r.nodes is not empty here (checked above), so the fallback is never read
     const node = [...r.nodes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
     containers.push({ key, ref: r.ref, node, memory: memory.points, cpu: cpu.points, cpuRates: rates });
   }

@@ -1,5 +1,6 @@
 import type { Comparison, ShiftTest } from '../core/result-schema.js';
 import type { ReportRun as RunResult } from './report-input.js';
+import { isCrowded } from './crowded-run.js';
 import { formatDeltaEstimate, formatMicros, formatPValue, table } from './format.js';
 
 /**
@@ -10,12 +11,15 @@ import { formatDeltaEstimate, formatMicros, formatPValue, table } from './format
  * unmeshed namespace does not isolate the mesh, and coverage warnings under 5 repetitions.
  */
 export function renderAddedLatency(r: RunResult): string[] {
-  const out: string[] = [
+  const intro =
     'Each system minus what it is compared with, per step, over per-repetition p50 and p99: the Hodges–Lehmann shift ' +
-      '(median of all pairwise differences) with its distribution-free 95% interval, and an exact Wilcoxon–Mann–Whitney ' +
-      'test (p). A difference is significant when p < 0.05, its interval excludes 0 and, across clusters, it exceeds ' +
-      'the install-to-install spread where one was measured. "No difference larger than X": X is the shift this ' +
-      'comparison would have detected 80% of the time, from the spread of its repetitions.',
+    '(median of all pairwise differences) with its distribution-free 95% interval, and an exact Wilcoxon–Mann–Whitney ' +
+    'test (p). A difference is significant when p < 0.05, its interval excludes 0 and, across clusters, it exceeds ' +
+    'the install-to-install spread where one was measured. "No difference larger than X": X is the shift this ' +
+    'comparison would have detected 80% of the time, from the spread of its repetitions.';
+  if (isCrowded(r)) return [intro, '', ...compactTable(r), '', ...footnotes(r).map((line) => `- ${line}`)];
+  const out: string[] = [
+    intro,
     '',
     table(
       ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'scope', 'covers'],
@@ -36,6 +40,58 @@ export function renderAddedLatency(r: RunResult): string[] {
     ...footnotes(r).map((line) => `- ${line}`),
   ];
   return out;
+}
+
+/**
+ * A crowded run's table (crowded-run.ts): the verdict without the shifts the Δ columns already give ("significant",
+ * "none > 12 µs"), said once for p50 and p99 when it is the same word, and the repetitions it covers only where the
+ * scope does not already say it (the footnotes below do); n once under the table when every comparison has the same.
+ */
+function compactTable(r: RunResult): string[] {
+  const ns = new Set(r.comparisons.map((c) => repetitionsText(c)));
+  const sameN = ns.size === 1 ? [...ns][0]! : null;
+  const covers = r.comparisons.some((c) => c.scope !== 'within-cluster' && (c.p50?.installSpread ?? c.p99?.installSpread));
+  const verdict = (c: Comparison): string => {
+    const n = sameN === null ? ` at ${repetitionsText(c)}` : '';
+    const p50 = c.p50 ? compactVerdict(c.p50, n) : null;
+    const p99 = c.p99 ? compactVerdict(c.p99, n) : null;
+    if (p50 !== null && p50 === p99) return `p50, p99: ${p50}`;
+    return [p50 && `p50: ${p50}`, p99 && `p99: ${p99}`].filter((v): v is string => v !== null).join('; ');
+  };
+  return [
+    table(
+      ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'scope', ...(covers ? ['covers'] : [])],
+      r.comparisons.map((c) => [
+        c.step,
+        `${c.system} − ${c.reference}`,
+        formatDeltaEstimate(c.deltaP50Us),
+        formatPValue(c.pValueP50),
+        formatDeltaEstimate(c.deltaP99Us),
+        formatPValue(c.pValueP99),
+        verdict(c),
+        scopeCell(c),
+        ...(covers ? [coversCell(c)] : []),
+      ]),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'l', ...(covers ? (['l'] as const) : [])],
+    ),
+    '',
+    `*significant*: as defined above, in the direction of Δ; *none > X*: no difference larger than X${sameN === null ? '' : ` at ${sameN}`}; ` +
+      `*within installs (±X)*: within install-to-install variation.${covers ? '' : ' What each scope covers is below.'}`,
+  ];
+}
+
+function repetitionsText(c: Comparison): string {
+  const { reference, system } = c.repetitions;
+  return reference === system ? `n=${reference}` : `n=${reference} vs ${system}`;
+}
+
+/** metricVerdict without the shift (the Δ column has it) and without n when the table states it once. */
+function compactVerdict(t: ShiftTest, n: string): string {
+  if (t.outcome === 'significant') return 'significant';
+  if (t.outcome === 'within-install-variation') return `within installs (±${formatMicros(t.installSpread?.spreadUs ?? 0)})`;
+  if (t.minimumDetectableUs === null) return `not significant${n} (cannot reach p < 0.05)`;
+  if (t.minimumDetectableUs === 0) return `no difference${n} (repetitions without spread)`;
+  return `none > ${formatMicros(t.minimumDetectableUs)}${n}`;
 }
 
 /** Plain words for a robust comparison, p50 then p99. */

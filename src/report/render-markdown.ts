@@ -10,6 +10,7 @@ import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { renderChartSection } from './charts/render-chart-section.js';
 import { noComparisons, renderVerdicts } from './render-verdicts.js';
 import { renderAddedLatency, robustVerdict } from './render-added-latency.js';
+import { isCrowded } from './crowded-run.js';
 import { isSignificant, SIGNIFICANCE } from './significance.js';
 import {
   codeBlock,
@@ -196,17 +197,22 @@ function stepResults(r: RunResult): string {
     const basis = measured[0]?.aggregate.latencyBasis ?? (config?.mode === 'rate' ? 'intended' : 'sent');
     out.push('', `### ${name}`, '');
     const from = basis === 'intended' ? 'intended send time' : 'actual send';
+    // A crowded run (crowded-run.ts) keeps the columns a reader compares; p90, max and the CV are in record.json.
+    const crowded = isCrowded(r);
     out.push(
       `${config ? `${capitalise(describeStep(config))}. ` : ''}Latency from the ${from}; ` +
-        'medians over valid repetitions with 95% intervals; max over all valid repetitions.',
+        (crowded
+          ? 'medians over valid repetitions with 95% intervals (p90, max and the CV of p50 are in record.json: `aggregate.median`, `merged`, `cv`).'
+          : 'medians over valid repetitions with 95% intervals; max over all valid repetitions.'),
     );
-    const rows = r.systems.map((sys) => stepRow(sys, findStep(sys, name)));
+    const keep = (cells: readonly string[]): string[] => (crowded ? cells.filter((_, i) => !STEP_COLUMNS_LEFT_OUT_WHEN_CROWDED.includes(i)) : [...cells]);
+    const rows = r.systems.map((sys) => keep(stepRow(sys, findStep(sys, name))));
     out.push(
       '',
       table(
-        ['system', 'valid reps', 'p50', 'p90', 'p99', 'p99.9', 'max', 'throughput', 'CV p50', 'flags'],
+        keep(['system', 'valid reps', 'p50', 'p90', 'p99', 'p99.9', 'max', 'throughput', 'CV p50', 'flags']),
         rows,
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+        keep(['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']) as Array<'l' | 'r'>,
       ),
     );
     const notes = r.systems.flatMap((sys) => stepNotes(sys, findStep(sys, name)));
@@ -221,6 +227,9 @@ function stepResults(r: RunResult): string {
   }
   return out.join('\n');
 }
+
+/** The p90, max and CV p50 columns of a step's table, which a crowded run's report leaves to record.json. */
+const STEP_COLUMNS_LEFT_OUT_WHEN_CROWDED: readonly number[] = [3, 6, 8];
 
 function stepRow(sys: SystemResult, step: StepResult | undefined): string[] {
   // A system that failed (or was interrupted) before this step ran measured nothing here: "0/0, no valid

@@ -1,3 +1,4 @@
+import { isCrowded } from './crowded-run.js';
 import type { Estimate } from '../core/result-schema.js';
 import { repetitionCounts, type ReportRun as RunResult, type ReportStep as StepResult } from './report-input.js';
 import type { ContainerRole } from '../core/resource-schema.js';
@@ -34,10 +35,14 @@ function nodesOf(step: StepResult): number {
 export function renderResources(r: RunResult): string | null {
   const stepNames = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
   const out: string[] = ['## Resources (kubelet /metrics/resource)', ''];
+  // A crowded run (crowded-run.ts) gives the medians a reader compares; each role's highest maximum is in record.json.
+  const crowded = isCrowded(r);
   out.push(
     'Memory is the working set; CPU the rate of the usage counter between kubelet refreshes (every 10–15 s). ' +
-      'Each cell: median over repetitions of the mean, then the highest maximum. Mesh components run at their ' +
-      "upstream default requests and limits (no overrides); the workload's are identical for every system.",
+      (crowded
+        ? 'Each cell: median over repetitions of the mean (with this many systems the highest maximum is left to record.json, `aggregate.resources`). '
+        : 'Each cell: median over repetitions of the mean, then the highest maximum. ') +
+      "Mesh components run at their upstream default requests and limits (no overrides); the workload's are identical for every system.",
     '',
   );
   let any = false;
@@ -51,7 +56,7 @@ export function renderResources(r: RunResult): string | null {
       const cells = ROLES.map(([role]) => {
         const x = res[role];
         if (x.containers === 0) return '–';
-        return `${formatBytes(x.memoryMeanBytes)} (max ${formatBytes(x.memoryMaxBytes)}), ${cores(x.cpuMeanCores)}`;
+        return crowded ? `${formatBytes(x.memoryMeanBytes)}, ${cores(x.cpuMeanCores)}` : `${formatBytes(x.memoryMeanBytes)} (max ${formatBytes(x.memoryMaxBytes)}), ${cores(x.cpuMeanCores)}`;
       });
       const sidecars = res['sidecar-proxy'];
       const agents = res['node-agent'];
@@ -117,6 +122,19 @@ export function renderCostPerThousand(r: RunResult): string | null {
       'measured load ÷ (load ÷ 1000), comparable with a published figure only at the same load. Raw figures: the table above.',
     '',
   ];
+  // A crowded run (crowded-run.ts) gives vCPU only: its memory per 1000 req/s is the Resources table's working set ÷
+  // (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json.
+  const crowded = isCrowded(r);
+  if (crowded) {
+    out.splice(
+      -1,
+      0,
+      '',
+      'With this many systems the tables give vCPU per 1000 req/s only: memory per 1000 req/s is the Resources table\'s ' +
+        'working set ÷ (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json ' +
+        '(`aggregate.perThousandRps`).',
+    );
+  }
   let any = false;
   for (const name of stepNames) {
     const entries = r.systems.flatMap((sys) => {
@@ -129,7 +147,7 @@ export function renderCostPerThousand(r: RunResult): string | null {
     any = true;
     const dataPlane = entries.some((e) => e.step.aggregate.dataPlanePerThousandRps);
     const cell = (c: { cpuCores: Estimate; memoryBytes: Estimate } | null | undefined): string =>
-      c ? `${vcpuEstimate(c.cpuCores)} vCPU, ${mibEstimate(c.memoryBytes)} MiB` : '–';
+      !c ? '–' : crowded ? vcpuEstimate(c.cpuCores) : `${vcpuEstimate(c.cpuCores)} vCPU, ${mibEstimate(c.memoryBytes)} MiB`;
     // A data plane of one role costs what that role costs: said by name, not with the same figures twice.
     const sumCell = (step: StepResult, cost: NonNullable<StepResult['aggregate']['perThousandRps']>): string => {
       const sum = cell(step.aggregate.dataPlanePerThousandRps);
@@ -139,11 +157,12 @@ export function renderCostPerThousand(r: RunResult): string | null {
     };
     const rows = entries.map(({ sys, step, cost }) => [
       sys.id,
-      step.aggregate.median ? formatRateEstimate(step.aggregate.median.throughput) : '–',
+      ...(crowded ? [] : [step.aggregate.median ? formatRateEstimate(step.aggregate.median.throughput) : '–']),
       ...(dataPlane ? [sumCell(step, cost)] : []),
       ...roles.map(([role]) => cell(cost[role])),
     ]);
-    const header = ['system', 'at (throughput)', ...(dataPlane ? ['data plane (sum)'] : []), ...roles.map(([, label]) => label)];
+    const unit = crowded ? ' (vCPU)' : '';
+    const header = ['system', ...(crowded ? [] : ['at (throughput)']), ...(dataPlane ? [`data plane (sum)${unit}`] : []), ...roles.map(([, label]) => `${label}${unit}`)];
     out.push(`### ${name}`, '', table(header, rows), '');
   }
   return any ? out.join('\n').trimEnd() : null;

@@ -1,4 +1,5 @@
 import type { Runner } from '../core/result-schema.js';
+import { isCrowded } from './crowded-run.js';
 import { inlineCode, table } from './format.js';
 
 /** What the runners section reads: a merged run's systems carry their runner (src/history/merge-runs.ts). */
@@ -26,13 +27,25 @@ export function renderRunners(r: RunnersInput): string | null {
     '',
     table(
       ['system', 'runner', 'CPU', 'cores', 'kernel', 'calibration', 'run'],
-      rows.map((s) => {
-        const runner = s.runner!;
-        return [s.id, runner.hostname, runner.cpuModel, String(runner.cores), runner.kernel, calibration(runner.calibration), runner.run];
-      }),
+      runnerRows(rows, isCrowded(r)).map(({ ids, runner }) => [ids.join(', '), runner.hostname, runner.cpuModel, String(runner.cores), runner.kernel, calibration(runner.calibration), runner.run]),
       ['l', 'l', 'l', 'r', 'l', 'l', 'l'],
     ),
   ].join('\n');
+}
+
+/**
+ * A row per system; in a crowded run (crowded-run.ts) one per runner instead, naming its systems (a mesh, its
+ * unmeshed namespace and its runner's baseline share one), so a runner's fingerprint is written once.
+ */
+function runnerRows(systems: RunnersInput['systems'], grouped: boolean): Array<{ ids: string[]; runner: Runner }> {
+  const out: Array<{ ids: string[]; runner: Runner; key: string }> = [];
+  for (const s of systems) {
+    const key = JSON.stringify(s.runner);
+    const same = grouped ? out.find((row) => row.key === key) : undefined;
+    if (same) same.ids.push(s.id);
+    else out.push({ ids: [s.id], runner: s.runner!, key });
+  }
+  return out;
 }
 
 function calibration(c: Runner['calibration']): string {

@@ -10,11 +10,10 @@ import { ExecaRunner } from '../../src/exec/execa-runner.js';
 import { ClientNodeKube } from '../../src/kube/client-node-kube.js';
 import { MESH_ADAPTERS_BY_ID } from '../../src/mesh/registry.js';
 import { ClusterPlatform } from '../../src/platform/cluster-platform.js';
-import { COREDNS } from '../../src/platform/cluster-plan.js';
 import { parseKindConfig } from '../../src/platform/kind-config.js';
 import { parseVersions } from '../../src/platform/versions.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
-import { controlPlaneSuite, serveWorkload, type ServedWorkload } from '../helpers/control-plane-fixture.js';
+import { applyKindCoreDns, controlPlaneSuite, serveWorkload, type ServedWorkload } from '../helpers/control-plane-fixture.js';
 import { REPO } from '../helpers/control-plane-tools.js';
 import { RecordingLogger } from '../helpers/recording-logger.js';
 
@@ -34,21 +33,7 @@ describe.skipIf(!suite.available)('the kind platform with only kind and docker s
     const cp = suite.cp();
     workload = await serveWorkload(cp);
     workRoot = mkdtempSync(join(tmpdir(), 'bench-kind-'));
-    // kind's clusters run CoreDNS (kubeadm's add-on), which the kind platform waits for: the same Deployment shape.
-    const coredns = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: COREDNS.name, namespace: COREDNS.namespace, labels: { 'k8s-app': 'kube-dns' } },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        template: {
-          metadata: { labels: { 'k8s-app': 'kube-dns' } },
-          spec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.12.1' }] },
-        },
-      },
-    };
-    const applied = await cp.kubectl(['apply', '-f', '-'], JSON.stringify(coredns));
+    const applied = await applyKindCoreDns(cp, 2);
     expect(applied.code, applied.stderr).toBe(0);
   });
   afterAll(async () => {

@@ -9,12 +9,11 @@ import { ExecaRunner } from '../../src/exec/execa-runner.js';
 import { ClientNodeKube } from '../../src/kube/client-node-kube.js';
 import { MESH_ADAPTERS_BY_ID } from '../../src/mesh/registry.js';
 import { ClusterPlatform } from '../../src/platform/cluster-platform.js';
-import { COREDNS } from '../../src/platform/cluster-plan.js';
 import { parseKindConfig } from '../../src/platform/kind-config.js';
 import { parseVersions } from '../../src/platform/versions.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { systemScaleFrom } from '../../src/scale/system-scale.js';
-import { controlPlaneSuite, serveWorkload, type ServedWorkload } from '../helpers/control-plane-fixture.js';
+import { applyKindCoreDns, controlPlaneSuite, serveWorkload, type ServedWorkload } from '../helpers/control-plane-fixture.js';
 import { REPO } from '../helpers/control-plane-tools.js';
 import { KindStubbedRunner } from '../helpers/kind-stubbed-runner.js';
 import { RecordingLogger } from '../helpers/recording-logger.js';
@@ -38,18 +37,7 @@ describe.skipIf(!suite.available)('scale windows on a real control plane', () =>
     const cp = suite.cp();
     workload = await serveWorkload(cp);
     workRoot = mkdtempSync(join(tmpdir(), 'bench-scale-'));
-    // kind's clusters run CoreDNS, which the kind platform waits for: the same Deployment shape.
-    const coredns = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: COREDNS.name, namespace: COREDNS.namespace, labels: { 'k8s-app': 'kube-dns' } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.12.1' }] } },
-      },
-    };
-    const applied = await cp.kubectl(['apply', '-f', '-'], JSON.stringify(coredns));
+    const applied = await applyKindCoreDns(cp, 1);
     expect(applied.code, applied.stderr).toBe(0);
   });
   afterAll(async () => {

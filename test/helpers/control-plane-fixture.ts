@@ -4,6 +4,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalChain, type LocalChain } from '../../src/workload/local-servers.js';
 import { SERVER_PORT } from '../../src/platform/manifests.js';
+import { COREDNS } from '../../src/platform/cluster-plan.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { findControlPlaneBinaries, REPO, type ControlPlaneBinaries } from './control-plane-tools.js';
 
@@ -125,4 +126,23 @@ export async function serveWorkload(cp: Pick<ControlPlane, 'serviceAddress' | 's
       await chain.stop();
     },
   };
+}
+
+/**
+ * kind's clusters run CoreDNS (kubeadm's add-on), which the kind platform waits for: the same Deployment shape,
+ * applied to the control plane (kwok runs its pods).
+ */
+export async function applyKindCoreDns(cp: Pick<ControlPlane, 'kubectl'>, replicas: number): Promise<{ code: number; stderr: string }> {
+  const labels = { 'k8s-app': 'kube-dns' };
+  const coredns = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: COREDNS.name, namespace: COREDNS.namespace, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.12.1' }] } },
+    },
+  };
+  return cp.kubectl(['apply', '-f', '-'], JSON.stringify(coredns));
 }

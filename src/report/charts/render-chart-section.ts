@@ -69,13 +69,15 @@ export function renderChartSection(r: RunResult): string {
 function crowdedNote(r: RunResult): string | null {
   const { systems, leftOut, comparisonsLeftOut } = chartSelection(r);
   if (leftOut.length === 0 && comparisonsLeftOut === 0) return null;
+  const spectra = planCharts(r).filter((c): c is Extract<PlannedChart, { drawn: true }> => c.kind === 'spectrum' && c.drawn);
   const drawn = [
     ...(leftOut.length > 0 ? [`the systems ${systems.join(', ')}`] : []),
     ...(comparisonsLeftOut > 0 ? ["each system's headline comparison (the verdict table's)"] : []),
   ];
+  const spectrum = spectra.length === 1 ? ` The latency spectrum is drawn at the headline step alone (${inlineCode(spectra[0]!.path)}); every step's percentiles are in the tables.` : '';
   const notDrawn = [...leftOut, ...(comparisonsLeftOut > 0 ? [`${comparisonsLeftOut} comparisons`] : [])];
   const last = notDrawn.length > 1 ? `, and ${notDrawn.pop()!}` : '';
-  return `More series than the charts' ${MAX_CHART_SERIES} colours: they draw ${drawn.join(' and ')}. Not drawn, but in the tables: ${notDrawn.join(', ')}${last}.`;
+  return `More series than the charts' ${MAX_CHART_SERIES} colours: they draw ${drawn.join(' and ')}. Not drawn, but in the tables: ${notDrawn.join(', ')}${last}.${spectrum}`;
 }
 
 /** Alt text on one line, with the brackets that would end it escaped. */

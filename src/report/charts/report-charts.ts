@@ -4,6 +4,7 @@ import { chartSteps } from './chart-steps.js';
 import { chartSelection } from './chart-systems.js';
 import { distinctRates, latencyLoadChartSpec, latencyLoadRows } from './latency-load-chart.js';
 import { memoryChartSpec, memoryRows, memoryStep } from './memory-chart.js';
+import { headlineLoadStep } from '../headline-step.js';
 import { renderSvg, type ChartSpec } from './render-svg.js';
 import { spectrumChartSpec, spectrumLines } from './spectrum-chart.js';
 
@@ -31,7 +32,12 @@ export function planCharts(run: RunResult): PlannedChart[] {
   const systems = selection.systems;
   const out: PlannedChart[] = [];
 
-  for (const step of steps) {
+  // A crowded run draws its spectrum at the headline step alone (the one the history follows): four spectra of ten
+  // lines each were a third of a night's charts, and every step's percentiles are in the report's tables.
+  const crowded = selection.leftOut.length > 0 || selection.comparisonsLeftOut > 0;
+  const headline = crowded ? headlineLoadStep(steps.flatMap((s) => (s.config ? [{ ...s.config, step: s }] : []))) : undefined;
+  const spectrumSteps = headline ? [headline.step] : steps;
+  for (const step of spectrumSteps) {
     const lines = spectrumLines(r, step);
     out.push(
       lines.length === 0
