@@ -18,20 +18,23 @@ const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', impo
 /**
  * Issue 9, build 6 asks for "a compact record (report, charts, summary JSON …) of at most ~300 KB" per night. NOT MET
  * YET for what a night adds: this night (28 systems: nine meshes with their unmeshed namespaces and runners'
- * baselines, and the baseline job) adds 446 689 bytes in its directory: record.json 222 477, report.md 110 255, charts
+ * baselines, and the baseline job) adds 442 673 bytes in its directory: record.json 222 477, report.md 106 293, charts
  * 87 014 (added latency 28 473, latency against load 27 597, memory 19 537, the headline step's spectrum 11 407),
  * compare.json 26 889. It added 570 832 (and 603 635 with the rewritten files) before: compare.md is no longer
  * committed (the job summary shows it, the artefact keeps it), record schema 4 stores the merged histograms densely
  * (dense-histogram.ts: 80 KB → 46 KB), a crowded run draws one spectrum, not four (report-charts.ts), and its report is
- * compact by design (crowded-run.ts: 145 KB → 110 KB). What is left is the record's per-step figures (about 110 KB:
+ * compact by design (crowded-run.ts: 145 KB → 106 KB). What is left is the record's per-step figures (about 110 KB:
  * aggregates with intervals and per-repetition columns that `bench compare` tests) and the report's tables of them.
  * These budgets hold what was reached, so a change that grows a night fails here with the breakdown.
  */
-const ADDED_BUDGET_BYTES = 455_000;
+const ADDED_BUDGET_BYTES = 450_000;
 /** The history page and its two trend charts, rewritten every night (not added): bounded by the trend charts' window. */
 const REWRITTEN_BUDGET_BYTES = 40_000;
-/** A night's row in the history page, and its regressions listed there. */
-const README_GROWTH_BYTES = 2_000;
+/**
+ * A night's row in the history page (its versions written out, the night before's now "as above"), and its
+ * regressions listed there: 3 166 bytes on this night with a regression.
+ */
+const README_GROWTH_BYTES = 4_000;
 
 const quiet: CliIo = { out: () => {}, err: () => {} };
 

@@ -80,6 +80,16 @@ describe('the report of a run with more systems than the charts have colours', (
     expect(smallRows).toHaveLength(small.systems.length);
   });
 
+  it('lists each cluster\'s phases on one row, its id written once', () => {
+    const phases = section(renderMarkdown(crowded), 'Phases');
+    expect(headers(phases)).toEqual(['| system | phases (took) | outcome |']);
+    const ids = phases.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| system')).map((l) => l.split(' | ')[0]!.slice(2));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(phases).toMatch(/\| cluster create \d[^|]*; .*measure \(\d+ repetitions; longest [^)]+\) \d[^|]* \| ok \|/);
+    expect(headers(section(renderMarkdown(small), 'Phases'))).toEqual(['| system | phase | took | outcome |']);
+  });
+
   it('gives the resource medians without maxima, and the cost per 1000 req/s in vCPU only, saying where the rest is', () => {
     const report = renderMarkdown(crowded);
     const resources = section(report, 'Resources (kubelet /metrics/resource)');

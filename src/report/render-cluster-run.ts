@@ -1,3 +1,4 @@
+import { isCrowded } from './crowded-run.js';
 import type { ReportRun as RunResult, ReportSystem as SystemResult } from './report-input.js';
 import { formatBytes, inlineCode, table } from './format.js';
 
@@ -89,7 +90,17 @@ export function renderPhases(r: RunResult): string | null {
     }
   }
   if (rows.length === 0) return null;
-  return ['## Phases', '', 'Wall-clock time of every phase, as measured by this run.', '', table(['system', 'phase', 'took', 'outcome'], rows, ['l', 'l', 'r', 'l'])].join('\n');
+  const intro = ['## Phases', '', 'Wall-clock time of every phase, as measured by this run.', ''];
+  if (!isCrowded(r)) return [...intro, table(['system', 'phase', 'took', 'outcome'], rows, ['l', 'l', 'r', 'l'])].join('\n');
+  // A crowded run (crowded-run.ts): one row per cluster, its phases in order, so its id is written once, not per phase.
+  const byId = new Map<string, string[][]>();
+  for (const row of rows) byId.set(row[0]!, [...(byId.get(row[0]!) ?? []), row]);
+  const grouped = [...byId].map(([id, phases]) => [
+    id,
+    phases.map(([, name, took, outcome]) => `${name} ${took}${outcome === 'ok' ? '' : ' (failed)'}`).join('; '),
+    phases.every((p) => p[3] === 'ok') ? 'ok' : 'failed',
+  ]);
+  return [...intro, table(['system', 'phases (took)', 'outcome'], grouped, ['l', 'l', 'l'])].join('\n');
 }
 
 /** Lines for a failed system's section of the Status: where its diagnostics are and which file to open first. */
