@@ -82,14 +82,18 @@ describe('nightly workflow: the merge job', () => {
     expect(summary?.run).not.toContain('$RUN_DIR/compare.md');
   });
 
-  it('in order: merge, compare, history, commit, then the regression marks the run (not the commit) with an annotation', () => {
+  it('in order: merge, compare, the comparison into the report, history, commit, then the regression marks the run (not the commit) with an annotation', () => {
     const merge = mergeJob.steps.findIndex((s) => s.id === 'merge');
     const compare = mergeJob.steps.findIndex((s) => s.id === 'compare');
+    // `bench report` on the committed record, once compare.json is beside it (issue 9, build 9).
+    const intoReport = stepIndex(mergeJob, /bench\.js report "\$RUN_DIR\/record\.json"/);
     const history = stepIndex(mergeJob, /bench\.js history/);
     const commit = stepIndex(mergeJob, /git commit/);
     const mark = mergeJob.steps.length - 1;
     expect(merge).toBeGreaterThanOrEqual(0);
     expect(merge).toBeLessThan(compare);
+    expect(compare).toBeLessThan(intoReport);
+    expect(intoReport).toBeLessThan(commit);
     expect(compare).toBeLessThan(history);
     expect(history).toBeLessThan(commit);
     expect(commit).toBeLessThan(mark);

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue } from '../core/errors.js';
 import type { Deps } from '../core/deps.js';
@@ -10,9 +10,7 @@ import { SystemClock } from '../core/system-clock.js';
 import { packageRoot, harnessVersion } from '../core/package-root.js';
 import { ExecaRunner } from '../exec/execa-runner.js';
 import { mkdtemp } from 'node:fs/promises';
-import { REPORT_FILE_NAME, RESULT_FILE_NAME, writeChartFiles } from '../report/result-file.js';
-import { readRun } from '../history/read-run.js';
-import { recordReportView } from '../history/record-view.js';
+import { REPORT_FILE_NAME, RESULT_FILE_NAME } from '../report/result-file.js';
 import { ClusterPlatform } from '../platform/cluster-platform.js';
 import { MESH_ADAPTERS, MESH_ADAPTERS_BY_ID } from '../mesh/registry.js';
 import { loadVersions } from '../platform/versions.js';
@@ -22,9 +20,7 @@ import { validateSystems } from '../pipeline/run-benchmark.js';
 import { clusterPlatformOptions, validateClusterFlags, type ClusterFlags } from './cluster-setup.js';
 import { planCommand } from './commands/plan-command.js';
 import { downCommand } from './commands/down-command.js';
-import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';
-import { renderJobSummary } from '../report/render-job-summary.js';
 import { runBenchmark } from '../pipeline/run-benchmark.js';
 import { LocalPlatform } from '../platform/local-platform.js';
 import { reportError } from './exit.js';
@@ -35,6 +31,7 @@ import { calibrateCommand } from './commands/calibrate-command.js';
 import { checkOutputDir } from '../report/output-location.js';
 import { serveCommand } from './commands/serve-command.js';
 import { compareCommand, type CompareFlags } from './commands/compare-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { flagsWithoutMeaning, nonEmptyFlags, throwIfAny, unknownSystems } from './flag-checks.js';
 import { mergeCommand } from './commands/merge-command.js';
 import { historyCommand } from './commands/history-command.js';
@@ -281,7 +278,7 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
 
   program
     .command('report')
-    .description('re-render report.md and its charts from a results.json or a compact record.json (byte for byte what the run wrote)')
+    .description('re-render report.md and its charts from a results.json or a compact record.json (byte for byte what the run wrote), with the comparison with the previous night when compare.json is beside it')
     .argument('<results.json|record.json>')
     .option('--stdout', 'print the report instead of writing report.md and its charts/ beside the results')
     .option('--summary', 'print the short job summary instead (for $GITHUB_STEP_SUMMARY: status, verdict table, where the report is); writes nothing')
@@ -292,24 +289,7 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
         ...nonEmptyFlags({ '--report-link': o.reportLink }),
       ]);
       const deps = realDeps(ctx, verbose());
-      // A results.json, or a compact record (record.json): the report reads the same figures from either.
-      const read = await readRun(path, { fs: deps.fs });
-      const result = read.full ?? recordReportView(read.record);
-      if (o.summary) {
-        ctx.io.out(renderJobSummary(result, { report: o.reportLink ?? join(dirname(read.path), REPORT_FILE_NAME) }));
-        setExit(ExitCode.ok);
-        return;
-      }
-      const md = renderMarkdown(result);
-      if (o.stdout) ctx.io.out(md);
-      else {
-        const target = join(dirname(read.path), REPORT_FILE_NAME);
-        await deps.fs.writeFileAtomic(target, md);
-        // The charts report.md links to, redrawn beside it (charts/…svg).
-        await writeChartFiles(dirname(read.path), result, { fs: deps.fs });
-        ctx.io.out(`${target}\n`);
-      }
-      setExit(ExitCode.ok);
+      setExit(await reportCommand({ path, flags: o, deps, io: ctx.io }));
     });
 
   program

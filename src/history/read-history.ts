@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
-import { fieldPath } from '../core/input-file.js';
-import { COMPARE_REPORT_FILE_NAME, COMPARE_REPORT_KIND } from '../compare/compare-report.js';
-import { describeIssue, RESULT_FILE_NAME } from '../report/result-file.js';
+import { COMPARE_REPORT_FILE_NAME } from '../compare/compare-report.js';
+import { parseCompare, readCompareJson } from '../compare/night-comparison-section.js';
+import { RESULT_FILE_NAME } from '../report/result-file.js';
 import { readRun } from './read-run.js';
 import { RECORD_FILE_NAME } from './record-schema.js';
 import { nightComparisonSchema, type HistoryInput, type HistoryRun } from './render-history.js';
@@ -42,21 +42,6 @@ export async function readHistory(dir: string, deps: { fs: FileSystem }): Promis
 }
 
 async function readCompare(file: string, fs: FileSystem): Promise<HistoryRun['compare']> {
-  if (!(await fs.exists(file))) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(await fs.readFile(file));
-  } catch (err) {
-    throw InputError.single(file, '', `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const kind = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['kind'] : undefined;
-  if (kind !== COMPARE_REPORT_KIND) {
-    throw InputError.single(file, 'kind', `not a bench compare report (kind is ${JSON.stringify(kind)}, expected "${COMPARE_REPORT_KIND}")`);
-  }
-  const parsed = nightComparisonSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw InputError.single(file, fieldPath(issue.path), describeIssue(issue));
-  }
-  return parsed.data;
+  const data = await readCompareJson(file, fs);
+  return data === null ? null : parseCompare(file, data, nightComparisonSchema);
 }
