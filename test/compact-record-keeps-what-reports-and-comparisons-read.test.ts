@@ -147,7 +147,8 @@ describe('the compact record', () => {
   });
 
   it('reads a record of schema 3 (histograms in HdrHistogram\'s encoding, as committed before) as the same record', async () => {
-    const stored = JSON.parse(serializeRecord(record)) as { schemaVersion: number; strings: Array<string | number[]> };
+    // Written as schema 4 (every comparison's figures and every role stored), with the histograms of a 3.
+    const stored = JSON.parse(serializeRecord(record, 4)) as { schemaVersion: number; strings: Array<string | number[]> };
     const v3 = {
       ...stored,
       schemaVersion: 3,
@@ -158,10 +159,18 @@ describe('the compact record', () => {
     expect((await readRun(file, { fs })).record).toEqual(JSON.parse(JSON.stringify(record)));
   });
 
+  it('reads a record of schema 4 (every comparison\'s figures and every role stored, as committed before) as the same record', async () => {
+    const text = serializeRecord(record, 4);
+    expect(JSON.parse(text).schemaVersion).toBe(4);
+    expect(text.length).toBeGreaterThan(serializeRecord(record).length);
+    const file = write('v4/record.json', text);
+    expect((await readRun(file, { fs })).record).toEqual(JSON.parse(JSON.stringify(record)));
+  });
+
   it('is refused with one line naming the file and the field when it is of another version or contradicts itself', async () => {
     const text = serializeRecord(record);
-    const v5 = write('v5/record.json', text.replace('"schemaVersion":4', '"schemaVersion":5'));
-    expect(await refusal(v5)).toBe(`${v5}: schemaVersion: unsupported record schema version 5 (this harness reads 2, 3 and 4)`);
+    const v6 = write('v6/record.json', text.replace('"schemaVersion":5', '"schemaVersion":6'));
+    expect(await refusal(v6)).toBe(`${v6}: schemaVersion: unsupported record schema version 6 (this harness reads 2, 3, 4 and 5)`);
 
     // A merged histogram stored densely (record schema 4, dense-histogram.ts) that does not decode is named.
     const stored = JSON.parse(text) as { strings: Array<string | number[]> };

@@ -125,7 +125,7 @@ describe('bench history', () => {
     writeFileSync(join(bad, 'record.json'), text.replace('"schemaVersion":2', '"schemaVersion":7'));
     const r = await history(results, join(results, 'README.md'));
     expect(r.code).toBe(ExitCode.ok);
-    const line = `2026-11-27T02-17-00Z-default-merged: ${join(bad, 'record.json')}: schemaVersion: unsupported record schema version 7 (this harness reads 2, 3 and ${RECORD_SCHEMA_VERSION})`;
+    const line = `2026-11-27T02-17-00Z-default-merged: ${join(bad, 'record.json')}: schemaVersion: unsupported record schema version 7 (this harness reads 2, 3, 4 and ${RECORD_SCHEMA_VERSION})`;
     expect(r.err).toBe(`skipped ${line}\n`);
     expect(readFileSync(join(results, 'README.md'), 'utf8')).toContain(`## Not read\n\nThese run directories could not be read and are not in the tables above:\n\n- ${line}\n`);
   }, 60_000);

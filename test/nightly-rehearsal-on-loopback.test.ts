@@ -99,6 +99,7 @@ async function mergeNight(ws: string, runId: string): Promise<{ steps: Record<st
   const merged = outputs(ghOutput);
   const later = { ...env, RUN_DIR: merged.run_dir ?? '', MERGED: merged.merged ?? '' };
   steps.compare = await runStep(ws, byName(mergeJob, 'Compare with the previous night'), later);
+  steps.intoReport = await runStep(ws, byName(mergeJob, "Put the comparison in the night's report"), later);
   steps.history = await runStep(ws, byName(mergeJob, 'Regenerate results/README.md'), later);
   steps.summary = await runStep(ws, byName(mergeJob, 'Summary'), later);
   return { steps, out: outputs(ghOutput), summary: read(summary) };
@@ -192,10 +193,17 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     }
     expect(merged.comparisons).toEqual([...a!.comparisons, ...b!.comparisons]);
 
-    // bench report: the merged results and the committed record re-render the committed report and charts byte for byte.
+    // bench report: the merged results re-render the merged report (the artefact's, without the comparison), and the
+    // committed record re-renders the committed report, now ending with the comparison with night 1, and its charts
+    // byte for byte.
     const fromResults = await bench(['report', mergedPath, '--stdout']);
     expect(fromResults.code).toBe(ExitCode.ok);
     expect(fromResults.stdout).toBe(read(join(mergedDir, 'report.md')));
+    expect(report.startsWith(fromResults.stdout)).toBe(true);
+    const section = report.slice(fromResults.stdout.length);
+    expect(section).toMatch(/^\n## Compared with the previous night\n\n\*\*Outcome: /);
+    expect(section).toMatch(new RegExp(`\\n\\| run \\| [^|]+-merged \\| ${merged.runId} \\|\\n`));
+    expect(read(join(firstDir, 'report.md'))).not.toContain('## Compared with the previous night');
     const copy = join(root, 'night-copy');
     cpSync(nightDir, copy, { recursive: true });
     writeFileSync(join(copy, 'report.md'), 'stale');

@@ -9,6 +9,7 @@ import { readRun } from '../src/history/read-run.js';
 import { recordReportView } from '../src/history/record-view.js';
 import { MAX_CHART_SERIES } from '../src/report/charts/chart-systems.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
+import { headlineLoadStep } from '../src/report/headline-step.js';
 import { addClusterDetail, mergedNight, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
 
 const fs = new NodeFileSystem();
@@ -90,7 +91,7 @@ describe('the report of a run with more systems than the charts have colours', (
     expect(headers(section(renderMarkdown(small), 'Phases'))).toEqual(['| system | phase | took | outcome |']);
   });
 
-  it('gives the resource medians without maxima, and the cost per 1000 req/s in vCPU only, saying where the rest is', () => {
+  it('gives the resource medians without maxima, and the cost per 1000 req/s in vCPU only, at the headline step only, saying where the rest is', () => {
     const report = renderMarkdown(crowded);
     const resources = section(report, 'Resources (kubelet /metrics/resource)');
     const perRole = resources.slice(0, resources.indexOf('## Cost per 1000 req/s'));
@@ -103,7 +104,18 @@ describe('the report of a run with more systems than the charts have colours', (
     }
     expect(cost.split('\n').filter((l) => l.startsWith('| ') && l.includes('MiB'))).toEqual([]);
     expect(cost).toContain('vCPU per 1000 req/s only');
+    // At the headline step alone (the rate step nearest 1000 req/s), naming where every step's figures are.
+    const headline = headlineLoadStep(crowded.scenario.steps)!.name;
+    expect(crowded.scenario.steps.length).toBeGreaterThan(1);
+    const subheadings = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('### '));
+    expect(subheadings(perRole)).toEqual([`### ${headline}`]);
+    expect(subheadings(cost)).toEqual([`### ${headline}`]);
+    expect(perRole).toContain(`the table is the headline step's (${headline}) alone: every step's figures are in record.json (\`aggregate.resources\`) and in the run's results.json`);
+    expect(cost).toContain(`(\`aggregate.perThousandRps\`) and in the run's results.json`);
     const smallReport = renderMarkdown(small);
+    const allSteps = crowded.scenario.steps.map((st) => `### ${st.name}`);
+    expect(subheadings(section(smallReport, 'Resources (kubelet /metrics/resource)').split('## Cost per 1000 req/s')[0]!)).toEqual(allSteps);
+    expect(subheadings(section(smallReport, 'Cost per 1000 req/s'))).toEqual(allSteps);
     expect(section(smallReport, 'Resources (kubelet /metrics/resource)')).toContain('(max ');
     expect(headers(section(smallReport, 'Cost per 1000 req/s'))[0]).toContain('at (throughput)');
   });

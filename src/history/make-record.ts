@@ -14,6 +14,7 @@ import { DENSE_HISTOGRAM_ENCODING, denseFromHdr, hdrFromDense } from './dense-hi
 import { roundFigures } from './round-figures.js';
 import { Packer, tableAsStored } from './pack-record.js';
 import { dataPlanePods } from '../report/report-input.js';
+import { comparisonWithoutDerived } from './derived-comparisons.js';
 
 /**
  * The compact record of a run (record-schema.ts says what it keeps and leaves out): a pure function of the result,
@@ -154,13 +155,39 @@ function mapsAsEntries(system: Omit<RecordSystem, 'steps' | 'phases'>): unknown 
  * What a stored step leaves out because the record has it elsewhere (restored by read-run.ts): its config when it is
  * the scenario's step of that name, and the repetition numbers when they are 1, 2, … n.
  */
-function stepAsStored(step: RecordStep, scenarioSteps: readonly RecordStep['config'][]): unknown {
+function stepAsStored(step: RecordStep, scenarioSteps: readonly RecordStep['config'][], onDisk: number): unknown {
   const { config, repetitions, aggregate, ...rest } = step;
   const same = JSON.stringify(scenarioSteps.find((s) => s.name === step.name)) === JSON.stringify(config);
   const stored = { ...repetitions, resources: repetitions.resources && resourcesAsStored(repetitions.resources) };
   const { repetition, ...columns } = stored;
   const numbered = repetition.every((r, i) => r === i + 1);
-  return { ...rest, aggregate: histogramAsStored(aggregateAsStored(aggregate)), ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+  const packed = aggregateAsStored(aggregate);
+  return { ...rest, aggregate: histogramAsStored(onDisk >= 5 ? withoutIdleRoles(packed) : packed), ...(same ? {} : { config }), repetitions: numbered ? columns : stored };
+}
+
+/**
+ * A role no container had in the step (its summary all zeros: `containers: 0`, no samples) as stored since record
+ * schema 5: left out of `aggregate.resources`, which read-run.ts fills with every role (restoredIdleRoles). A baseline
+ * has four such roles per step, a sidecar mesh two: about 4 KB of a nightly's record.
+ */
+const IDLE_ROLE = { memoryMeanBytes: 0, memoryMaxBytes: 0, cpuMeanCores: 0, cpuMaxCores: 0, samples: 0, containers: 0 };
+
+function withoutIdleRoles(a: RecordAggregate | Record<string, unknown>): RecordAggregate | Record<string, unknown> {
+  const resources = (a as { resources?: unknown }).resources;
+  if (typeof resources !== 'object' || resources === null) return a;
+  const kept = Object.entries(resources).filter(([, summary]) => JSON.stringify(summary) !== JSON.stringify(IDLE_ROLE));
+  return { ...a, resources: Object.fromEntries(kept) };
+}
+
+/** A stored aggregate's resources with every role, the ones withoutIdleRoles left out as all zeros, in role order. */
+export function restoredIdleRoles(a: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(a) || !isObject(a['resources'])) return a;
+  const stored = a['resources'];
+  const unknownRole = Object.keys(stored).some((role) => !(containerRoles as readonly string[]).includes(role));
+  // A role the record does not know is left for the schema to name.
+  if (unknownRole) return a;
+  return { ...a, resources: Object.fromEntries(containerRoles.map((role) => [role, stored[role] ?? { ...IDLE_ROLE }])) };
 }
 
 /**
@@ -225,8 +252,14 @@ export function restoredResourceValue(field: string, v: unknown): unknown {
   return v;
 }
 
-/** A comparison without its p50/p99 deltas and p-values where they are its tests' shifts and p-values (read-run.ts restores them). */
-function comparisonAsStored(c: RunRecord['comparisons'][number]): unknown {
+/**
+ * A comparison without the figures computed again from the record's columns when they come back the same (record
+ * schema 5, derived-comparisons.ts); else without its p50/p99 deltas and p-values where they are its tests' shifts and
+ * p-values. read-run.ts restores both.
+ */
+function comparisonAsStored(c: RunRecord['comparisons'][number], record: RunRecord, onDisk: number): unknown {
+  const derived = onDisk >= 5 ? comparisonWithoutDerived(c, record.systems, record.scenario.seed) : null;
+  if (derived) return derived;
   if (!c.p50 || !c.p99) return c;
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (!same(c.deltaP50Us, c.p50.shift) || !same(c.deltaP99Us, c.p99.shift) || c.pValueP50 !== c.p50.pValue || c.pValueP99 !== c.p99.pValue) return c;
@@ -238,18 +271,20 @@ function comparisonAsStored(c: RunRecord['comparisons'][number]): unknown {
  * The record as committed: its run's fields a key per line, then the string table and the templates
  * (src/history/pack-record.ts) one per line, then one line per system (its own fields, then its steps) and per
  * comparison, so a diff still points at the system that changed. Parsing it back with parseRecordText gives the same
- * record.
+ * record. `onDisk` 4 writes it as record schema 4 did (every comparison's figures and every role stored), which a
+ * harness from before schema 5 reads; any other version is refused.
  */
-export function serializeRecord(record: RunRecord): string {
-  const { systems, comparisons, ...run } = record;
+export function serializeRecord(record: RunRecord, onDisk: 4 | typeof RECORD_SCHEMA_VERSION = RECORD_SCHEMA_VERSION): string {
+  const { systems, comparisons, ...header } = record;
+  const run = { ...header, schemaVersion: onDisk };
   const packer = new Packer();
   // Phases apart from the rest of the system: a template per phase-list length, not one per mesh (versions differ).
   const packedSystems = systems.map(({ steps, phases, ...system }) => ({
     system: packer.pack(mapsAsEntries(system)),
     ...(phases ? { phases: packer.pack(phases) } : {}),
-    steps: steps.map((step) => packer.pack(stepAsStored(step, record.scenario.steps))),
+    steps: steps.map((step) => packer.pack(stepAsStored(step, record.scenario.steps, onDisk))),
   }));
-  const packedComparisons = comparisons.map((c) => packer.pack(comparisonAsStored(c)));
+  const packedComparisons = comparisons.map((c) => packer.pack(comparisonAsStored(c, record, onDisk)));
   const list = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`);
   const lines = [
     ...Object.entries(run).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`),

@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
 import { fieldPath, readInputFile } from '../core/input-file.js';
-import type { RunResult } from '../core/result-schema.js';
+import { comparisonSchema, type RunResult } from '../core/result-schema.js';
 import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
 import { z } from 'zod';
-import { makeRecord, restoredAggregate, restoredHistogram, restoredResourceValue } from './make-record.js';
+import { makeRecord, restoredAggregate, restoredHistogram, restoredIdleRoles, restoredResourceValue } from './make-record.js';
 import { storedStrings, unpack, UnpackError, type PackedItem } from './pack-record.js';
 import { recordProblems } from './record-consistency.js';
-import { READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RunRecord } from './record-schema.js';
+import { READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RecordSystem, type RunRecord } from './record-schema.js';
+import { recomputedComparison } from './derived-comparisons.js';
 
 /** A run read from disk: always its compact record; the full result too when the input was a results.json. */
 export interface ReadRun {
@@ -72,17 +73,42 @@ export function checkRecord(data: Record<string, unknown>, file: string): RunRec
         : `unsupported record schema version ${JSON.stringify(version)} (this harness reads ${readable})`,
     );
   }
-  // Versions 2 and 3 differ from 4 only on disk (plain string table, resource columns in bytes and cores; histograms
-  // in HdrHistogram's encoding): read, they are a 4.
-  const parsed = runRecordSchema.safeParse({ ...unpackRecord(data, file, version as number), schemaVersion: RECORD_SCHEMA_VERSION }, { reportInput: true });
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath(issue.path), message: describeIssue(issue) })),
-    );
-  }
-  const problems = recordProblems(parsed.data, file);
+  // Versions 2 to 4 differ from 5 only on disk (plain string table, resource columns in bytes and cores; histograms
+  // in HdrHistogram's encoding; every comparison's figures stored): read, they are a 5. The comparisons are checked
+  // after the systems, whose columns give the figures a record of schema 5 left out (derived-comparisons.ts).
+  const parsed = recordBeforeComparisonsSchema.safeParse({ ...unpackRecord(data, file, version as number), schemaVersion: RECORD_SCHEMA_VERSION }, { reportInput: true });
+  const issues = (error: z.ZodError, prefix: ReadonlyArray<PropertyKey>): InputProblem[] =>
+    error.issues.map((issue): InputProblem => ({ source: file, field: fieldPath([...prefix, ...issue.path]), message: describeIssue(issue) }));
+  if (!parsed.success) throw new InputError(issues(parsed.error, []));
+  const derive = (version as number) >= 5;
+  const restored = parsed.data.comparisons.map((c, i) => (derive ? withDerivedFigures(c, parsed.data.systems, parsed.data.scenario.seed, file, i) : c));
+  const comparisons = z.array(comparisonSchema).safeParse(restored, { reportInput: true });
+  if (!comparisons.success) throw new InputError(issues(comparisons.error, ['comparisons']));
+  const record: RunRecord = { ...parsed.data, comparisons: comparisons.data };
+  const problems = recordProblems(record, file);
   if (problems.length > 0) throw new InputError(problems);
-  return parsed.data;
+  return record;
+}
+
+/** The record schema with its comparisons not yet checked: a record of schema 5 derives some of their figures. */
+const recordBeforeComparisonsSchema = runRecordSchema.extend({ comparisons: z.array(z.unknown()) });
+
+/**
+ * A stored comparison of record schema 5 without its derived figures (no `deltaP50Us` and no `p50`) with them computed
+ * again from the record's columns (derived-comparisons.ts); any other as it is. A comparison naming a step the record
+ * does not hold is one line naming its field.
+ */
+function withDerivedFigures(c: unknown, systems: readonly RecordSystem[], seed: number, file: string, i: number): unknown {
+  if (!isObject(c) || 'deltaP50Us' in c || 'p50' in c) return c;
+  const { step, reference, system, scope } = c;
+  if (typeof step !== 'string' || typeof reference !== 'string' || typeof system !== 'string') return c;
+  const key = { step, reference, system, ...(scope === 'within-cluster' || scope === 'cross-cluster' ? { scope: scope as 'within-cluster' | 'cross-cluster' } : {}) };
+  const again = recomputedComparison(key, systems, seed);
+  if (!again) {
+    const missing = systems.some((s) => s.id === reference && s.steps.some((st) => st.name === step)) ? 'system' : 'reference';
+    throw InputError.single(file, `comparisons[${i}].${missing}`, `names no system with a step ${JSON.stringify(step)} whose repetitions give this comparison's figures`);
+  }
+  return { ...again, ...c };
 }
 
 const packedItemSchema = z.object({ t: z.number().int().nonnegative(), n: z.array(z.number()), s: z.array(z.number().int().nonnegative()) }).strict();
@@ -127,7 +153,8 @@ function unpackRecord(data: Record<string, unknown>, file: string, version: numb
     const phases = entry.phases ? { phases: open(entry.phases, `systems[${i}].phases`) } : {};
     const steps = entry.steps.map((step, j) => {
       const stored = storedStep(open(step, `systems[${i}].steps[${j}]`), run['scenario'], v3);
-      return version >= 4 ? withHistogramRestored(stored, `systems[${i}].steps[${j}].aggregate.mergedHistogram`) : stored;
+      const restored = version >= 4 ? withHistogramRestored(stored, `systems[${i}].steps[${j}].aggregate.mergedHistogram`) : stored;
+      return version >= 5 && isObject(restored) ? { ...restored, aggregate: restoredIdleRoles(restored['aggregate']) } : restored;
     });
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? { ...header, ...phases, steps } : header;
   };

@@ -22,15 +22,16 @@ import { dataPlanePerThousandRpsSchema, roleCostPerThousandSchema } from '../cor
  * (src/history/pack-record.ts) and its computed figures rounded to 7 significant digits (round-figures.ts).
  * Bump RECORD_SCHEMA_VERSION on any incompatible change, like RESULT_SCHEMA_VERSION (2: packed, rounded, and the
  * systems' report fields and pod counts kept; 3: words of the string table shared, per-repetition memory in KiB and CPU
- * in microcores on disk; 4: merged histograms in a denser encoding on disk, src/history/dense-histogram.ts).
+ * in microcores on disk; 4: merged histograms in a denser encoding on disk, src/history/dense-histogram.ts; 5: a
+ * comparison's figures left out where they are computed again from the record's columns, derived-comparisons.ts).
  */
-export const RECORD_SCHEMA_VERSION = 4;
+export const RECORD_SCHEMA_VERSION = 5;
 /**
- * The record versions this harness reads: 2 and 3 are 4 without some of its on-disk savings (2: a string table of
- * plain strings, memory and CPU per repetition in bytes and cores; 3: histograms in HdrHistogram's own encoding), so a
- * night committed before still reads (read-run.ts).
+ * The record versions this harness reads: 2, 3 and 4 are 5 without some of its on-disk savings (2: a string table of
+ * plain strings, memory and CPU per repetition in bytes and cores; 3: histograms in HdrHistogram's own encoding; 4:
+ * every comparison's figures stored), so a night committed before still reads (read-run.ts).
  */
-export const READABLE_RECORD_SCHEMA_VERSIONS = [2, 3, 4] as const;
+export const READABLE_RECORD_SCHEMA_VERSIONS = [2, 3, 4, 5] as const;
 export const RECORD_KIND = 'mesh-bench/record';
 export const RECORD_FILE_NAME = 'record.json';
 

@@ -6,7 +6,8 @@ export const HEADLINE_RATE = 1000;
 /**
  * The headline step of a scenario: the rate step nearest HEADLINE_RATE req/s (the lower on a tie), else the first
  * step; undefined without steps. The history follows it across nights (src/history/headline.ts), and a crowded run
- * draws its latency spectrum at it alone (src/report/charts/report-charts.ts).
+ * draws its latency spectrum at it alone (src/report/charts/report-charts.ts), and gives its resources and cost per
+ * 1000 req/s at it alone (render-resources.ts).
  */
 export function headlineLoadStep<S extends Pick<ResolvedLoadStep, 'mode' | 'rate'>>(steps: readonly S[]): S | undefined {
   const rates = steps.filter((s) => s.mode === 'rate' && s.rate !== null);

@@ -1,4 +1,5 @@
 import { isCrowded } from './crowded-run.js';
+import { headlineLoadStep } from './headline-step.js';
 import type { Estimate } from '../core/result-schema.js';
 import { repetitionCounts, type ReportRun as RunResult, type ReportStep as StepResult } from './report-input.js';
 import type { ContainerRole } from '../core/resource-schema.js';
@@ -33,15 +34,17 @@ function nodesOf(step: StepResult): number {
 }
 
 export function renderResources(r: RunResult): string | null {
-  const stepNames = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
+  const { names: stepNames, headlineOnly: oneStep } = shownSteps(r);
   const out: string[] = ['## Resources (kubelet /metrics/resource)', ''];
-  // A crowded run (crowded-run.ts) gives the medians a reader compares; each role's highest maximum is in record.json.
+  // A crowded run (crowded-run.ts) gives the medians a reader compares at its headline step; each role's highest
+  // maximum, and the other steps, are in record.json.
   const crowded = isCrowded(r);
   out.push(
     'Memory is the working set; CPU the rate of the usage counter between kubelet refreshes (every 10–15 s). ' +
       (crowded
         ? 'Each cell: median over repetitions of the mean (with this many systems the highest maximum is left to record.json, `aggregate.resources`). '
         : 'Each cell: median over repetitions of the mean, then the highest maximum. ') +
+      (oneStep ? `${headlineOnly(stepNames[0]!, 'aggregate.resources')} ` : '') +
       "Mesh components run at their upstream default requests and limits (no overrides); the workload's are identical for every system.",
     '',
   );
@@ -105,11 +108,31 @@ function mibEstimate(e: Estimate): string {
 const MIB = 1024 * 1024;
 
 /**
+ * The steps the resource and cost tables cover: every step, or in a crowded run (crowded-run.ts) its headline step
+ * alone (headline-step.ts: the rate step nearest 1000 req/s, the one the verdict and the history sum a night up at),
+ * when some system measured it. Per step these tables repeat every system and role: a nightly's four steps made
+ * them 28 KB of its report; the other steps' figures are in record.json and results.json.
+ */
+function shownSteps(r: RunResult): { names: string[]; headlineOnly: boolean } {
+  const all = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
+  const headline = headlineLoadStep(r.scenario.steps)?.name;
+  return isCrowded(r) && headline !== undefined && all.includes(headline) && all.length > 1 ? { names: [headline], headlineOnly: true } : { names: all, headlineOnly: false };
+}
+
+/** What a crowded run's table says of the steps it leaves out, and where they are. */
+function headlineOnly(step: string, field: string): string {
+  return (
+    `With this many systems the table is the headline step's (${step}) alone: every step's figures are in record.json ` +
+    `(\`${field}\`) and in the run's results.json (the workflow's artefact).`
+  );
+}
+
+/**
  * "Cost per 1000 req/s": per step, system and role, vCPU and MiB per 1000 req/s of the step's achieved throughput,
  * medians over repetitions with 95% intervals (aggregate.perThousandRps). Null when no step has it.
  */
 export function renderCostPerThousand(r: RunResult): string | null {
-  const stepNames = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
+  const { names: stepNames, headlineOnly: oneStep } = shownSteps(r);
   const out: string[] = [
     '## Cost per 1000 req/s',
     '',
@@ -132,7 +155,8 @@ export function renderCostPerThousand(r: RunResult): string | null {
       '',
       'With this many systems the tables give vCPU per 1000 req/s only: memory per 1000 req/s is the Resources table\'s ' +
         'working set ÷ (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json ' +
-        '(`aggregate.perThousandRps`).',
+        '(`aggregate.perThousandRps`).' +
+        (oneStep ? ` ${headlineOnly(stepNames[0]!, 'aggregate.perThousandRps')}` : ''),
     );
   }
   let any = false;
