@@ -24,12 +24,7 @@ export function renderAddedLatency(r: RunResult): string[] {
     table(
       ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'scope', 'covers'],
       r.comparisons.map((c) => [
-        c.step,
-        `${c.system} − ${c.reference}`,
-        formatDeltaEstimate(c.deltaP50Us),
-        formatPValue(c.pValueP50),
-        formatDeltaEstimate(c.deltaP99Us),
-        formatPValue(c.pValueP99),
+        ...shiftCells(c),
         robustVerdict(c),
         scopeCell(c),
         coversCell(c),
@@ -62,12 +57,7 @@ function compactTable(r: RunResult): string[] {
     table(
       ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict', 'scope', ...(covers ? ['covers'] : [])],
       r.comparisons.map((c) => [
-        c.step,
-        `${c.system} − ${c.reference}`,
-        formatDeltaEstimate(c.deltaP50Us),
-        formatPValue(c.pValueP50),
-        formatDeltaEstimate(c.deltaP99Us),
-        formatPValue(c.pValueP99),
+        ...shiftCells(c),
         verdict(c),
         scopeCell(c),
         ...(covers ? [coversCell(c)] : []),
@@ -166,3 +156,14 @@ function footnotes(r: RunResult): string[] {
   return notes;
 }
 
+/** The cells every added-latency table opens a comparison's row with: step, pair, Δp50 and its p, Δp99 and its p. */
+export function shiftCells(c: Comparison): string[] {
+  return [
+    c.step,
+    `${c.system} − ${c.reference}`,
+    formatDeltaEstimate(c.deltaP50Us),
+    formatPValue(c.pValueP50),
+    formatDeltaEstimate(c.deltaP99Us),
+    formatPValue(c.pValueP99),
+  ];
+}

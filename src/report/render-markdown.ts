@@ -9,17 +9,15 @@ import type { ReportRun as RunResult, ReportStep as StepResult, ReportSystem as 
 import type { ResolvedLoadStep } from '../core/scenario-types.js';
 import { renderChartSection } from './charts/render-chart-section.js';
 import { noComparisons, renderVerdicts } from './render-verdicts.js';
-import { renderAddedLatency, robustVerdict } from './render-added-latency.js';
+import { renderAddedLatency, robustVerdict, shiftCells } from './render-added-latency.js';
 import { isCrowded } from './crowded-run.js';
 import { isSignificant, SIGNIFICANCE } from './significance.js';
 import {
   codeBlock,
   formatBytes,
-  formatDeltaEstimate,
   formatMicros,
   formatMicrosEstimate,
   formatPercent,
-  formatPValue,
   formatRateEstimate,
   formatSeconds,
   inlineCode,
@@ -303,12 +301,7 @@ function comparisons(r: RunResult): string {
     table(
       ['step', 'system − reference', 'Δp50', 'p (p50)', 'Δp99', 'p (p99)', 'verdict'],
       r.comparisons.map((c) => [
-        c.step,
-        `${c.system} − ${c.reference}`,
-        formatDeltaEstimate(c.deltaP50Us),
-        formatPValue(c.pValueP50),
-        formatDeltaEstimate(c.deltaP99Us),
-        formatPValue(c.pValueP99),
+        ...shiftCells(c),
         verdict(c),
       ]),
       ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
