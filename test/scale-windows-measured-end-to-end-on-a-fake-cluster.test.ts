@@ -272,6 +272,9 @@ describe('scenario scale: measured on a kind cluster (fakes)', () => {
     expect(sys.steps[0]!.repetitions).toHaveLength(1);
     expect(sys.scale?.conditions).toEqual([]);
     expect(sys.scale?.invalidReasons).toEqual([expect.stringMatching(/^the scale windows failed: Deployment mesh-bench\/server-1 not ready after 300 s \(0\/8 ready/)]);
+    // What the failed windows did not read is absent, not made up: no node count, no CPU request.
+    expect(sys.scale).not.toHaveProperty('nodes');
+    expect(sys.scale).not.toHaveProperty('serverCpuRequest');
   });
 
   it('measures the baseline too: its workload memory per pod is what a mesh is set beside', async () => {

@@ -112,8 +112,8 @@ export type Claim = z.infer<typeof claimSchema>;
 
 export const systemScaleSchema = z
   .object({
-    /** Worker nodes the workload was spread over. */
-    nodes: z.number().int().positive(),
+    /** Worker nodes the workload was spread over; absent when the windows failed before the workers were read. */
+    nodes: z.number().int().positive().optional(),
     /** Server replicas per node measured, in order. */
     replicasPerNode: z.array(z.number().int().positive()).min(2),
     /** The cluster the model projects to. */

@@ -291,7 +291,7 @@ async function runSystem(
       // The scale windows failed (a rollout that never completed…): the section says so, with no fit.
       if (phase === 'scale windows' && scenario.scale && scale === undefined) {
         scale = systemScaleFrom(
-          { workers: 0, windows: [], serverCpuRequest: '', placements: [], invalidReasons: [`the scale windows failed: ${failure.message}`] },
+          { workers: 0, windows: [], placements: [], invalidReasons: [`the scale windows failed: ${failure.message}`] },
           { system: id, scale: scenario.scale, claims: claimsFor(id, claims) },
         );
       }

@@ -27,7 +27,7 @@ export function renderScale(r: { readonly systems: readonly { readonly id: strin
     const invalid = invalidReasons.length > 0;
     const where = invalid
       ? `Planned at ${scale.replicasPerNode.join(', ')} replicas per node, to be projected to ${nodes} nodes × ${pods} pods.`
-      : `Measured at ${scale.replicasPerNode.join(', ')} replicas per node on ${scale.nodes} worker node${scale.nodes === 1 ? '' : 's'}; projected to ${nodes} nodes × ${pods} pods.`;
+      : `Measured at ${scale.replicasPerNode.join(', ')} replicas per node on ${scale.nodes ?? 'an unrecorded number of'} worker node${scale.nodes === 1 ? '' : 's'}; projected to ${nodes} nodes × ${pods} pods.`;
     out.push(
       '',
       `### ${sys.id}`,

@@ -7,8 +7,8 @@ import { buildSystemScale, type ScaleWindow } from './build-scale.js';
 export interface MeasuredWindows {
   workers: number;
   windows: readonly ScaleWindow[];
-  /** The server's CPU request in the windows; empty when none was applied (the windows failed before). */
-  serverCpuRequest: string;
+  /** The server's CPU request in the windows; absent when none was applied (the windows failed before). */
+  serverCpuRequest?: string;
   placements: ReadonlyArray<{ replicasPerNode: number; podsByNode: Readonly<Record<string, number>> }>;
   invalidReasons: readonly string[];
 }
@@ -24,7 +24,7 @@ export function systemScaleFrom(measured: MeasuredWindows, o: { system: string; 
     placements: measured.placements.map((p) => ({ replicasPerNode: p.replicasPerNode, podsByNode: { ...p.podsByNode } })),
   };
   const invalid = (reasons: readonly string[]): SystemScale => ({
-    nodes: Math.max(1, measured.workers),
+    ...(measured.workers > 0 ? { nodes: measured.workers } : {}),
     replicasPerNode: [...o.scale.replicasPerNode],
     projection: { ...o.scale.projection },
     conditions: [],
