@@ -55,11 +55,24 @@ export const sloProbeSchema = z
   .strict();
 export type SloProbe = z.infer<typeof sloProbeSchema>;
 
+/** The engine's ceiling a search was bounded by, req/s, and where it came from (the scenario, or measured before it). */
+export const engineCeilingSchema = z.object({ rate: z.number().positive(), source: z.string() }).strict();
+
+/**
+ * Results written before a ceiling that could not be measured was null carry this placeholder (a rate nobody
+ * measured): it is read as null, what it meant, so no reader of an older file meets the made-up rate. The schema
+ * version is unchanged: every older file still reads; a new file's null is new only to older harnesses.
+ */
+const notMeasuredPlaceholder = (c: z.infer<typeof engineCeilingSchema>): boolean => c.rate === 1 && c.source === 'not measured';
+
 export const sloSearchSchema = z
   .object({
     objective: sloObjectiveSchema,
-    /** The engine's ceiling the search was bounded by, and where it came from. */
-    ceiling: z.object({ rate: z.number().positive(), source: z.string() }).strict(),
+    /**
+     * The engine's ceiling the search was bounded by, and where it came from; null: it could not be measured, so no
+     * search ran (`broken` says why).
+     */
+    ceiling: engineCeilingSchema.nullable().transform((c) => (c !== null && notMeasuredPlaceholder(c) ? null : c)),
     /** The highest rate that met the objective on every confirmation; null when none did (see `below`). */
     found: z.number().positive().nullable(),
     /** The lowest rate that missed it (null when none did): the capacity lies in [found, upperMiss). */

@@ -23,6 +23,7 @@ export interface SloSearchSettings {
   minRate: number;
   /** The scenario's upper bound, or null. */
   maxRate: number | null;
+  /** Required: a search never runs without a measured (or given) ceiling; the result's null means none ran. */
   ceiling: { rate: number; source: string };
   precision: number;
   confirmations: number;

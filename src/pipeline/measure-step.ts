@@ -74,7 +74,8 @@ export async function measureStep(
       )
     : {
         objective: slo.objective,
-        ceiling: { rate: 1, source: 'not measured' },
+        // Not measured: absent, never a made-up rate; `broken` says why and the repetition is invalid with it.
+        ceiling: null,
         found: null,
         upperMiss: null,
         atCeiling: false,

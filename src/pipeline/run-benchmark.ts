@@ -19,7 +19,7 @@ import { checkOutputDir } from '../report/output-location.js';
 import type { Platform, PreparedSystem } from '../platform/platform.js';
 import { timed } from '../platform/phase-timing.js';
 import { SystemRecord } from './system-record.js';
-import { measureStep } from './measure-step.js';
+import { measureStep, type CeilingSource } from './measure-step.js';
 import { UNMESHED_SUFFIX } from '../platform/variants.js';
 import { withinClusterMeaning } from '../mesh/within-cluster.js';
 import { connectionReasons, withIntegrity } from '../platform/target-integrity.js';
@@ -47,6 +47,8 @@ export interface RunDeps extends Deps {
   signal: AbortSignal;
   /** The harness checkout (for its git commit). */
   repoDir: string;
+  /** Where an slo step gets the engine's ceiling when its scenario gives none; default: measured on loopback. */
+  engineCeiling?: CeilingSource;
 }
 
 export interface RunOutcome {
@@ -236,12 +238,13 @@ async function runSystem(
             log.stepStart(title);
             const system = live;
             const measured = await timed(record, deps.clock, `measure ${variant} ${step.name} #${rep}`, () =>
-              measureStep(system, variant, step, {
-                errorBudget: scenario.errorBudget,
-                thresholds: scenario.thresholds,
-                seed: scenario.seed + rep,
-                signal: deps.signal,
-              }),
+              measureStep(
+                system,
+                variant,
+                step,
+                { errorBudget: scenario.errorBudget, thresholds: scenario.thresholds, seed: scenario.seed + rep, signal: deps.signal },
+                deps.engineCeiling,
+              ),
             );
             const { resources, targetFailure } = measured;
             const run = withIntegrity(measured.run, connectionReasons(measured.run));

@@ -80,6 +80,12 @@ export function capacityRatio(system: SloCapacity, reference: SloCapacity): stri
   return ratio;
 }
 
+/** `not measured before any search, so none ran`, `not measured before 1 of 4 searches, which did not run`. */
+function notMeasuredText(unmeasured: number, searches: number): string {
+  if (unmeasured === searches) return searches === 1 ? 'not measured before the search, so it did not run' : 'not measured before any search, so none ran';
+  return `not measured before ${unmeasured} of ${searches} searches, which did not run`;
+}
+
 export function renderSlo(r: ReportRun): string | null {
   const steps = r.scenario.steps.filter((s) => s.mode === 'slo' && s.slo);
   if (steps.length === 0) return null;
@@ -114,16 +120,22 @@ export function renderSlo(r: ReportRun): string | null {
         ]),
       ),
     );
-    const ceilings = new Set(
-      r.systems.flatMap((sys) => (sys.steps.find((x) => x.name === step.name)?.repetitions ?? []).flatMap((rep) => (rep.slo ? [rep.slo.ceiling.source] : []))),
-    );
+    const searches = r.systems.flatMap((sys) => (sys.steps.find((x) => x.name === step.name)?.repetitions ?? []).flatMap((rep) => (rep.slo ? [rep.slo] : [])));
+    const ceilings = new Set(searches.flatMap((s) => (s.ceiling ? [s.ceiling.source] : [])));
+    const unmeasured = searches.filter((s) => s.ceiling === null).length;
     const broken = r.systems.flatMap((sys) =>
       (sys.steps.find((x) => x.name === step.name)?.repetitions ?? []).flatMap((rep) =>
         rep.slo?.broken ? [`- ${sys.id}, repetition ${rep.repetition}: no answer — ${oneLine(rep.slo.broken)}`] : [],
       ),
     );
-    if (ceilings.size === 1) out.push('', `Engine ceiling: ${oneLine([...ceilings][0]!)}.`);
-    else if (ceilings.size > 1) out.push('', `Engine ceilings: measured before each search (${ceilings.size} values; per repetition in results.json).`);
+    const ran = searches.length - unmeasured;
+    const ofThoseThatRan = unmeasured ? ` (the ${ran === 1 ? 'search' : `${ran} searches`} that ran)` : '';
+    if (ceilings.size === 1) out.push('', `Engine ceiling: ${oneLine([...ceilings][0]!)}${ofThoseThatRan}.`);
+    else if (ceilings.size > 1) {
+      out.push('', `Engine ceilings: measured before each search${unmeasured ? ' that ran' : ''} (${ceilings.size} values; per repetition in results.json).`);
+    }
+    // A ceiling that could not be measured is said in words: no search ran, and there is no rate to give.
+    if (unmeasured > 0) out.push('', `Engine ceiling: ${notMeasuredText(unmeasured, searches.length)} (no answer; the reason is below).`);
     if (broken.length) out.push('', ...broken);
   }
   return out.join('\n');
