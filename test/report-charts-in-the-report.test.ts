@@ -5,7 +5,7 @@ import { renderChartSection } from '../src/report/charts/render-chart-section.js
 import { planCharts, renderChartFiles } from '../src/report/charts/report-charts.js';
 import { trendChartSvg } from '../src/report/charts/trend-chart.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
-import { buildNightlyChartRun } from './helpers/nightly-chart-run.js';
+import { buildNightlyChartRun, RATES, SYSTEMS } from './helpers/nightly-chart-run.js';
 import { loadTwoSystemFixture } from './helpers/run-result-factory.js';
 import { wellFormed } from './helpers/svg-chart.js';
 
@@ -39,6 +39,27 @@ describe('the report and its chart files', () => {
     expect(linked).toEqual(files.map((f) => f.path));
     expect(links(report.slice(0, report.indexOf('\n## Charts\n')))).toEqual([]);
     for (const f of files) wellFormed(f.svg);
+  });
+
+  it('gives each image alt text saying what is drawn against what, naming every series drawn', () => {
+    // The charts' data marks carry no aria labels (chart-style.ts, DATA_MARK): the alt text is what a screen reader says.
+    const alt = new Map(links(renderChartSection(nightly)).map((l) => [l.path, l.alt]));
+    expect(alt.get('charts/spectrum-rate-1000.svg')).toBe(
+      `Latency percentiles p50 to p99.99 at 1000 req/s (rate-1000), one line per system: ${SYSTEMS.join(', ')}`,
+    );
+    const pairs = [...new Set(nightly.comparisons.map((c) => `${c.system} − ${c.reference}`))];
+    expect(pairs).toHaveLength(6);
+    expect(alt.get('charts/added-latency.svg')).toBe(
+      'Added p50 and p99 latency (ms) with 95% intervals at each load step (100 req/s, 500 req/s, 1000 req/s, 2000 req/s, 4000 req/s, 32 conn), ' +
+        `a point per compared pair: ${pairs.join(', ')}; filled where the difference is significant, hollow where not`,
+    );
+    expect(alt.get('charts/latency-vs-load.svg')).toBe(
+      `Median p50 and p99 latency (ms, log scale) with 95% intervals against offered load (${RATES.join(', ')} req/s, log scale), one line per system: ${SYSTEMS.join(', ')}`,
+    );
+    // Waypoint: nobody had one, so it is not named.
+    expect(alt.get('charts/memory-rate-4000.svg')).toBe(
+      `Working-set memory (MiB) per role (workload, load-client, sidecar-proxy, node-agent, control-plane, other) stacked per system at 4000 req/s (rate-4000): ${SYSTEMS.join(', ')}`,
+    );
   });
 
   it('draws the same bytes on every render, whatever else was rendered in between or at the same time', async () => {

@@ -3,7 +3,7 @@ import { chartSteps } from '../src/report/charts/chart-steps.js';
 import { memoryChartSpec, memoryRows, memoryStep } from '../src/report/charts/memory-chart.js';
 import { renderSvg } from '../src/report/charts/render-svg.js';
 import { buildNightlyChartRun, SYSTEMS } from './helpers/nightly-chart-run.js';
-import { axis, count, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+import { axis, axisTicks, legendColours, legendEntries, pixelOf, titles, wellFormed } from './helpers/svg-chart.js';
 
 const run = buildNightlyChartRun();
 const steps = chartSteps(run);
@@ -16,7 +16,7 @@ describe('the memory-per-role chart', () => {
     expect(memoryStep(r, chartSteps(r))?.name).toBe('rate-2000');
   });
 
-  it('stacks one bar segment per role in use for every system, roles named in the legend', async () => {
+  it('stacks a bar segment per role a system has, as long as its memory, every system on its row and roles named in the legend', async () => {
     const step = memoryStep(run, steps)!;
     const svg = await renderSvg(memoryChartSpec(step, memoryRows(run, step)));
     wellFormed(svg);
@@ -26,10 +26,32 @@ describe('the memory-per-role chart', () => {
     // Waypoint: nobody had one, so it is neither drawn nor in the legend.
     const roles = ['workload', 'load-client', 'sidecar-proxy', 'node-agent', 'control-plane', 'other'];
     expect(legendEntries(svg)).toEqual([{ title: 'role', labels: roles }]);
-    const bars = marks(svg, 'bar');
-    expect(count(bars, (m) => m.fields['system'] ?? '')).toEqual(Object.fromEntries(SYSTEMS.map((s) => [s, roles.length])));
+    // Each bar segment as drawn (`M x,y h w v h h -w Z`), its role named by its colour in the legend, on the row of
+    // the system whose tick is nearest.
+    const roleOf = new Map([...legendColours(svg)].map(([role, colour]) => [colour, role]));
+    const rowsY = axisTicks(svg, 'Y');
+    const x = axisTicks(svg, 'X');
+    const group = /<g class="mark-rect role-mark"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+    const bars = [...group.matchAll(/<path d="M(-?[\d.]+),(-?[\d.]+)h(-?[\d.]+)v(-?[\d.]+)h-?[\d.]+Z" fill="(#[0-9a-f]{6})"/g)].map((m) => {
+      const [left, top, width, height] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+      const row = [...rowsY].sort((a, b) => Math.abs(a.at - (top + height / 2)) - Math.abs(b.at - (top + height / 2)))[0];
+      return { system: row?.label, role: roleOf.get(m[5] ?? ''), left, width };
+    });
+    expect(bars).toHaveLength((group.match(/<path /g) ?? []).length);
+    // A role a system does not have (0 MiB) draws nothing; the others are stacked in legend order, each as long as
+    // its memory on the x axis (drawn to the half pixel: within a pixel).
+    const rows = memoryRows(run, step);
+    for (const system of SYSTEMS) {
+      const mine = rows.filter((row) => row.system === system && row.mib > 0).sort((a, b) => roles.indexOf(a.role) - roles.indexOf(b.role));
+      const drawn = bars.filter((b) => b.system === system);
+      expect(drawn.map((b) => b.role), system).toEqual(mine.map((row) => row.role));
+      mine.forEach((row, i) => {
+        expect(Math.abs(drawn[i]!.width - (pixelOf(x, row.mib, 'linear') - pixelOf(x, 0, 'linear'))), `${system} ${row.role}`).toBeLessThanOrEqual(1);
+      });
+    }
+    expect(bars.filter((b) => b.system === 'baseline').map((b) => b.role)).toEqual(['workload', 'load-client', 'other']);
     // linkerd's sidecars: 24 MiB, as the result says.
-    const sidecar = memoryRows(run, step).find((row) => row.system === 'linkerd' && row.role === 'sidecar-proxy');
+    const sidecar = rows.find((row) => row.system === 'linkerd' && row.role === 'sidecar-proxy');
     expect(sidecar?.mib).toBe(24);
   });
 

@@ -6,7 +6,7 @@ import { NINES_TICKS, nines, spectrumGrid } from '../src/report/charts/nines-sca
 import { renderSvg } from '../src/report/charts/render-svg.js';
 import { SPECTRUM_SIGNIFICANT_DIGITS, spectrumChartSpec, spectrumLines } from '../src/report/charts/spectrum-chart.js';
 import { buildNightlyChartRun, REQUESTS, SYSTEMS } from './helpers/nightly-chart-run.js';
-import { axis, legendEntries, marks, titles, wellFormed } from './helpers/svg-chart.js';
+import { axis, axisTicks, legendEntries, lineMarks, pixelOf, titles, wellFormed } from './helpers/svg-chart.js';
 
 const run = buildNightlyChartRun();
 const steps = chartSteps(run);
@@ -14,11 +14,6 @@ const step = steps.find((s) => s.name === 'rate-1000')!;
 
 async function spectrum(r = run): Promise<string> {
   return renderSvg(spectrumChartSpec(step, spectrumLines(r, step), r.systems.map((s) => s.id)));
-}
-
-/** The number of points a Vega line path joins: one M, then one L per further point. */
-function pathPoints(d: string): number {
-  return (d.match(/[ML]/g) ?? []).length;
 }
 
 describe('the latency percentile spectrum', () => {
@@ -37,25 +32,31 @@ describe('the latency percentile spectrum', () => {
   it('draws one line per system, named in the legend, each sampled every quarter of a nine and at every tick', async () => {
     const svg = await spectrum();
     expect(legendEntries(svg)).toEqual([{ title: 'system', labels: [...SYSTEMS] }]);
-    const lines = [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="line mark" d="([^"]*)"/g)];
-    expect(lines.map((l) => /system: ([^;"]*)/.exec(l[1] ?? '')?.[1])).toEqual([...SYSTEMS]);
+    const lines = lineMarks(svg);
+    expect(lines.map((l) => l.series)).toEqual([...SYSTEMS]);
     // 20 000 requests reach past p99.99: p50, then 0.5, 0.75 … 4.0 nines, every tick (p90 … p99.99) among them.
     expect(spectrumGrid(REQUESTS)).toEqual([nines(0.5), ...Array.from({ length: 15 }, (_, i) => 0.5 + 0.25 * i)]);
     for (const tick of NINES_TICKS) expect(spectrumGrid(REQUESTS)).toContain(tick);
-    for (const l of lines) expect(pathPoints(l[2] ?? '')).toBe(16);
+    for (const l of lines) expect(l.points).toHaveLength(16);
   });
 
   it('starts each line at the p50 of the step’s merged histogram, read at the compact record’s precision', async () => {
     expect(SPECTRUM_SIGNIFICANT_DIGITS).toBe(RECORD_HISTOGRAM_SIGNIFICANT_DIGITS);
     const svg = await spectrum();
+    const lines = spectrumLines(run, step);
+    const y = axisTicks(svg, 'Y');
     for (const sys of run.systems) {
       const merged = decodeHistogram(sys.steps.find((s) => s.name === 'rate-1000')!.aggregate.mergedHistogram!);
-      const p50Ms = coarsenHistogram(merged, SPECTRUM_SIGNIFICANT_DIGITS).getValueAtPercentile(50) / 1000;
-      const line = marks(svg, 'line mark').find((m) => m.fields['system'] === sys.id);
-      expect(line?.fields['percentile']).toBe('0.30103');
-      expect(Number(line?.fields['latency (ms, log scale)'])).toBeCloseTo(p50Ms, 6);
+      const p50Us = coarsenHistogram(merged, SPECTRUM_SIGNIFICANT_DIGITS).getValueAtPercentile(50);
+      expect(lines.find((l) => l.system === sys.id)?.points[0]).toEqual({ nines: nines(0.5), latencyUs: p50Us });
+      // Drawn there: at the left end of the nines axis (p50), at that latency on the log axis. The axis ends on
+      // labelled ticks (log-ticks.ts) and the line is drawn to the half pixel (render-svg.ts): within a quarter pixel,
+      // where some systems' p50s are half a pixel apart.
+      const drawn = lineMarks(svg).find((l) => l.series === sys.id)?.points[0];
+      expect(drawn?.x).toBe(axisTicks(svg, 'X').find((t) => t.label === '50')?.at);
+      expect(Math.abs((drawn?.y ?? NaN) - pixelOf(y, p50Us / 1000, 'log'))).toBeLessThanOrEqual(0.25 + 1e-9);
       // Within 1% of the exact p50 (2 significant digits).
-      expect(Math.abs(p50Ms * 1000 - merged.getValueAtPercentile(50))).toBeLessThanOrEqual(merged.getValueAtPercentile(50) / 100);
+      expect(Math.abs(p50Us - merged.getValueAtPercentile(50))).toBeLessThanOrEqual(merged.getValueAtPercentile(50) / 100);
     }
   });
 

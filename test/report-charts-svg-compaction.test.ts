@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactGeometry, compactSvg, hoistFontFamily, sharedMarkStyles, withoutBareGroups, withoutDefaults, withoutInteractionLeftovers } from '../src/report/charts/render-svg.js';
+import { compactGeometry, compactSvg, hoistFontFamily, sharedMarkStyles, withoutBareGroups, withoutDefaults, withoutInteractionLeftovers, withoutZeroLineEnds } from '../src/report/charts/render-svg.js';
 import { wellFormed } from './helpers/svg-chart.js';
 
 describe('compacting Vega’s SVG without changing what it draws', () => {
@@ -15,6 +15,19 @@ describe('compacting Vega’s SVG without changing what it draws', () => {
     );
   });
 
+  it('drops a normal font weight, which nothing above a text overrides, and keeps a bold one', () => {
+    expect(withoutDefaults('<g class="mark-text role-axis-title"><text font-size="12px" font-weight="normal">a</text><text font-weight="bold">b</text></g>')).toBe(
+      '<g class="mark-text role-axis-title"><text font-size="12px">a</text><text font-weight="bold">b</text></g>',
+    );
+  });
+
+  it('drops a line’s ends at 0, SVG’s default, after rounding, and nothing of other elements', () => {
+    expect(withoutZeroLineEnds('<g x2="0"><line transform="translate(12,0)" x2="0" y2="-220"/><line x2="560" y2="0"/><line x2="-0.5" y2="10"/><rect x2="0"/></g>')).toBe(
+      '<g x2="0"><line transform="translate(12,0)" y2="-220"/><line x2="560"/><line x2="-0.5" y2="10"/><rect x2="0"/></g>',
+    );
+    expect(compactSvg('<svg><g class="mark-rule role-axis-tick"><line x2="0.1" y2="5"/></g></svg>')).toBe('<svg><g class="mark-rule role-axis-tick"><line y2="5"/></g></svg>');
+  });
+
   it('drops hit-test backgrounds that draw nothing, but keeps a frame drawn with a stroke', () => {
     expect(withoutInteractionLeftovers('<g><path class="background" aria-hidden="true" d="M0,0h288v15h-288Z"/><path class="background" aria-hidden="true" d="M0.5,0.5h560v220h-560Z" stroke="#cccccc"/><path class="foreground" aria-hidden="true" d="" display="none"/></g>')).toBe(
       '<g><path class="background" aria-hidden="true" d="M0.5,0.5h560v220h-560Z" stroke="#cccccc"/></g>',
@@ -26,6 +39,9 @@ describe('compacting Vega’s SVG without changing what it draws', () => {
     expect(sharedMarkStyles(points)).toBe('<g class="mark-symbol role-mark" stroke-width="1.5"><path d="M1" stroke="#4c78a8"/><path d="M2" stroke="#4c78a8"/></g>');
     const ticks = '<g class="mark-rule role-axis-tick"><line x2="5" stroke="#888"/><line x2="6" stroke="#888"/></g>';
     expect(sharedMarkStyles(ticks)).toBe('<g class="mark-rule role-axis-tick" stroke="#888"><line x2="5"/><line x2="6"/></g>');
+    // A paint's opacity is inherited too: the interval bars' stroke-opacity and the points' fill-opacity.
+    const bars = '<g class="mark-rule role-mark"><line y2="-3" stroke="#4c78a8" stroke-opacity="0.6"/><line y2="-4" stroke="#f58518" stroke-opacity="0.6"/></g>';
+    expect(sharedMarkStyles(bars)).toBe('<g class="mark-rule role-mark" stroke-opacity="0.6"><line y2="-3" stroke="#4c78a8"/><line y2="-4" stroke="#f58518"/></g>');
     // Different values, or one element without the attribute: nothing moves.
     const mixed = '<g class="mark-rule role-axis-tick"><line x2="5" stroke="#888"/><line x2="6"/></g>';
     expect(sharedMarkStyles(mixed)).toBe(mixed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TREND_MARKED_RUNS, TREND_RUNS, trendChartSpec, trendChartSvg, type TrendSeries } from '../src/report/charts/trend-chart.js';
-import { axis, legendEntries, marks, marksByLegend, titles, wellFormed } from './helpers/svg-chart.js';
+import { axis, axisTicks, legendEntries, lineMarks, marksByLegend, titles, valueAt, wellFormed } from './helpers/svg-chart.js';
 
 const series: TrendSeries[] = [
   {
@@ -37,7 +37,7 @@ describe('the history trend chart', () => {
   it('draws one line per system, named in the legend, with a point per run and a bar per interval', async () => {
     const svg = await trendChartSvg(series, labels);
     expect(legendEntries(svg)).toEqual([{ title: 'system', labels: ['istio-ambient', 'linkerd'] }]);
-    expect(marks(svg, 'line mark').map((m) => m.fields['system'])).toEqual(['istio-ambient', 'linkerd']);
+    expect(lineMarks(svg).map((l) => l.series)).toEqual(['istio-ambient', 'linkerd']);
     expect(marksByLegend(svg, 'mark-symbol role-mark', 'path')).toEqual({ 'istio-ambient': 3, linkerd: 2 });
     // linkerd's first point has no interval: no bar for it.
     expect(marksByLegend(svg, 'mark-rule role-mark', 'line')).toEqual({ 'istio-ambient': 3, linkerd: 1 });
@@ -47,7 +47,8 @@ describe('the history trend chart', () => {
     const rows = trendChartSpec(series, labels).data;
     expect(rows && 'values' in rows ? rows.values : null).toContainEqual({ system: 'linkerd', date: '2026-11-21T02:00:00.000Z', value: 0.5, low: 0.4, high: 0.6, marked: true });
     const svg = await trendChartSvg([{ system: 'linkerd', points: [{ date: '2026-11-21', value: 0.5, low: 0.4, high: 0.6 }] }], labels);
-    const bar = /<g class="mark-rule role-mark[^"]*"[^>]*><line transform="translate\(([\d.]+),([\d.]+)\)" x2="0" y2="(-?[\d.]+)"/.exec(svg);
+    // A vertical bar: Vega's x2="0" is SVG's default, left out (render-svg.ts).
+    const bar = /<g class="mark-rule role-mark[^"]*"[^>]*><line transform="translate\(([\d.]+),([\d.]+)\)" y2="(-?[\d.]+)"/.exec(svg);
     const point = /<g class="mark-symbol role-mark[^"]*"[^>]*><path transform="translate\(([\d.]+),([\d.]+)\)"/.exec(svg);
     // The bar stands on the point's x and spans equal lengths above and below it (0.4 … 0.6 around 0.5).
     expect(bar?.[1]).toBe(point?.[1]);
@@ -76,9 +77,19 @@ describe('the history trend chart', () => {
 
   it('orders each line by date whatever order the points came in', async () => {
     const svg = await trendChartSvg(series, labels);
-    const first = marks(svg, 'line mark').find((m) => m.fields['system'] === 'istio-ambient');
-    // Vega labels a line mark with its first datum.
-    expect(first?.fields).toMatchObject({ 'run date (UTC)': '2026-11-20', 'added p99 (ms)': '0.21' });
+    const line = lineMarks(svg).find((l) => l.series === 'istio-ambient');
+    // Left to right: 20, 21 and 23 November, read against the axes (0.21, 0.24, 0.19 in date order).
+    const xs = line?.points.map((p) => p.x) ?? [];
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    const y = axisTicks(svg, 'Y');
+    expect(line?.points.map((p) => Math.round(valueAt(y, p.y, 'linear') * 100) / 100)).toEqual([0.21, 0.24, 0.19]);
+    const day = axisTicks(svg, 'X');
+    const at = (label: string): number => day.find((t) => t.label === label)?.at ?? NaN;
+    // Each run at 02:00 UTC of its day: a twelfth of the way to the next day's tick.
+    (['2026-11-20', '2026-11-21', '2026-11-23'] as const).forEach((d, i) => {
+      const next = new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10);
+      expect(Math.abs(xs[i]! - (at(d) + (at(next) - at(d)) / 12))).toBeLessThanOrEqual(0.5);
+    });
   });
 
   it('gives the same bytes on every render, in any time zone', async () => {

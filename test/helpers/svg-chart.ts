@@ -1,8 +1,10 @@
 /**
- * Reads what a chart SVG shows, as data: axes (title and visible tick labels), the legend, and the marks with the
- * fields Vega writes into each mark's aria-label (`x title: value; y title: value; system: name`). Vega's SVG
- * serialiser nests one `<g class="mark-text role-…">` group of `<text>` elements per text mark, so targeted regexes
- * find them; `wellFormed` first checks that every tag is closed in order, so a broken file fails before anything else.
+ * Reads what a chart SVG shows, as data: axes (title, visible tick labels and where their ticks are), the legend, and
+ * the data marks as drawn: each element's series is its colour looked up in the legend, and a line's points are read
+ * from its path. Data marks carry no aria label (chart-style.ts, DATA_MARK), so a value is read the way a reader reads
+ * it, against the axis's ticks (`pixelOf`, `valueAt`). Vega's SVG serialiser nests one `<g class="mark-text role-…">`
+ * group of `<text>` elements per text mark, so targeted regexes find them; `wellFormed` first checks that every tag is
+ * closed in order, so a broken file fails before anything else.
  */
 
 export interface SvgAxis {
@@ -13,10 +15,16 @@ export interface SvgAxis {
   labels: string[];
 }
 
-export interface SvgMark {
-  /** `line mark`, `point`, `rule mark`, `bar`, … */
-  kind: string;
-  fields: Record<string, string>;
+/** A tick of an axis: its label (hidden ones included) and its position along the axis, in the plot's pixels. */
+export interface SvgTick {
+  label: string;
+  at: number;
+}
+
+/** A line mark: the legend label of its stroke colour and the points its path joins, in the plot's pixels. */
+export interface SvgLine {
+  series: string;
+  points: Array<{ x: number; y: number }>;
 }
 
 export function wellFormed(svg: string): void {
@@ -95,25 +103,75 @@ export function titles(svg: string): string[] {
   );
 }
 
-export function marks(svg: string, kind?: string): SvgMark[] {
-  const out: SvgMark[] = [];
-  for (const m of svg.matchAll(/<(?:path|line|rect|text)\s[^>]*?aria-label="([^"]*)"[^>]*?aria-roledescription="([^"]*)"/g)) {
-    const [, label = '', role = ''] = m;
-    if (kind !== undefined && role !== kind) continue;
-    const fields: Record<string, string> = {};
-    for (const part of decodeXml(label).split('; ')) {
-      const i = part.indexOf(': ');
-      if (i > 0) fields[part.slice(0, i)] = part.slice(i + 2);
-    }
-    out.push({ kind: role, fields });
-  }
-  return out;
+/**
+ * The ticks of an axis, in drawing order: each label (hidden ones too) with the position of its tick (Vega draws tick
+ * i at the translate of line i, none for 0; the axis's own half-pixel offset, which keeps one-pixel lines crisp, is
+ * left out, as the marks are drawn without it). The axis is the one titled `title` (any title when not given), or the
+ * `panel`-th such axis in drawing order when panels repeat it; throws when that does not name exactly one.
+ */
+export function axisTicks(svg: string, which: 'X' | 'Y', title?: string, panel?: number): SvgTick[] {
+  const starts = [...svg.matchAll(/<g class="mark-group role-axis"[^>]*aria-label="([^"]*)"[^>]*>/g)];
+  const all = starts.filter((m) => decodeXml(m[1] ?? '').startsWith(`${which}-axis`) && (title === undefined || textsOf(svg, 'axis-title', m.index ?? 0).texts.join(' ') === title));
+  const found = panel === undefined ? all : all.slice(panel, panel + 1);
+  if (found.length !== 1) throw new Error(`expected one ${which} axis${title ? ` titled ${title}` : ''}${panel === undefined ? '' : ` in panel ${panel}`}, found ${found.length}`);
+  const at = found[0]?.index ?? 0;
+  const next = starts.find((m) => (m.index ?? 0) > at)?.index ?? svg.length;
+  const region = svg.slice(at, next);
+  const ticks = /<g class="mark-rule role-axis-tick"[^>]*>(.*?)<\/g>/s.exec(region)?.[1] ?? '';
+  const positions = [...ticks.matchAll(/<line\b([^>]*)\/>/g)].map((l) => {
+    const t = /transform="translate\((-?[\d.]+),(-?[\d.]+)\)"/.exec(l[1] ?? '');
+    return Number(t?.[which === 'X' ? 1 : 2] ?? 0);
+  });
+  const labels = /<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/s.exec(region)?.[1] ?? '';
+  const texts = [...labels.matchAll(/<text[^>]*>(.*?)<\/text>/gs)].map((t) => decodeXml(t[1] ?? ''));
+  if (texts.length !== positions.length) throw new Error(`${which} axis: ${positions.length} ticks but ${texts.length} labels`);
+  return texts.map((label, i) => ({ label, at: positions[i] ?? 0 }));
+}
+
+/** Where `value` lies along an axis, in pixels: interpolated between its first and last ticks (labels read as numbers). */
+export function pixelOf(ticks: readonly SvgTick[], value: number, scale: 'linear' | 'log'): number {
+  const [a, b] = ends(ticks);
+  const f = scale === 'log' ? Math.log(value) : value;
+  const [fa, fb] = scale === 'log' ? [Math.log(a.value), Math.log(b.value)] : [a.value, b.value];
+  return a.at + ((f - fa) / (fb - fa)) * (b.at - a.at);
+}
+
+/** The value at a pixel along an axis, the inverse of `pixelOf`. */
+export function valueAt(ticks: readonly SvgTick[], pixel: number, scale: 'linear' | 'log'): number {
+  const [a, b] = ends(ticks);
+  const t = (pixel - a.at) / (b.at - a.at);
+  return scale === 'log' ? Math.exp(Math.log(a.value) + t * (Math.log(b.value) - Math.log(a.value))) : a.value + t * (b.value - a.value);
+}
+
+function ends(ticks: readonly SvgTick[]): [{ value: number; at: number }, { value: number; at: number }] {
+  const numeric = ticks.map((t) => ({ value: Number(t.label), at: t.at })).filter((t) => Number.isFinite(t.value));
+  const first = numeric[0];
+  const last = numeric[numeric.length - 1];
+  if (!first || !last || first.at === last.at) throw new Error(`an axis needs two numeric ticks to be read, has ${ticks.map((t) => t.label).join(', ')}`);
+  return [first, last];
+}
+
+/** Every line mark in drawing order (a panel's lines before the next panel's), its series named by the legend. */
+export function lineMarks(svg: string): SvgLine[] {
+  const colourOf = new Map([...legendColours(svg)].map(([label, colour]) => [colour, label]));
+  return [...svg.matchAll(/<g class="mark-line role-mark"[^>]*>(.*?)<\/g>/gs)].flatMap((g) =>
+    [...(g[1] ?? '').matchAll(/<path\b([^>]*)\/>/g)].map((p) => {
+      const attrs = p[1] ?? '';
+      const stroke = / stroke="([^"]*)"/.exec(attrs)?.[1] ?? '';
+      const d = / d="([^"]*)"/.exec(attrs)?.[1] ?? '';
+      if (/[^MLml\d.,\s-]/.test(d)) throw new Error(`not a polyline: ${d}`);
+      return {
+        series: colourOf.get(stroke) ?? `unlabelled ${stroke}`,
+        points: [...d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) })),
+      };
+    }),
+  );
 }
 
 /**
- * The marks of one kind drawn without aria labels (points and interval bars, to keep files small), as the series
- * each belongs to: its colour looked up in the legend (`legendColours`). `element` is `path` for symbols, `line` for
- * rules; `markClass` the group's class, e.g. `mark-symbol role-mark`.
+ * The marks of one kind, as the series each belongs to: its colour looked up in the legend (`legendColours`).
+ * `element` is `path` for symbols and bars, `line` for rules; `markClass` the group's class, e.g. `mark-symbol
+ * role-mark`.
  */
 export function marksByLegend(svg: string, markClass: string, element: 'path' | 'line'): Record<string, number> {
   const colourOf = new Map([...legendColours(svg)].map(([label, colour]) => [colour, label]));
@@ -127,10 +185,10 @@ export function marksByLegend(svg: string, markClass: string, element: 'path' | 
   return out;
 }
 
-/** Legend label → the fill colour of its symbol, in legend order. */
+/** Legend label → the colour of its symbol (its fill, or its stroke for a line's symbol), in legend order. */
 export function legendColours(svg: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const entry of svg.matchAll(/<g class="mark-symbol role-legend-symbol"[^>]*><path[^>]*?fill="(#[0-9a-f]{6})"[^>]*\/><\/g><g class="mark-text role-legend-label"[^>]*><text[^>]*>(.*?)<\/text>/gs)) {
+  for (const entry of svg.matchAll(/<g class="mark-symbol role-legend-symbol"[^>]*><path[^>]*? (?:fill|stroke)="(#[0-9a-f]{6})"[^>]*\/><\/g><g class="mark-text role-legend-label"[^>]*><text[^>]*>(.*?)<\/text>/gs)) {
     out.set(decodeXml(entry[2] ?? ''), entry[1] ?? '');
   }
   return out;

@@ -1,5 +1,5 @@
 import type { ReportRun as RunResult } from '../report-input.js';
-import { CHART_CONFIG, CHART_WIDTH, seriesColours, seriesShapes } from './chart-style.js';
+import { CHART_CONFIG, CHART_WIDTH, DATA_MARK, seriesColours, seriesShapes } from './chart-style.js';
 import type { ChartStep } from './chart-steps.js';
 import type { ChartSpec } from './render-svg.js';
 import { outcomeOf } from '../significance.js';
@@ -74,11 +74,11 @@ export function addedLatencyChartSpec(rows: readonly AddedLatencyRow[], steps: r
         {
           // One zero line per panel: the count collapses the panel's rows, else a line is drawn under every point.
           transform: [{ aggregate: [{ op: 'count', as: 'rows' }] }],
-          mark: { type: 'rule', color: '#555555', strokeDash: [4, 3], aria: false },
+          mark: { type: 'rule', color: '#555555', strokeDash: [4, 3], ...DATA_MARK },
           encoding: { y: { datum: 0, type: 'quantitative' } },
         },
         {
-          mark: { type: 'rule', strokeWidth: 2, aria: false },
+          mark: { type: 'rule', strokeWidth: 2, ...DATA_MARK },
           encoding: {
             x,
             xOffset,
@@ -87,15 +87,17 @@ export function addedLatencyChartSpec(rows: readonly AddedLatencyRow[], steps: r
             color,
           },
         },
-        // Every estimate as an outline, and the significant ones filled in on top.
+        // Each estimate drawn once: an outline where the difference is not significant, and where it is the same
+        // outline filled in (its stroke the fill's colour, so it covers what an outline under a filled copy did).
         ...[false, true].map((filled) => ({
-          ...(filled ? { transform: [{ filter: 'datum.significant' }] } : {}),
-          mark: { type: 'point' as const, filled, size: 60, strokeWidth: 1.5, opacity: 1, aria: false },
+          transform: [{ filter: filled ? 'datum.significant' : '!datum.significant' }],
+          mark: { type: 'point' as const, filled, size: 60, strokeWidth: 1.5, opacity: 1, ...DATA_MARK },
           encoding: {
             x,
             xOffset,
             y: { field: 'deltaMs', type: 'quantitative' as const, title: 'added latency (ms)' },
             color,
+            ...(filled ? { stroke: color } : {}),
             shape: { field: 'pair', type: 'nominal' as const, title: 'system − reference', scale: seriesShapes(pairs) },
           },
         })),

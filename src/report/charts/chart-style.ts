@@ -38,6 +38,20 @@ export function seriesShapes(names: readonly string[]): { domain: string[]; rang
   };
 }
 
+/**
+ * Put on every data mark (bar, line, point, rule): no ARIA attributes on its items. Vega-Lite's mark property `aria`:
+ * "If false, the "aria-hidden" attribute will be set on the output SVG element, removing the mark item from the ARIA
+ * accessibility tree" (https://vega.github.io/vega-lite/docs/mark.html, the mark's ARIA properties; the same words in
+ * vega-lite's schema, MarkDef.aria). Set on the mark, Vega-Lite 6.4 says it once, on the mark's group (set in
+ * `config.mark` instead, it repeats it on every item: measured, 4 KB more on the nightly's charts). Vega otherwise
+ * writes a label per bar and line (`offered load (req/s, log scale): 100; p50 latency (ms, log scale): 0.486; system:
+ * …`), a fifth of a nightly's chart bytes (issue 9), which nobody hears: the report embeds each chart as an image
+ * (`![alt](charts/x.svg)`), whose inner ARIA a browser does not expose, and the image's alt text says what the chart
+ * shows. Guides keep theirs (Vega-Lite's top-level `config.aria: false` would hide them too): each axis, legend and
+ * title still describes itself.
+ */
+export const DATA_MARK = { aria: false } as const;
+
 export const CHART_WIDTH = 560;
 export const CHART_HEIGHT = 300;
 /** A panel of a chart with two side by side (p50 and p99). */

@@ -1,5 +1,5 @@
 import type { ReportRun as RunResult } from '../report-input.js';
-import { CHART_CONFIG, CHART_WIDTH, seriesColours, seriesShapes } from './chart-style.js';
+import { CHART_CONFIG, CHART_WIDTH, DATA_MARK, seriesColours, seriesShapes } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
 import { logAxis } from './log-ticks.js';
 import type { ChartSpec } from './render-svg.js';
@@ -79,11 +79,13 @@ export function latencyLoadChartSpec(rows: readonly LoadRow[], systems: readonly
       title: { text: `median ${percentile}`, fontSize: 12, fontWeight: 'bold' as const },
       data: { values: mine },
       encoding: { x, color },
+      // The bars' and points' transparency is that of their one paint (stroke, fill), not an `opacity` (which SVG
+      // does not inherit): the same picture, said once on the mark's group (render-svg.ts, sharedMarkStyles).
       layer: [
-        { mark: { type: 'rule' as const, strokeWidth: 1.5, opacity: 0.6, aria: false }, encoding: { y: yField('lowMs'), y2: { field: 'highMs' } } },
-        { mark: { type: 'line' as const }, encoding: { y: yField('latencyMs', `${percentile} latency (ms, log scale)`) } },
+        { mark: { type: 'rule' as const, strokeWidth: 1.5, strokeOpacity: 0.6, ...DATA_MARK }, encoding: { y: yField('lowMs'), y2: { field: 'highMs' } } },
+        { mark: { type: 'line' as const, ...DATA_MARK }, encoding: { y: yField('latencyMs', `${percentile} latency (ms, log scale)`) } },
         {
-          mark: { type: 'point' as const, filled: true, size: 40, aria: false },
+          mark: { type: 'point' as const, filled: true, size: 40, opacity: 1, fillOpacity: 0.7, ...DATA_MARK },
           encoding: {
             y: yField('latencyMs'),
             shape: { field: 'system', type: 'nominal' as const, title: 'system', scale: seriesShapes(systems), legend: { values: present } },

@@ -1,6 +1,6 @@
 import { containerRoles, type ContainerRole } from '../../core/result-schema.js';
 import type { ReportRun as RunResult } from '../report-input.js';
-import { CHART_CONFIG, CHART_WIDTH } from './chart-style.js';
+import { CHART_CONFIG, CHART_WIDTH, DATA_MARK } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
 import type { ChartSpec } from './render-svg.js';
 
@@ -53,7 +53,11 @@ const ROLE_COLOURS: Record<ContainerRole, string> = {
   other: '#bab0ac',
 };
 
-/** Memory per role stacked per system (one horizontal bar each, so long system names stay readable). */
+/**
+ * Memory per role stacked per system (one horizontal bar each, so long system names stay readable). A role a system
+ * does not have (0 MiB: no node agent without a mesh) would be a bar of no width: it is not drawn, and every system
+ * keeps its row (the y domain is the systems, not the bars drawn).
+ */
 export function memoryChartSpec(step: ChartStep, rows: readonly MemoryRow[]): ChartSpec {
   const roles = containerRoles.filter((role) => rows.some((row) => row.role === role));
   const systems = [...new Set(rows.map((row) => row.system))];
@@ -63,10 +67,10 @@ export function memoryChartSpec(step: ChartStep, rows: readonly MemoryRow[]): Ch
     width: CHART_WIDTH,
     height: { step: 22 },
     config: CHART_CONFIG,
-    data: { values: rows.map((row) => ({ ...row, order: roles.indexOf(row.role) })) },
-    mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
+    data: { values: rows.filter((row) => row.mib > 0).map((row) => ({ ...row, order: roles.indexOf(row.role) })) },
+    mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5, ...DATA_MARK },
     encoding: {
-      y: { field: 'system', type: 'nominal', title: null, sort: systems, axis: { labelLimit: 220 } },
+      y: { field: 'system', type: 'nominal', title: null, scale: { domain: systems }, axis: { labelLimit: 220 } },
       x: { field: 'mib', type: 'quantitative', title: 'working-set memory (MiB), median of per-repetition means', stack: 'zero' },
       color: {
         field: 'role',

@@ -59,28 +59,31 @@ function strictLogger(): ReturnType<typeof vega.logger> {
 /**
  * Vega's SVG, smaller and drawn the same: a nightly commits its charts (issue 9: record, report and charts at most
  * ~300 KB per night), and a chart of ten systems holds hundreds of marks, each repeating what SVG already defaults or
- * inherits. Every step below removes only what draws nothing or what an ancestor already says; the group classes, the
- * axis descriptions and the one aria label per series line (what a screen reader and the tests read) stay.
+ * inherits. Every step below removes only what draws nothing or what an ancestor already says; the group classes and
+ * the descriptions of axes, legends and titles (what the tests read) stay. Data marks carry no aria label in the
+ * first place (chart-style.ts, DATA_MARK).
  */
 export function compactSvg(svg: string): string {
-  return withoutBareGroups(hoistFontFamily(sharedMarkStyles(compactGeometry(withoutInteractionLeftovers(withoutDefaults(svg))))));
+  return withoutBareGroups(hoistFontFamily(sharedMarkStyles(withoutZeroLineEnds(compactGeometry(withoutInteractionLeftovers(withoutDefaults(svg)))))));
 }
 
 /**
- * Attributes with SVG's initial value (opacity 1: https://www.w3.org/TR/SVG2/render.html#ObjectAndGroupOpacityProperties),
+ * Attributes with SVG's initial value (opacity 1: https://www.w3.org/TR/SVG2/render.html#ObjectAndGroupOpacityProperties;
+ * font-weight normal: https://www.w3.org/TR/css-fonts-4/#font-weight-prop, which no ancestor Vega writes overrides),
  * an identity transform, and the role and description Vega gives every group container (`graphics-object`, "group
  * mark container"), which name no content: the marks and axes inside keep theirs.
  */
 export function withoutDefaults(svg: string): string {
   return svg
     .replace(/ opacity="1"/g, '')
+    .replace(/ font-weight="normal"/g, '')
     .replace(/ transform="translate\(0,0\)"/g, '')
     .replace(/ role="graphics-object" aria-roledescription="[a-z]+ mark container"/g, '')
     .replace(/ class="(mark-[a-z]+ role-[a-z-]+)(?: [\w-]+)+"/g, ' class="$1"');
 }
 
 /** Inherited presentation attributes (https://www.w3.org/TR/SVG2/painting.html, "Inherited: yes") that marks share. */
-const SHARED = ['stroke-width', 'font-size', 'font-weight', 'text-anchor', 'stroke-miterlimit'];
+const SHARED = ['stroke-width', 'font-size', 'font-weight', 'text-anchor', 'stroke-miterlimit', 'fill-opacity', 'stroke-opacity'];
 /** Colours are shared only by a guide's elements (axes, titles, legend labels): a data mark keeps its series colour. */
 const SHARED_IN_GUIDES = ['fill', 'stroke'];
 
@@ -135,6 +138,15 @@ export function compactGeometry(svg: string): string {
 function roundHalf(n: string): string {
   const r = Math.round(Number(n) * 2) / 2;
   return String(r === 0 ? 0 : r);
+}
+
+/**
+ * A `<line>`'s end at 0: x2 and y2 are 0 when absent (https://www.w3.org/TR/SVG2/shapes.html#LineElement, "initial
+ * value 0"), and Vega writes both on every rule and tick (`x2="0" y2="-220"`). Runs after the rounding, which can make
+ * an end 0.
+ */
+export function withoutZeroLineEnds(svg: string): string {
+  return svg.replace(/<line\b[^>]*>/g, (tag) => tag.replace(/ [xy]2="0"/g, ''));
 }
 
 /**

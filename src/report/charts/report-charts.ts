@@ -13,7 +13,12 @@ export const CHARTS_DIR = 'charts';
 
 export type ChartKind = 'spectrum' | 'added-latency' | 'latency-vs-load' | 'memory';
 
-/** One chart of a report: drawn (with its file) when the result has its data, else the sentence that says why not. */
+/**
+ * One chart of a report: drawn (with its file) when the result has its data, else the sentence that says why not. The
+ * alt text is what a screen reader gives for the chart (report.md embeds it as an image, whose inside a browser does
+ * not expose, and its data marks carry no labels: chart-style.ts, DATA_MARK): what is drawn against what, and the
+ * series by name; the numbers are in the report's tables.
+ */
 export type PlannedChart =
   | { kind: ChartKind; drawn: true; path: string; alt: string; spec: ChartSpec }
   | { kind: ChartKind; drawn: false; missing: string };
@@ -53,6 +58,7 @@ export function planCharts(run: RunResult): PlannedChart[] {
   }
 
   const added = addedLatencyRows(r, steps);
+  const comparedSteps = unique([...steps.map((s) => s.label), ...added.map((row) => row.step)]).filter((l) => added.some((row) => row.step === l));
   out.push(
     added.length === 0
       ? { kind: 'added-latency', drawn: false, missing: 'No comparison was made, so there is no added latency to chart.' }
@@ -60,7 +66,9 @@ export function planCharts(run: RunResult): PlannedChart[] {
           kind: 'added-latency',
           drawn: true,
           path: `${CHARTS_DIR}/added-latency.svg`,
-          alt: 'Added p50 and p99 latency with 95% intervals per compared system and load step',
+          alt:
+            `Added p50 and p99 latency (ms) with 95% intervals at each load step (${comparedSteps.join(', ')}), ` +
+            `a point per compared pair: ${unique(added.map((row) => row.pair)).join(', ')}; filled where the difference is significant, hollow where not`,
           spec: addedLatencyChartSpec(added, steps),
         },
   );
@@ -73,7 +81,9 @@ export function planCharts(run: RunResult): PlannedChart[] {
           kind: 'latency-vs-load',
           drawn: true,
           path: `${CHARTS_DIR}/latency-vs-load.svg`,
-          alt: 'Median p50 and p99 latency against offered load, one line per system',
+          alt:
+            `Median p50 and p99 latency (ms, log scale) with 95% intervals against offered load (${distinctRates(load).join(', ')} req/s, log scale), ` +
+            `one line per system: ${unique(load.map((row) => row.system)).join(', ')}`,
           spec: latencyLoadChartSpec(load, systems),
         },
   );
@@ -87,11 +97,17 @@ export function planCharts(run: RunResult): PlannedChart[] {
           kind: 'memory',
           drawn: true,
           path: `${CHARTS_DIR}/memory-${memStep.slug}.svg`,
-          alt: `Memory per role stacked per system at ${memStep.label} (${memStep.name})`,
+          alt:
+            `Working-set memory (MiB) per role (${unique(mem.map((row) => row.role)).join(', ')}) stacked per system at ${memStep.label} (${memStep.name}): ` +
+            unique(mem.map((row) => row.system)).join(', '),
           spec: memoryChartSpec(memStep, mem),
         },
   );
   return out;
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
 }
 
 /** The SVG of every drawn chart, paths relative to the report's directory. Same result, same bytes. */

@@ -1,6 +1,6 @@
 import { coarsenHistogram, decodeHistogram } from '../../analysis/histogram.js';
 import type { ReportRun as RunResult } from '../report-input.js';
-import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, seriesColours } from './chart-style.js';
+import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, DATA_MARK, seriesColours } from './chart-style.js';
 import { findStep, type ChartStep } from './chart-steps.js';
 import { logAxis } from './log-ticks.js';
 import { NINES_LABEL_EXPR, NINES_TICKS, NINES_TOP, nines, percentileAt, spectrumGrid } from './nines-scale.js';
@@ -61,7 +61,7 @@ export function spectrumChartSpec(step: ChartStep, lines: readonly SpectrumLine[
     height: CHART_HEIGHT,
     config: CHART_CONFIG,
     data: { values: rows },
-    mark: { type: 'line' },
+    mark: { type: 'line', ...DATA_MARK },
     encoding: {
       x: {
         field: 'nines',

@@ -1,6 +1,6 @@
 import type { ChartSpec } from './render-svg.js';
 import { renderSvg } from './render-svg.js';
-import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, seriesColours, seriesShapes } from './chart-style.js';
+import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, DATA_MARK, seriesColours, seriesShapes } from './chart-style.js';
 
 /** One point of a history: a run's date (ISO 8601, read as UTC) and a value in the unit the labels name. */
 export interface TrendPoint {
@@ -46,8 +46,8 @@ interface TrendRow {
 }
 
 /**
- * A value over time, one line per system, with its interval where known (for `bench history`). Points and bars carry
- * no aria label (the history table has the numbers), the lines do. Dates are placed on a UTC time axis and labelled in
+ * A value over time, one line per system, with its interval where known (for `bench history`). No data mark carries an
+ * aria label (chart-style.ts, DATA_MARK: the history table has the numbers). Dates are placed on a UTC time axis and labelled in
  * UTC, so the picture does not depend on the machine's time zone. Points are kept in the order of their dates whatever
  * order the caller gives them. Only the newest TREND_RUNS run dates are drawn, with points and bars on the newest
  * TREND_MARKED_RUNS (trendWindow).
@@ -88,19 +88,21 @@ export function trendChartSpec(series: readonly TrendSeries[], labels: TrendLabe
     config: CHART_CONFIG,
     data: { values: rows },
     encoding: { x, color },
+    // The bars' and points' transparency is that of their one paint (stroke, fill), not an `opacity` (which SVG
+    // does not inherit): the same picture, said once on the mark's group (render-svg.ts, sharedMarkStyles).
     layer: [
       {
         transform: [{ filter: 'datum.marked && datum.low !== null && datum.high !== null' }],
-        mark: { type: 'rule', strokeWidth: dense ? 1 : 1.5, opacity: dense ? 0.4 : 0.7, aria: false },
+        mark: { type: 'rule', strokeWidth: dense ? 1 : 1.5, strokeOpacity: dense ? 0.4 : 0.7, ...DATA_MARK },
         encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
       },
       {
-        mark: { type: 'line', point: false },
+        mark: { type: 'line', point: false, ...DATA_MARK },
         encoding: { y: { field: 'value', type: 'quantitative', title: labels.yTitle } },
       },
       {
         transform: [{ filter: 'datum.marked' }],
-        mark: { type: 'point', filled: true, size: dense ? 12 : 50, aria: false },
+        mark: { type: 'point', filled: true, size: dense ? 12 : 50, opacity: 1, fillOpacity: 0.7, ...DATA_MARK },
         encoding: {
           y: { field: 'value', type: 'quantitative' },
           shape: { field: 'system', type: 'nominal', title: 'system', scale: seriesShapes(names) },
