@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateStep } from '../src/analysis/aggregate-step.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
 import type { RunResult } from '../src/core/result-schema.js';
+import { gzipText } from '../src/history/gzip-json-file.js';
 import { makeRecord, serializeRecord } from '../src/history/make-record.js';
 import { readRun } from '../src/history/read-run.js';
+import { RECORD_FILE_NAME } from '../src/history/record-schema.js';
 import { recordReportView } from '../src/history/record-view.js';
 import { renderJobSummary } from '../src/report/render-job-summary.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
@@ -86,19 +88,24 @@ describe('bench report from a compact record', () => {
     expect(fromRecord.split('\n')).toEqual(fromFull.split('\n'));
   });
 
-  it('bench report on a record.json, or on the run directory holding it, writes that same report.md beside it', async () => {
+  it('bench report on a record.json.gz (what a night commits) or an older record.json, or on the run directory holding it, writes that same report.md beside it', async () => {
     await readBack('full', `${JSON.stringify(merged, null, 2)}\n`);
-    await readBack('compact', serializeRecord(makeRecord(merged)));
+    const text = serializeRecord(makeRecord(merged));
+    await readBack('compact', text);
+    mkdirSync(join(root, 'compact-gz'), { recursive: true });
+    writeFileSync(join(root, 'compact-gz', RECORD_FILE_NAME), gzipText(text));
     const fromFull = await bench(['report', join(root, 'full', 'results.json'), '--stdout']);
-    const fromRecord = await bench(['report', join(root, 'compact', 'record.json'), '--stdout']);
     expect(fromFull.code).toBe(0);
-    expect(fromRecord.code).toBe(0);
-    expect(fromRecord.stdout).toBe(fromFull.stdout);
-    const written = await bench(['report', join(root, 'compact')]);
-    expect(written.code).toBe(0);
-    expect(written.stdout).toBe(`${join(root, 'compact', 'report.md')}\n`);
-    expect(readFileSync(join(root, 'compact', 'report.md'), 'utf8')).toBe(fromFull.stdout);
-  }, 120_000);
+    for (const [dir, name] of [['compact-gz', RECORD_FILE_NAME], ['compact', 'record.json']] as const) {
+      const fromRecord = await bench(['report', join(root, dir, name), '--stdout']);
+      expect(fromRecord.code, name).toBe(0);
+      expect(fromRecord.stdout, name).toBe(fromFull.stdout);
+      const written = await bench(['report', join(root, dir)]);
+      expect(written.code, name).toBe(0);
+      expect(written.stdout, name).toBe(`${join(root, dir, 'report.md')}\n`);
+      expect(readFileSync(join(root, dir, 'report.md'), 'utf8'), name).toBe(fromFull.stdout);
+    }
+  }, 180_000);
 
   it('gives the same job summary as the full results.json', async () => {
     const record = (await readBack('summary', serializeRecord(makeRecord(merged)))).record;

@@ -1,16 +1,19 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareCommand } from '../src/cli/commands/compare-command.js';
 import { compactCompareReport, compactCompareReportSchema, serializeCompactCompareReport, tableEntries } from '../src/compare/compact-report.js';
-import { compareReportSchema, type CompareReport } from '../src/compare/compare-report.js';
+import { COMPARE_REPORT_FILE_NAME, compareReportSchema, type CompareReport } from '../src/compare/compare-report.js';
 import { renderCompactMarkdown } from '../src/compare/render-compact-markdown.js';
 import { ExitCode } from '../src/core/errors.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
+import { gzipText } from '../src/history/gzip-json-file.js';
 import { serializeRecord } from '../src/history/make-record.js';
 import { readHistory } from '../src/history/read-history.js';
 import { renderHistory } from '../src/history/render-history.js';
+import { RECORD_FILE_NAME } from '../src/history/record-schema.js';
 import { syntheticRecord } from './helpers/compare-run-factory.js';
 
 /**
@@ -48,14 +51,15 @@ beforeAll(async () => {
   const nights = [night(1, 10, 1), night(2, -10, 1.01), night(3, 5, 0.99), night(4, 0, 1), night(5, 250, 1.2)];
   for (const n of nights) {
     mkdirSync(join(results, n.runId), { recursive: true });
-    writeFileSync(join(results, n.runId, 'record.json'), serializeRecord(n));
+    // As the nightly commits them: gzip-compressed (src/history/gzip-json-file.ts).
+    writeFileSync(join(results, n.runId, RECORD_FILE_NAME), gzipText(serializeRecord(n)));
   }
   const io = { out: () => undefined, err: () => undefined };
   code = await compareCommand({
     paths: [join(results, '2026-11-04T02-00-00Z-nightly'), join(results, NEW)],
     flags: {
       history: results,
-      compactJson: join(results, NEW, 'compare.json'),
+      compactJson: join(results, NEW, COMPARE_REPORT_FILE_NAME),
       compactOut: join(results, NEW, 'compare.md'),
       json: join(root, 'artefact', 'compare-full.json'),
       out: join(root, 'artefact', 'compare-full.md'),
@@ -67,13 +71,14 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const committed = (name: string): string => readFileSync(join(results, NEW, name), 'utf8');
+/** A file of the night's directory as text: the committed JSON is gzip-compressed (zcat's view of it). */
+const committed = (name: string): string => (name.endsWith('.gz') ? gunzipSync(readFileSync(join(results, NEW, name))).toString('utf8') : readFileSync(join(results, NEW, name), 'utf8'));
 
 describe('the comparison a night commits (--compact-json, --compact-out)', () => {
   it('is the compact form of the full report written to --json beside it, and the gate exits as on the full one', () => {
     expect(code).toBe(ExitCode.regression);
     expect(full.regressions).toBe(4);
-    expect(committed('compare.json')).toBe(serializeCompactCompareReport(compactCompareReport(full)));
+    expect(committed(COMPARE_REPORT_FILE_NAME)).toBe(serializeCompactCompareReport(compactCompareReport(full)));
   });
 
   it('bench history reads it and writes the same README as from the full report', async () => {
@@ -81,17 +86,17 @@ describe('the comparison a night commits (--compact-json, --compact-out)', () =>
     expect(fromCompact).toContain(`### ${NEW} vs 2026-11-04T02-00-00Z-nightly`);
     expect(fromCompact).toContain(`**4** (vs 2026-11-04T02-00-00Z-nightly)`);
     for (const metric of ['p50', 'p99', 'p999', 'memory:sidecar-proxy']) expect(fromCompact).toMatch(new RegExp(`\\| linkerd \\| r1000 \\| ${metric} \\|`));
-    const compact = committed('compare.json');
+    const compact = committed(COMPARE_REPORT_FILE_NAME);
     try {
-      writeFileSync(join(results, NEW, 'compare.json'), readFileSync(join(root, 'artefact', 'compare-full.json'), 'utf8'));
+      writeFileSync(join(results, NEW, COMPARE_REPORT_FILE_NAME), gzipText(readFileSync(join(root, 'artefact', 'compare-full.json'), 'utf8')));
       expect(renderHistory(await readHistory(results, { fs }))).toBe(fromCompact);
     } finally {
-      writeFileSync(join(results, NEW, 'compare.json'), compact);
+      writeFileSync(join(results, NEW, COMPARE_REPORT_FILE_NAME), gzipText(compact));
     }
   });
 
   it('keeps every regression, improvement and change within the noise floor with its exact figures, floor, reason and what it covers', () => {
-    const compact = compactCompareReportSchema.parse(JSON.parse(committed('compare.json')));
+    const compact = compactCompareReportSchema.parse(JSON.parse(committed(COMPARE_REPORT_FILE_NAME)));
     const stated = full.rows.filter((r) => r.verdict === 'regression' || r.verdict === 'improvement' || r.verdict === 'within-noise-floor');
     expect(stated.length).toBeGreaterThan(0);
     expect(compact.rows).toHaveLength(stated.length);
@@ -102,7 +107,7 @@ describe('the comparison a night commits (--compact-json, --compact-out)', () =>
   });
 
   it('lists every latency and throughput row, and memory and CPU only when significant, with rounded figures; counts every row', () => {
-    const compact = compactCompareReportSchema.parse(JSON.parse(committed('compare.json')));
+    const compact = compactCompareReportSchema.parse(JSON.parse(committed(COMPARE_REPORT_FILE_NAME)));
     const entries = tableEntries(compact);
     const listed = full.rows.filter((r) => r.kind === 'latency' || r.kind === 'throughput' || !['not-significant', 'not-judged'].includes(r.verdict));
     // Istio's latency and throughput, linkerd's and its sidecar memory (significant); the CPU row is not significant.
@@ -128,7 +133,7 @@ describe('the comparison a night commits (--compact-json, --compact-out)', () =>
 
   it('its markdown is a pure function of the committed JSON, says what it leaves out, and answers first', () => {
     const md = committed('compare.md');
-    expect(renderCompactMarkdown(compactCompareReportSchema.parse(JSON.parse(committed('compare.json'))))).toBe(md);
+    expect(renderCompactMarkdown(compactCompareReportSchema.parse(JSON.parse(committed(COMPARE_REPORT_FILE_NAME))))).toBe(md);
     expect(md).toMatch(/^# Comparison of two runs\n\n\*\*Outcome: 4 regressions\*\* \(exit code 5\)\./);
     expect(md.indexOf('## Regressions')).toBeLessThan(md.indexOf('## Latency and throughput'));
     expect(md).toContain('- linkerd r1000 memory sidecar-proxy: +');
@@ -137,7 +142,7 @@ describe('the comparison a night commits (--compact-json, --compact-out)', () =>
   });
 
   it('a compact file whose table points past its lists is refused, naming the field', () => {
-    const data = JSON.parse(committed('compare.json'));
+    const data = JSON.parse(committed(COMPARE_REPORT_FILE_NAME));
     data.table.rows[0][1] = 99;
     const parsed = compactCompareReportSchema.safeParse(data);
     expect(parsed.success).toBe(false);

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result-schema.js';
 import { compareRuns } from '../src/compare/compare-runs.js';
 import { DEFAULT_GATE } from '../src/compare/gate-flags.js';
+import { writeJsonText } from '../src/history/gzip-json-file.js';
 import { makeRecord, serializeRecord } from '../src/history/make-record.js';
 import { readRun } from '../src/history/read-run.js';
+import { RECORD_FILE_NAME } from '../src/history/record-schema.js';
 import { MemoryFileSystem } from './helpers/memory-fs.js';
 import { mergedNight, nightlyRunnerRuns } from './helpers/nightly-merge-fixture.js';
 
 /**
- * What the nightly commits of a night is its record.json (the full results.json goes to the artefact), and the next
+ * What the nightly commits of a night is its record.json.gz (the full results.json goes to the artefact), and the next
  * night's `bench compare` reads that record: the figures the record rounds (7 significant digits, memory per
  * repetition to the KiB, CPU to the microcore) and the histograms it stores densely must change no row of the
  * comparison: the same verdicts, changes, intervals and p-values as from the two full results.
@@ -25,7 +27,7 @@ describe('bench compare from two committed records', () => {
       await fs.mkdir(`/full/${n.runId}`);
       await fs.writeFileAtomic(`/full/${n.runId}/results.json`, JSON.stringify(n));
       await fs.mkdir(`/committed/${n.runId}`);
-      await fs.writeFileAtomic(`/committed/${n.runId}/record.json`, serializeRecord(makeRecord(n)));
+      await writeJsonText(`/committed/${n.runId}/${RECORD_FILE_NAME}`, serializeRecord(makeRecord(n)), fs);
     }
     const read = async (root: string): Promise<Parameters<typeof compareRuns>[0]> => {
       const [oldRun, newRun] = await Promise.all(nights.map(async (n) => (await readRun(`${root}/${n.runId}`, { fs })).record));

@@ -49,7 +49,7 @@ describe('bench compare refuses bad input with one line and writes nothing', () 
     ['another scenario', () => [join(dir, 'old'), join(dir, 'smoke.json')], /^ERROR: .*smoke\.json: scenario\.name: "smoke" differs from "nightly" in .*old: not the same scenario/],
     ['another schema version', () => [join(dir, 'old'), join(dir, 'v2.json')], /^ERROR: .*v2\.json: schemaVersion: unsupported schema version 2 \(this harness reads 1\)\n$/],
     ['a missing file', () => [join(dir, 'old'), join(dir, 'nope.json')], /^ERROR: .*nope\.json: cannot read file \(ENOENT\)\n$/],
-    ['a directory without a run', () => [join(dir, 'old'), join(dir, 'empty')], /^ERROR: .*empty: a directory without results\.json or record\.json/],
+    ['a directory without a run', () => [join(dir, 'old'), join(dir, 'empty')], /^ERROR: .*empty: a directory without results\.json, record\.json\.gz or record\.json/],
     ['--systems with two runs', () => [join(dir, 'old'), join(dir, 'new'), '--systems', 'a,b'], /^ERROR: --systems: compares two systems of ONE run: give one results file, not two\n$/],
     ['one run without --systems', () => [join(dir, 'old')], /^ERROR: <new>: missing: give <old> and <new> results, or one results file with --systems a,b\n$/],
     ['--systems naming a system the run lacks', () => [join(dir, 'old'), '--systems', 'linkerd,cilium'], /^ERROR: --systems: cilium is not a system of .*old \(it has: linkerd\)\n$/],

@@ -45,7 +45,7 @@ describe('bench merge and bench history on the command line', () => {
     expect(r.code).toBe(ExitCode.ok);
     const dir = readdirSync(join(root, 'merged-one'));
     expect(dir).toEqual(['2026-11-30T02-10-00Z-default-merged']);
-    expect(readdirSync(join(root, 'merged-one', dir[0]!)).filter((f) => !f.startsWith('charts')).sort()).toEqual(['record.json', 'report.md', 'results.json']);
+    expect(readdirSync(join(root, 'merged-one', dir[0]!)).filter((f) => !f.startsWith('charts')).sort()).toEqual(['record.json.gz', 'report.md', 'results.json']);
   }, 60_000);
 
   it('bench history with a --results that does not exist exits 2, writing nothing', async () => {

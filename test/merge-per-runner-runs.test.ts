@@ -73,7 +73,8 @@ describe('bench merge: three per-runner runs into one', () => {
     const [jsonPath, recordPath, reportPath] = r.out.trim().split('\n');
     dir = join(root, 'merged', readdirSync(join(root, 'merged'))[0]!);
     expect(jsonPath).toBe(join(dir, 'results.json'));
-    expect(recordPath).toBe(join(dir, 'record.json'));
+    // The compact record the nightly commits, gzip-compressed (src/history/gzip-json-file.ts).
+    expect(recordPath).toBe(join(dir, 'record.json.gz'));
     expect(reportPath).toBe(join(dir, 'report.md'));
     merged = (await readRun(jsonPath!, { fs })).full!;
     report = readFileSync(reportPath!, 'utf8');
@@ -96,8 +97,8 @@ describe('bench merge: three per-runner runs into one', () => {
       const inMerged = merged.comparisons.filter((c) => ids.has(c.system));
       expect(renamed.length).toBeGreaterThan(0);
       expect(inMerged).toEqual(renamed);
-      // And the reader sees the same figures: every comparison row of the source's own report, reference renamed.
-      const rows = renderMarkdown(run).split('\n').filter((l) => l.includes(`${mesh} − baseline`));
+      // And the reader sees the same figures: every comparison row (a table row, not the chart's alt text) of the source's own report, reference renamed.
+      const rows = renderMarkdown(run).split('\n').filter((l) => l.startsWith('|') && l.includes(`${mesh} − baseline`));
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(report).toContain(row.replace(`${mesh} − baseline`, `${mesh} − baseline@${mesh}`));
     }
@@ -117,7 +118,7 @@ describe('bench merge: three per-runner runs into one', () => {
   });
 
   it('writes the compact record beside it, which reads back to the same record', async () => {
-    const fromRecord = await readRun(join(dir, 'record.json'), { fs });
+    const fromRecord = await readRun(join(dir, 'record.json.gz'), { fs });
     const fromFull = await readRun(join(dir, 'results.json'), { fs });
     expect(fromRecord.full).toBeNull();
     expect(JSON.parse(JSON.stringify(fromRecord.record))).toEqual(JSON.parse(JSON.stringify(fromFull.record)));
@@ -128,8 +129,8 @@ describe('bench merge: three per-runner runs into one', () => {
     expect(again.code).toBe(ExitCode.ok);
     const dir2 = join(root, 'merged-again', readdirSync(join(root, 'merged-again'))[0]!);
     expect(dir2.slice(-30)).toBe(dir.slice(-30));
-    for (const f of ['results.json', 'record.json', 'report.md']) {
-      expect(readFileSync(join(dir2, f), 'utf8'), f).toBe(readFileSync(join(dir, f), 'utf8'));
+    for (const f of ['results.json', 'record.json.gz', 'report.md']) {
+      expect(readFileSync(join(dir2, f)).toString('base64'), f).toBe(readFileSync(join(dir, f)).toString('base64'));
     }
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPARE_REPORT_FILE_NAME } from '../src/compare/compare-report.js';
+import { RECORD_FILE_NAME } from '../src/history/record-schema.js';
 import { ExitCode } from '../src/core/errors.js';
 import { mergeJob, mergeJobId, nightly, pkg, stepIndex, stepMatching, systemJob, systemJobId } from './helpers/nightly-workflow.js';
 
@@ -85,8 +86,10 @@ describe('nightly workflow: the merge job', () => {
   it('in order: merge, compare, the comparison into the report, history, commit, then the regression marks the run (not the commit) with an annotation', () => {
     const merge = mergeJob.steps.findIndex((s) => s.id === 'merge');
     const compare = mergeJob.steps.findIndex((s) => s.id === 'compare');
-    // `bench report` on the committed record, once compare.json is beside it (issue 9, build 9).
-    const intoReport = stepIndex(mergeJob, /bench\.js report "\$RUN_DIR\/record\.json"/);
+    // `bench report` on the committed record, once compare.json.gz is beside it (issue 9, build 9).
+    // Both files under the names the commands write (gzip-compressed, src/history/gzip-json-file.ts).
+    const intoReport = stepIndex(mergeJob, /bench\.js report "\$RUN_DIR\/record\.json\.gz"/);
+    expect(mergeJob.steps[intoReport]?.run).toContain(`if [[ -f "$RUN_DIR/${COMPARE_REPORT_FILE_NAME}" ]]; then node ${pkg.bin.bench} report "$RUN_DIR/${RECORD_FILE_NAME}"; fi`);
     const history = stepIndex(mergeJob, /bench\.js history/);
     const commit = stepIndex(mergeJob, /git commit/);
     const mark = mergeJob.steps.length - 1;

@@ -22,7 +22,7 @@ case "$cmd" in
     # Like bench merge: a run directory under --out, named by the merged run's id.
     mkdir -p "$out/20261201T031500Z-default/charts"
     echo '{"full": true}' > "$out/20261201T031500Z-default/results.json"
-    echo '{"kind": "mesh-bench/record"}' > "$out/20261201T031500Z-default/record.json"
+    echo '{"kind": "mesh-bench/record"}' | gzip -9 > "$out/20261201T031500Z-default/record.json.gz"
     echo '# report' > "$out/20261201T031500Z-default/report.md"
     echo '<svg/>' > "$out/20261201T031500Z-default/charts/latency.svg"
     ;;
@@ -106,7 +106,7 @@ describe('nightly merge job, its scripts run', () => {
       'bin/bench.js merge downloaded/nightly-results-cilium/20261201T021700Z-default/results.json downloaded/nightly-results-linkerd/20261201T021700Z-default/results.json --out merged',
     ]);
     expect(outputs(ws)).toEqual({ run_dir: `results/${day}`, merged: 'merged/20261201T031500Z-default/results.json' });
-    expect(readdirSync(join(ws.root, 'results', day)).sort()).toEqual(['charts', 'record.json', 'report.md']);
+    expect(readdirSync(join(ws.root, 'results', day)).sort()).toEqual(['charts', 'record.json.gz', 'report.md']);
     expect(readdirSync(join(ws.root, 'results', day, 'charts'))).toEqual(['latency.svg']);
     expect(existsSync(join(ws.root, 'merged', '20261201T031500Z-default', 'results.json'))).toBe(true);
   });
@@ -140,7 +140,7 @@ describe('nightly merge job, its scripts run', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(commands(ws)).toEqual([
       'bin/bench.js compare results/2026-11-30 merged/20261201T031500Z-default/results.json --history results/ ' +
-        '--compact-out merged/20261201T031500Z-default/compare.md --compact-json results/2026-12-01/compare.json ' +
+        '--compact-out merged/20261201T031500Z-default/compare.md --compact-json results/2026-12-01/compare.json.gz ' +
         '--out merged/20261201T031500Z-default/compare-full.md --json merged/20261201T031500Z-default/compare-full.json',
     ]);
     expect(outputs(ws)).toEqual({});
@@ -165,7 +165,7 @@ describe('nightly merge job, its scripts run', () => {
     const mark = mergeJob.steps.at(-1)!;
     const marked = runStep(ws, mark, { RUN_DIR: 'results/2026-12-01', PREVIOUS: 'results/2026-11-30' });
     expect(marked.code).toBe(1);
-    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/compare.json, and the job summary\n');
+    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/compare.json.gz, and the job summary\n');
   });
 
   it('fails the step on any other compare failure (bad input: exit 2)', () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/core/errors.js';
 import { runResultSchema, type RunResult } from '../src/core/result-schema.js';
@@ -71,12 +72,14 @@ const outputs = (file: string): Record<string, string> =>
 const utcDay = (): string => new Date().toISOString().slice(0, 10);
 const readRunFile = (path: string): RunResult => runResultSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 const read = (path: string): string => readFileSync(path, 'utf8');
-/** Every file under a directory with its bytes, by relative path. */
+/** A committed JSON file, gzip-compressed (record.json.gz, compare.json.gz), as `zcat` gives it. */
+const zcat = (path: string): string => gunzipSync(readFileSync(path)).toString('utf8');
+/** Every file under a directory with its bytes (base64: the committed JSON is gzip), by relative path. */
 function tree(dir: string, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.isDirectory()) Object.assign(out, tree(join(dir, e.name), `${prefix}${e.name}/`));
-    else out[`${prefix}${e.name}`] = read(join(dir, e.name));
+    else out[`${prefix}${e.name}`] = readFileSync(join(dir, e.name)).toString('base64');
   }
   return out;
 }
@@ -173,7 +176,7 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     // What the commit step adds: the compact record, report, charts and comparison's JSON; never the full results, nor
     // the comparison's markdown (the job summary's, in the artefact).
     const committed = readdirSync(nightDir).sort();
-    expect(committed).toEqual(['charts', 'compare.json', 'record.json', 'report.md']);
+    expect(committed).toEqual(['charts', 'compare.json.gz', 'record.json.gz', 'report.md']);
     expect(readdirSync(join(firstDir)).sort()).not.toContain('results.json');
     const report = read(join(nightDir, 'report.md'));
     const images = [...report.matchAll(/\]\((charts\/[^)]+\.svg)\)/g)].map((m) => m[1]!);
@@ -208,18 +211,18 @@ describe('a nightly rehearsed on loopback with the real CLI', () => {
     cpSync(nightDir, copy, { recursive: true });
     writeFileSync(join(copy, 'report.md'), 'stale');
     rmSync(join(copy, 'charts'), { recursive: true });
-    const fromRecord = await bench(['report', join(copy, 'record.json')]);
+    const fromRecord = await bench(['report', join(copy, 'record.json.gz')]);
     expect(fromRecord.code, fromRecord.stderr).toBe(ExitCode.ok);
     expect(tree(copy)).toEqual(tree(nightDir));
 
     // The job summary: the verdict table from the merged night (the same from its record), then the comparison.
-    const summary = await bench(['report', '--summary', join(nightDir, 'record.json'), '--report-link', `${second.out.run_dir}/report.md`]);
+    const summary = await bench(['report', '--summary', join(nightDir, 'record.json.gz'), '--report-link', `${second.out.run_dir}/report.md`]);
     expect(summary.code).toBe(ExitCode.ok);
     expect(second.summary).toBe(`${summary.stdout}\n## Compared with the previous night\n${read(join(mergedDir, 'compare.md'))}`);
 
     // The night's comparison, as bench history reads it; the step recorded a regression exactly when compare found one.
-    const comparison = JSON.parse(read(join(nightDir, 'compare.json'))) as { outcome: string; old: { runId: string }; new: { runId: string }; history: unknown };
-    expect(comparison.old.runId).toBe((JSON.parse(read(join(firstDir, 'record.json'))) as { runId: string }).runId);
+    const comparison = JSON.parse(zcat(join(nightDir, 'compare.json.gz'))) as { outcome: string; old: { runId: string }; new: { runId: string }; history: unknown };
+    expect(comparison.old.runId).toBe((JSON.parse(zcat(join(firstDir, 'record.json.gz'))) as { runId: string }).runId);
     expect(comparison.new.runId).toBe(merged.runId);
     expect(comparison.history).not.toBeNull();
     expect(second.out.regression === 'true').toBe(comparison.outcome === 'regression');

@@ -54,7 +54,7 @@ describe('the report of a run with more systems than the charts have colours', (
     const report = renderMarkdown(crowded);
     const steps = section(report, 'Results by step');
     for (const h of headers(steps)) expect(h).toBe('| system | valid reps | p50 | p99 | p99.9 | throughput | flags |');
-    expect(steps).toContain('p90, max and the CV of p50 are in record.json');
+    expect(steps).toContain('p90, max and the CV of p50 are in record.json.gz');
     // A 9-system run keeps every column.
     for (const h of headers(section(renderMarkdown(small), 'Results by step'))) {
       expect(h).toBe('| system | valid reps | p50 | p90 | p99 | p99.9 | max | throughput | CV p50 | flags |');
@@ -96,7 +96,7 @@ describe('the report of a run with more systems than the charts have colours', (
     const resources = section(report, 'Resources (kubelet /metrics/resource)');
     const perRole = resources.slice(0, resources.indexOf('## Cost per 1000 req/s'));
     expect(perRole).not.toContain('(max ');
-    expect(perRole).toContain('the highest maximum is left to record.json');
+    expect(perRole).toContain('the highest maximum is left to record.json.gz');
     const cost = section(report, 'Cost per 1000 req/s');
     for (const h of headers(cost)) {
       expect(h).not.toContain('at (throughput)');
@@ -110,7 +110,7 @@ describe('the report of a run with more systems than the charts have colours', (
     const subheadings = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('### '));
     expect(subheadings(perRole)).toEqual([`### ${headline}`]);
     expect(subheadings(cost)).toEqual([`### ${headline}`]);
-    expect(perRole).toContain(`the table is the headline step's (${headline}) alone: every step's figures are in record.json (\`aggregate.resources\`) and in the run's results.json`);
+    expect(perRole).toContain(`the table is the headline step's (${headline}) alone: every step's figures are in record.json.gz (\`aggregate.resources\`) and in the run's results.json`);
     expect(cost).toContain(`(\`aggregate.perThousandRps\`) and in the run's results.json`);
     const smallReport = renderMarkdown(small);
     const allSteps = crowded.scenario.steps.map((st) => `### ${st.name}`);

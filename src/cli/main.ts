@@ -257,7 +257,7 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
 
   program
     .command('merge')
-    .description('one run directory (results.json, record.json, report.md) from per-runner runs, each overhead kept within its own run')
+    .description('one run directory (results.json, record.json.gz: the compact record gzip-compressed, report.md) from per-runner runs, each overhead kept within its own run')
     .argument('<runs...>', 'results.json files or run directories, one per runner')
     .option('--out <dir>', 'parent directory for the merged run directory', 'results')
     .action(async (inputs: string[], o: { out: string }) => {
@@ -267,7 +267,7 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
 
   program
     .command('history')
-    .description('regenerate results/README.md and its trend charts from every committed run (compact records)')
+    .description('regenerate results/README.md and its trend charts from every committed run (compact records: record.json.gz, or an older night\'s record.json, with the compare.json.gz beside it)')
     .option('--results <dir>', 'directory of committed runs', 'results')
     .option('--out <file>', 'the README to write (charts go to charts/ beside it)', 'results/README.md')
     .action(async (o: { results: string; out: string }) => {
@@ -278,8 +278,11 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
 
   program
     .command('report')
-    .description('re-render report.md and its charts from a results.json or a compact record.json (byte for byte what the run wrote), with the comparison with the previous night when compare.json is beside it')
-    .argument('<results.json|record.json>')
+    .description(
+      're-render report.md and its charts from a results.json or a compact record (record.json.gz, gzip-compressed: `zcat record.json.gz | jq .` reads it; ' +
+        "or an older night's record.json), byte for byte what the run wrote, with the comparison with the previous night when compare.json.gz is beside it",
+    )
+    .argument('<results.json|record.json.gz>')
     .option('--stdout', 'print the report instead of writing report.md and its charts/ beside the results')
     .option('--summary', 'print the short job summary instead (for $GITHUB_STEP_SUMMARY: status, verdict table, where the report is); writes nothing')
     .option('--report-link <path|url>', 'with --summary: where the full report is (default: report.md beside the results)')
@@ -295,13 +298,13 @@ export function buildProgram(ctx: MainContext, setExit: (code: ExitCodeValue) =>
   program
     .command('compare')
     .description('compare two runs (or, with --systems a,b, two systems of one run); exit 5 on a regression')
-    .argument('<old>', 'results.json, record.json or a run directory (with --systems: the one run)')
-    .argument('[new]', 'results.json, record.json or a run directory')
+    .argument('<old>', 'results.json, record.json.gz (or record.json) or a run directory (with --systems: the one run)')
+    .argument('[new]', 'results.json, record.json.gz (or record.json) or a run directory')
     .option('--systems <a,b>', 'compare system b against system a of one run (old first)')
     .option('--history <dir>', 'committed runs (e.g. results/): the night-to-night spread becomes the noise floor')
     .option('--out <file.md>', 'write the markdown here instead of stdout')
-    .option('--json <file>', 'write the comparison as JSON: every row, every figure')
-    .option('--compact-json <file>', 'write the compact JSON a run directory keeps (compare.json; bench history reads it)')
+    .option('--json <file>', 'write the comparison as JSON: every row, every figure (gzip-compressed when <file> ends in .gz)')
+    .option('--compact-json <file>', 'write the compact JSON a run directory keeps (compare.json.gz, gzip-compressed as its name says; bench history reads it)')
     .option('--compact-out <file.md>', 'write the markdown of the compact JSON (compare.md beside it)')
     .option('--alpha <p>', 'significance level: a change counts only when p < this', '0.01')
     .option('--latency-threshold <fraction|%>', 'latency: worse by more than this fraction…', '10%')

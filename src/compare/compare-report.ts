@@ -3,13 +3,17 @@ import { containerRoles, estimateSchema } from '../core/result-schema.js';
 
 /**
  * What `bench compare` computes, as data: the JSON it writes with `--json` and the only input of its markdown
- * renderer. The nightly stores it beside a run as COMPARE_REPORT_FILE_NAME, where `bench history` reads the
- * regressions each night found. Self-describing like a result file (kind + schemaVersion); bump the version on any
- * incompatible change.
+ * renderer. The nightly stores its compact form beside a run as COMPARE_REPORT_FILE_NAME (gzip-compressed,
+ * src/history/gzip-json-file.ts), where `bench history` reads the regressions each night found; older nights have a
+ * plain PLAIN_COMPARE_REPORT_FILE_NAME. Self-describing like a result file (kind + schemaVersion); bump the version on
+ * any incompatible change.
  */
 export const COMPARE_REPORT_KIND = 'mesh-bench/compare';
 export const COMPARE_REPORT_SCHEMA_VERSION = 1;
-export const COMPARE_REPORT_FILE_NAME = 'compare.json';
+export const COMPARE_REPORT_FILE_NAME = 'compare.json.gz';
+export const PLAIN_COMPARE_REPORT_FILE_NAME = 'compare.json';
+/** The comparison files beside a night's record in the order they are looked for: the gzip-compressed one first. */
+export const COMPARE_REPORT_FILE_NAMES = [COMPARE_REPORT_FILE_NAME, PLAIN_COMPARE_REPORT_FILE_NAME] as const;
 
 export const metricKinds = ['latency', 'throughput', 'memory', 'cpu'] as const;
 export type MetricKind = (typeof metricKinds)[number];

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
 import { fieldPath } from '../core/input-file.js';
+import { readJsonText } from '../history/gzip-json-file.js';
 import { describeIssue } from '../report/result-file.js';
-import { COMPARE_REPORT_FILE_NAME, COMPARE_REPORT_KIND, compareReportSchema } from './compare-report.js';
+import { COMPARE_REPORT_FILE_NAMES, COMPARE_REPORT_KIND, compareReportSchema } from './compare-report.js';
 import { COMPACT_FORM, compactCompareReport, compactCompareReportSchema, type CompactCompareReport } from './compact-report.js';
 import { renderCompactMarkdown } from './render-compact-markdown.js';
 
@@ -24,12 +26,22 @@ export function nightComparisonSection(compact: CompactCompareReport): string {
 }
 
 /**
- * The compact comparison a night's directory keeps beside its record (`compare.json`, written by the nightly's compare
- * step), or null when there is none (the first night, or a run that is not a night). A full report (`--json`) kept
- * there reads as its compact form.
+ * The comparison file beside a night's record: compare.json.gz (what the nightly writes), else an older night's plain
+ * compare.json; null when there is neither.
+ */
+export async function nightComparisonFile(runDir: string, fs: FileSystem): Promise<string | null> {
+  for (const name of COMPARE_REPORT_FILE_NAMES) if (await fs.exists(join(runDir, name))) return join(runDir, name);
+  return null;
+}
+
+/**
+ * The compact comparison a night's directory keeps beside its record (`compare.json.gz`, written by the nightly's
+ * compare step, or an older night's `compare.json`), or null when there is none (the first night, or a run that is
+ * not a night). A full report (`--json`) kept there reads as its compact form.
  */
 export async function readNightComparison(runDir: string, fs: FileSystem): Promise<CompactCompareReport | null> {
-  const file = `${runDir}/${COMPARE_REPORT_FILE_NAME}`;
+  const file = await nightComparisonFile(runDir, fs);
+  if (file === null) return null;
   const data = await readCompareJson(file, fs);
   if (data === null) return null;
   if (data['form'] === COMPACT_FORM) return parseCompare(file, data, compactCompareReportSchema);
@@ -37,14 +49,16 @@ export async function readNightComparison(runDir: string, fs: FileSystem): Promi
 }
 
 /**
- * A stored `bench compare` report's JSON, or null when the file is not there. A file that is there but is not JSON
- * of a compare report is refused in one line naming it and the field, like every input.
+ * A stored `bench compare` report's JSON (gzip-compressed when its name ends in `.gz`), or null when the file is not
+ * there. A file that is there but is not (gzip of) JSON of a compare report is refused in one line naming it and the
+ * field, like every input.
  */
 export async function readCompareJson(file: string, fs: FileSystem): Promise<Record<string, unknown> | null> {
   if (!(await fs.exists(file))) return null;
+  const text = await readJsonText(file, fs);
   let data: unknown;
   try {
-    data = JSON.parse(await fs.readFile(file));
+    data = JSON.parse(text);
   } catch (err) {
     throw InputError.single(file, '', `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }

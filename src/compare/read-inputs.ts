@@ -3,7 +3,7 @@ import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
 import { RESULT_FILE_NAME } from '../report/result-file.js';
 import { readRun } from '../history/read-run.js';
-import { RECORD_FILE_NAME, type RunRecord } from '../history/record-schema.js';
+import { RECORD_FILE_NAMES, type RunRecord } from '../history/record-schema.js';
 
 /**
  * Reading what `bench compare` compares: a results.json, a compact record, or a run directory holding one, through
@@ -17,7 +17,8 @@ export async function readCompareInput(path: string, deps: { fs: FileSystem }): 
 }
 
 /**
- * The earlier runs under a history directory (`results/`): every `<dir>/<run>/` holding a results.json or a record. A
+ * The earlier runs under a history directory (`results/`): every `<dir>/<run>/` holding a results.json or a record
+ * (record.json.gz, or an older night's record.json). A
  * run that cannot be used (unreadable, another schema version, inconsistent) is skipped and named with the reason,
  * never guessed at: the noise floor only gets less certain without it. A history directory that cannot be listed is
  * bad input.
@@ -37,7 +38,8 @@ export async function readHistory(dir: string, deps: { fs: FileSystem }): Promis
   const skipped: string[] = [];
   for (const entry of [...entries].sort()) {
     const runDir = join(dir, entry);
-    const holds = (await deps.fs.exists(join(runDir, RESULT_FILE_NAME))) || (await deps.fs.exists(join(runDir, RECORD_FILE_NAME)));
+    let holds = false;
+    for (const name of [RESULT_FILE_NAME, ...RECORD_FILE_NAMES]) holds ||= await deps.fs.exists(join(runDir, name));
     if (!holds) continue;
     try {
       runs.push(await readCompareInput(runDir, deps));

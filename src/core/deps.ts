@@ -50,9 +50,14 @@ export type PathProbe =
     };
 
 export interface FileSystem {
+  /** A text file, decoded as UTF-8. */
   readFile(path: string): Promise<string>;
   /** Write via a temporary file and rename, so readers never see half a file. */
   writeFileAtomic(path: string, content: string): Promise<void>;
+  /** A file's bytes as they are on disk (a gzip-compressed record: src/history/gzip-json-file.ts). */
+  readBytes(path: string): Promise<Uint8Array>;
+  /** Like writeFileAtomic, for bytes: via a temporary file and rename. */
+  writeBytesAtomic(path: string, content: Uint8Array): Promise<void>;
   mkdir(path: string): Promise<void>;
   /**
    * Creates the parents as needed and the last component exclusively: false (and nothing changed) when it already

@@ -39,6 +39,14 @@ export class NodeFileSystem implements FileSystem {
     await writeFile(tmp, content, 'utf8');
     await rename(tmp, path);
   }
+  readBytes(path: string): Promise<Uint8Array> {
+    return readFile(path);
+  }
+  async writeBytesAtomic(path: string, content: Uint8Array): Promise<void> {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    await writeFile(tmp, content);
+    await rename(tmp, path);
+  }
   async mkdir(path: string): Promise<void> {
     await mkdir(path, { recursive: true });
   }

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
-import { fieldPath, readInputFile } from '../core/input-file.js';
+import { fieldPath } from '../core/input-file.js';
 import { comparisonSchema, type RunResult } from '../core/result-schema.js';
-import { describeIssue, readRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
+import { describeIssue, parseRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
 import { z } from 'zod';
 import { makeRecord, restoredAggregate, restoredHistogram, restoredIdleRoles, restoredResourceValue } from './make-record.js';
 import { storedStrings, unpack, UnpackError, type PackedItem } from './pack-record.js';
 import { recordProblems } from './record-consistency.js';
-import { READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RecordSystem, type RunRecord } from './record-schema.js';
+import { readJsonText } from './gzip-json-file.js';
+import { PLAIN_RECORD_FILE_NAME, READABLE_RECORD_SCHEMA_VERSIONS, RECORD_FILE_NAME, RECORD_FILE_NAMES, RECORD_KIND, RECORD_SCHEMA_VERSION, runRecordSchema, type RecordSystem, type RunRecord } from './record-schema.js';
 import { recomputedComparison } from './derived-comparisons.js';
 
 /** A run read from disk: always its compact record; the full result too when the input was a results.json. */
@@ -22,16 +23,18 @@ export interface ReadRun {
 const RUN_KIND = 'mesh-bench/run';
 
 /**
- * Reads a results.json, a compact record, or a run directory holding one (results.json preferred: it has everything).
- * Every problem is an InputError naming the file and the field (exit 2): a file of another kind or schema version
- * gets one line, not a list of every field that differs.
+ * Reads a results.json, a compact record (record.json.gz, or an older night's plain record.json), or a run directory
+ * holding one (results.json preferred: it has everything). A file whose name ends in `.gz` is gzip-compressed JSON
+ * (gzip-json-file.ts). Every problem is an InputError naming the file and the field (exit 2): a file of another kind
+ * or schema version gets one line, not a list of every field that differs.
  */
 export async function readRun(path: string, deps: { fs: FileSystem }): Promise<ReadRun> {
   const file = await resolveRunFile(path, deps.fs);
-  const data = parseJson(await readInputFile(file, deps.fs), file);
+  const text = await readJsonText(file, deps.fs);
+  const data = parseJson(text, file);
   const kind = data['kind'];
   if (kind === RUN_KIND) {
-    const full = await readRunResult(file, deps);
+    const full = parseRunResult(text, file);
     return { path: file, record: makeRecord(full), full };
   }
   if (kind === RECORD_KIND) return { path: file, record: checkRecord(data, file), full: null };
@@ -39,13 +42,16 @@ export async function readRun(path: string, deps: { fs: FileSystem }): Promise<R
   throw InputError.single(file, 'kind', `not a mesh-bench run result or record (${got}, expected "${RUN_KIND}" or "${RECORD_KIND}")`);
 }
 
-/** The file a run argument names: itself, or a run directory's results.json (preferred) or record.json. */
+/**
+ * The file a run argument names: itself, or a run directory's results.json (preferred), record.json.gz (what a night
+ * commits) or record.json (what older nights committed).
+ */
 export async function resolveRunFile(path: string, fs: FileSystem): Promise<string> {
   const probe = await fs.probe(path);
   if (probe.kind === 'missing') throw InputError.single(path, '', 'cannot read file (ENOENT)');
   if (probe.kind !== 'directory') return path;
-  for (const file of [join(path, RESULT_FILE_NAME), join(path, RECORD_FILE_NAME)]) if (await fs.exists(file)) return file;
-  throw InputError.single(path, '', `a directory without ${RESULT_FILE_NAME} or ${RECORD_FILE_NAME}: give a results file, a record or a run directory`);
+  for (const file of [RESULT_FILE_NAME, ...RECORD_FILE_NAMES].map((name) => join(path, name))) if (await fs.exists(file)) return file;
+  throw InputError.single(path, '', `a directory without ${RESULT_FILE_NAME}, ${RECORD_FILE_NAME} or ${PLAIN_RECORD_FILE_NAME}: give a results file, a record or a run directory`);
 }
 
 /**
@@ -53,7 +59,7 @@ export async function resolveRunFile(path: string, fs: FileSystem): Promise<stri
  * validated, so runs of different versions are told apart in one line. Null when the file has none to read.
  */
 export async function resultSchemaVersionOf(file: string, fs: FileSystem): Promise<unknown> {
-  const data = parseJson(await readInputFile(file, fs), file);
+  const data = parseJson(await readJsonText(file, fs), file);
   return data['kind'] === RECORD_KIND ? data['resultSchemaVersion'] : data['schemaVersion'];
 }
 

@@ -33,7 +33,12 @@ export const RECORD_SCHEMA_VERSION = 5;
  */
 export const READABLE_RECORD_SCHEMA_VERSIONS = [2, 3, 4, 5] as const;
 export const RECORD_KIND = 'mesh-bench/record';
-export const RECORD_FILE_NAME = 'record.json';
+/** The record a night commits, gzip-compressed (src/history/gzip-json-file.ts; `zcat record.json.gz | jq .`). */
+export const RECORD_FILE_NAME = 'record.json.gz';
+/** The plain record older nights committed, still read where there is no RECORD_FILE_NAME. */
+export const PLAIN_RECORD_FILE_NAME = 'record.json';
+/** A run directory's record files in the order they are looked for: the gzip-compressed one first. */
+export const RECORD_FILE_NAMES = [RECORD_FILE_NAME, PLAIN_RECORD_FILE_NAME] as const;
 
 /**
  * The merged histogram of a step, re-binned to this many significant digits (value error ≤ 1%) to halve its size;

@@ -195,12 +195,12 @@ function stepResults(r: RunResult): string {
     const basis = measured[0]?.aggregate.latencyBasis ?? (config?.mode === 'rate' ? 'intended' : 'sent');
     out.push('', `### ${name}`, '');
     const from = basis === 'intended' ? 'intended send time' : 'actual send';
-    // A crowded run (crowded-run.ts) keeps the columns a reader compares; p90, max and the CV are in record.json.
+    // A crowded run (crowded-run.ts) keeps the columns a reader compares; p90, max and the CV are in record.json.gz.
     const crowded = isCrowded(r);
     out.push(
       `${config ? `${capitalise(describeStep(config))}. ` : ''}Latency from the ${from}; ` +
         (crowded
-          ? 'medians over valid repetitions with 95% intervals (p90, max and the CV of p50 are in record.json: `aggregate.median`, `merged`, `cv`).'
+          ? 'medians over valid repetitions with 95% intervals (p90, max and the CV of p50 are in record.json.gz: `aggregate.median`, `merged`, `cv`).'
           : 'medians over valid repetitions with 95% intervals; max over all valid repetitions.'),
     );
     const keep = (cells: readonly string[]): string[] => (crowded ? cells.filter((_, i) => !STEP_COLUMNS_LEFT_OUT_WHEN_CROWDED.includes(i)) : [...cells]);
@@ -226,7 +226,7 @@ function stepResults(r: RunResult): string {
   return out.join('\n');
 }
 
-/** The p90, max and CV p50 columns of a step's table, which a crowded run's report leaves to record.json. */
+/** The p90, max and CV p50 columns of a step's table, which a crowded run's report leaves to record.json.gz. */
 const STEP_COLUMNS_LEFT_OUT_WHEN_CROWDED: readonly number[] = [3, 6, 8];
 
 function stepRow(sys: SystemResult, step: StepResult | undefined): string[] {

@@ -37,12 +37,12 @@ export function renderResources(r: RunResult): string | null {
   const { names: stepNames, headlineOnly: oneStep } = shownSteps(r);
   const out: string[] = ['## Resources (kubelet /metrics/resource)', ''];
   // A crowded run (crowded-run.ts) gives the medians a reader compares at its headline step; each role's highest
-  // maximum, and the other steps, are in record.json.
+  // maximum, and the other steps, are in record.json.gz.
   const crowded = isCrowded(r);
   out.push(
     'Memory is the working set; CPU the rate of the usage counter between kubelet refreshes (every 10–15 s). ' +
       (crowded
-        ? 'Each cell: median over repetitions of the mean (with this many systems the highest maximum is left to record.json, `aggregate.resources`). '
+        ? 'Each cell: median over repetitions of the mean (with this many systems the highest maximum is left to record.json.gz, `aggregate.resources`). '
         : 'Each cell: median over repetitions of the mean, then the highest maximum. ') +
       (oneStep ? `${headlineOnly(stepNames[0]!, 'aggregate.resources')} ` : '') +
       "Mesh components run at their upstream default requests and limits (no overrides); the workload's are identical for every system.",
@@ -111,7 +111,7 @@ const MIB = 1024 * 1024;
  * The steps the resource and cost tables cover: every step, or in a crowded run (crowded-run.ts) its headline step
  * alone (headline-step.ts: the rate step nearest 1000 req/s, the one the verdict and the history sum a night up at),
  * when some system measured it. Per step these tables repeat every system and role: a nightly's four steps made
- * them 28 KB of its report; the other steps' figures are in record.json and results.json.
+ * them 28 KB of its report; the other steps' figures are in record.json.gz and results.json.
  */
 function shownSteps(r: RunResult): { names: string[]; headlineOnly: boolean } {
   const all = [...new Set(r.systems.flatMap((s) => s.steps.map((st) => st.name)))];
@@ -122,7 +122,7 @@ function shownSteps(r: RunResult): { names: string[]; headlineOnly: boolean } {
 /** What a crowded run's table says of the steps it leaves out, and where they are. */
 function headlineOnly(step: string, field: string): string {
   return (
-    `With this many systems the table is the headline step's (${step}) alone: every step's figures are in record.json ` +
+    `With this many systems the table is the headline step's (${step}) alone: every step's figures are in record.json.gz ` +
     `(\`${field}\`) and in the run's results.json (the workflow's artefact).`
   );
 }
@@ -146,7 +146,7 @@ export function renderCostPerThousand(r: RunResult): string | null {
     '',
   ];
   // A crowded run (crowded-run.ts) gives vCPU only: its memory per 1000 req/s is the Resources table's working set ÷
-  // (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json.
+  // (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json.gz.
   const crowded = isCrowded(r);
   if (crowded) {
     out.splice(
@@ -154,7 +154,7 @@ export function renderCostPerThousand(r: RunResult): string | null {
       0,
       '',
       'With this many systems the tables give vCPU per 1000 req/s only: memory per 1000 req/s is the Resources table\'s ' +
-        'working set ÷ (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json ' +
+        'working set ÷ (throughput ÷ 1000), the throughput is under Results by step, and both are in record.json.gz ' +
         '(`aggregate.perThousandRps`).' +
         (oneStep ? ` ${headlineOnly(stepNames[0]!, 'aggregate.perThousandRps')}` : ''),
     );

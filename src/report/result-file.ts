@@ -71,7 +71,11 @@ export async function writeChartFiles(dir: string, result: ReportRun, deps: { fs
 
 /** Reads and validates a results file. Every problem is an InputError naming the file and the field. */
 export async function readRunResult(path: string, deps: { fs: FileSystem }): Promise<RunResult> {
-  const text = await readInputFile(path, deps.fs);
+  return parseRunResult(await readInputFile(path, deps.fs), path);
+}
+
+/** Parses and validates the text of a results file read from `path` (which every problem names). */
+export function parseRunResult(text: string, path: string): RunResult {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -10,7 +10,9 @@ import { nightlyScenario, perRunnerRun } from './per-runner-run-factory.js';
  * How test/fixtures/history/results was made: three nights of two runners (istio-ambient, linkerd; each with its
  * baseline and unmeshed namespace), merged and committed as record.json, with the compare.json the nightly stores
  * against the night before on nights two and three (istio-ambient's p99 regresses on the third). The committed files
- * are the test input; regenerate them with writeHistoryFixtures(dir) only when the record schema changes.
+ * are the test input; regenerate them with writeHistoryFixtures(dir) only when the record schema changes. They are
+ * plain JSON, as nights were committed before the nightly gzip-compressed them (record.json.gz, compare.json.gz): so
+ * they also prove that older nights still read.
  */
 const scenario: ResolvedScenario = { ...nightlyScenario, steps: [nightlyScenario.steps[2]!, nightlyScenario.steps[5]!] };
 const NIGHTS = ['2026-11-28', '2026-11-29', '2026-11-30'];

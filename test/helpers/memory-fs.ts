@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { FileSystem, PathProbe } from '../../src/core/deps.js';
 
-export type FsOperation = 'readFile' | 'writeFileAtomic' | 'mkdir' | 'mkdirExclusive' | 'probe' | 'exists' | 'remove' | 'readdir';
+export type FsOperation = 'readFile' | 'writeFileAtomic' | 'readBytes' | 'writeBytesAtomic' | 'mkdir' | 'mkdirExclusive' | 'probe' | 'exists' | 'remove' | 'readdir';
 
 export interface FsCall {
   op: FsOperation;
@@ -29,6 +29,8 @@ function describeCode(code: string): string {
     ENOSPC: 'no space left on device',
     EIO: 'i/o error',
     EROFS: 'read-only file system',
+    EFAKEBINARY: 'a binary file (written as bytes) read as text: read it with readBytes',
+    EFAKETEXT: 'a text file read as bytes: read it with readFile',
   };
   return known[code] ?? 'error';
 }
@@ -37,9 +39,14 @@ function describeCode(code: string): string {
  * An in-memory FileSystem (src/core/deps.ts) for tests. Paths are POSIX, resolved against `/`.
  * Like the disk: writing needs the parent directory (mkdir is recursive), reading a directory or a missing file fails
  * with Node's error codes. Every call is recorded in `calls`, in order; `failOn` makes one operation on one path fail.
+ * Text files (`files`) and binary files (`binaries`) are kept apart and the fake is strict about it, where the disk is
+ * not: reading a binary file as text fails (EFAKEBINARY), and so does reading a text file as bytes (EFAKETEXT), so a
+ * test notices code that reads a gzip file as text, or a plain one as gzip. Both count as files for every other call.
  */
 export class MemoryFileSystem implements FileSystem {
   readonly files = new Map<string, string>();
+  /** Files written as bytes (writeBytesAtomic, or seeded with a Uint8Array). */
+  readonly binaries = new Map<string, Uint8Array>();
   readonly dirs = new Set<string>(['/']);
   readonly calls: FsCall[] = [];
   /** Directories that refuse new entries (like a read-only mount): probe says not writable, creating in them fails. */
@@ -48,12 +55,13 @@ export class MemoryFileSystem implements FileSystem {
   readonly pseudo = new Map<string, string>();
   private readonly faults: { op: FsOperation; path: string; code: string }[] = [];
 
-  /** Seed with files (their parent directories are created). */
-  constructor(initial: Record<string, string> = {}) {
+  /** Seed with files (their parent directories are created): a string is a text file, a Uint8Array a binary one. */
+  constructor(initial: Record<string, string | Uint8Array> = {}) {
     for (const [path, content] of Object.entries(initial)) {
       const p = norm(path);
       this.mkdirSync(posix.dirname(p));
-      this.files.set(p, content);
+      if (typeof content === 'string') this.files.set(p, content);
+      else this.binaries.set(p, Uint8Array.from(content));
     }
   }
 
@@ -63,14 +71,20 @@ export class MemoryFileSystem implements FileSystem {
     return this;
   }
 
-  /** File contents by path, for assertions. */
+  /** A text file's contents by path, for assertions. */
   read(path: string): string | undefined {
     return this.files.get(norm(path));
+  }
+
+  /** A binary file's bytes by path, for assertions. */
+  readBinary(path: string): Uint8Array | undefined {
+    return this.binaries.get(norm(path));
   }
 
   async readFile(path: string): Promise<string> {
     const p = this.enter('readFile', path);
     if (this.dirs.has(p)) throw new FakeFsError('EISDIR', 'read', p);
+    if (this.binaries.has(p)) throw new FakeFsError('EFAKEBINARY', 'read', p);
     const content = this.files.get(p);
     if (content === undefined) throw new FakeFsError('ENOENT', 'open', p);
     return content;
@@ -78,11 +92,38 @@ export class MemoryFileSystem implements FileSystem {
 
   async writeFileAtomic(path: string, content: string): Promise<void> {
     const p = this.enter('writeFileAtomic', path);
+    this.checkWritable(p);
+    this.binaries.delete(p);
+    this.files.set(p, content);
+  }
+
+  async readBytes(path: string): Promise<Uint8Array> {
+    const p = this.enter('readBytes', path);
+    if (this.dirs.has(p)) throw new FakeFsError('EISDIR', 'read', p);
+    if (this.files.has(p)) throw new FakeFsError('EFAKETEXT', 'read', p);
+    const content = this.binaries.get(p);
+    if (content === undefined) throw new FakeFsError('ENOENT', 'open', p);
+    // A copy, like a read from disk: changing it changes nothing stored.
+    return Uint8Array.from(content);
+  }
+
+  async writeBytesAtomic(path: string, content: Uint8Array): Promise<void> {
+    const p = this.enter('writeBytesAtomic', path);
+    this.checkWritable(p);
+    this.files.delete(p);
+    this.binaries.set(p, Uint8Array.from(content));
+  }
+
+  /** What writing a file at `p` needs, with the errors Node gives: not a directory, a parent that is one, writable. */
+  private checkWritable(p: string): void {
     if (this.dirs.has(p)) throw new FakeFsError('EISDIR', 'open', p);
     const parent = posix.dirname(p);
-    if (!this.dirs.has(parent)) throw new FakeFsError(this.files.has(parent) ? 'ENOTDIR' : 'ENOENT', 'open', p);
+    if (!this.dirs.has(parent)) throw new FakeFsError(this.isFile(parent) ? 'ENOTDIR' : 'ENOENT', 'open', p);
     if (this.readOnly.has(parent)) throw new FakeFsError('EROFS', 'open', p);
-    this.files.set(p, content);
+  }
+
+  private isFile(p: string): boolean {
+    return this.files.has(p) || this.binaries.has(p);
   }
 
   async mkdir(path: string): Promise<void> {
@@ -93,7 +134,7 @@ export class MemoryFileSystem implements FileSystem {
   async mkdirExclusive(path: string): Promise<boolean> {
     const p = this.enter('mkdirExclusive', path);
     this.mkdirSync(posix.dirname(p));
-    if (this.files.has(p) || this.dirs.has(p)) return false;
+    if (this.isFile(p) || this.dirs.has(p)) return false;
     if (this.readOnly.has(posix.dirname(p))) throw new FakeFsError('EROFS', 'mkdir', p);
     this.dirs.add(p);
     return true;
@@ -108,28 +149,29 @@ export class MemoryFileSystem implements FileSystem {
         if (d === '/') return null;
       }
     };
-    if (this.files.has(p)) return { kind: 'file', writable: false, pseudo: pseudoOf(p) };
+    if (this.isFile(p)) return { kind: 'file', writable: false, pseudo: pseudoOf(p) };
     if (this.dirs.has(p)) return { kind: 'directory', writable: !this.readOnly.has(p), pseudo: pseudoOf(p) };
     return { kind: 'missing' };
   }
 
   async exists(path: string): Promise<boolean> {
     const p = this.enter('exists', path);
-    return this.files.has(p) || this.dirs.has(p);
+    return this.isFile(p) || this.dirs.has(p);
   }
 
   async remove(path: string): Promise<void> {
     const p = this.enter('remove', path);
     const inside = (q: string) => q === p || q.startsWith(p === '/' ? '/' : `${p}/`);
     for (const f of [...this.files.keys()]) if (inside(f)) this.files.delete(f);
+    for (const f of [...this.binaries.keys()]) if (inside(f)) this.binaries.delete(f);
     for (const d of [...this.dirs]) if (inside(d) && d !== '/') this.dirs.delete(d);
   }
 
   async readdir(path: string): Promise<string[]> {
     const p = this.enter('readdir', path);
-    if (this.files.has(p)) throw new FakeFsError('ENOTDIR', 'scandir', p);
+    if (this.isFile(p)) throw new FakeFsError('ENOTDIR', 'scandir', p);
     if (!this.dirs.has(p)) throw new FakeFsError('ENOENT', 'scandir', p);
-    const children = [...this.files.keys(), ...this.dirs]
+    const children = [...this.files.keys(), ...this.binaries.keys(), ...this.dirs]
       .filter((q) => q !== p && posix.dirname(q) === p)
       .map((q) => posix.basename(q));
     return [...new Set(children)].sort();
@@ -147,7 +189,7 @@ export class MemoryFileSystem implements FileSystem {
     const parts: string[] = [];
     for (let d = p; d !== '/'; d = posix.dirname(d)) parts.unshift(d);
     for (const d of parts) {
-      if (this.files.has(d)) throw new FakeFsError('EEXIST', 'mkdir', d);
+      if (this.isFile(d)) throw new FakeFsError('EEXIST', 'mkdir', d);
       if (!this.dirs.has(d) && this.readOnly.has(posix.dirname(d))) throw new FakeFsError('EROFS', 'mkdir', d);
       this.dirs.add(d);
     }

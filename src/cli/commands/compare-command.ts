@@ -8,6 +8,7 @@ import { readCompareInput, readHistory } from '../../compare/read-inputs.js';
 import { renderCompactMarkdown } from '../../compare/render-compact-markdown.js';
 import { renderCompareMarkdown } from '../../compare/render-compare-markdown.js';
 import { checkSameScenario } from '../../compare/scenario-match.js';
+import { writeJsonText } from '../../history/gzip-json-file.js';
 import { checkOutputDir } from '../../report/output-location.js';
 import type { CliIo } from '../io.js';
 
@@ -17,7 +18,10 @@ export interface CompareFlags extends GateFlags {
   history?: string;
   out?: string;
   json?: string;
-  /** The compact JSON a run directory keeps (`compare.json` beside a night's record; src/compare/compact-report.ts). */
+  /**
+   * The compact JSON a run directory keeps (`compare.json.gz` beside a night's record; src/compare/compact-report.ts).
+   * Like --json, written gzip-compressed when the path ends in `.gz` (src/history/gzip-json-file.ts).
+   */
   compactJson?: string;
   /** The markdown of the compact JSON (`compare.md` beside a night's record). */
   compactOut?: string;
@@ -35,7 +39,8 @@ export interface CompareCommandInput {
  * `bench compare <old> <new>` or `bench compare <run> --systems a,b`. Everything is read and checked before anything is
  * written: bad input exits 2 with one line naming the file (or flag) and the field, and writes nothing. Then the
  * markdown goes to stdout (or --out), the JSON to --json, and the compact pair a night commits (src/compare/
- * compact-report.ts) to --compact-json and --compact-out; exit 5 when a row is a regression, else 0.
+ * compact-report.ts) to --compact-json and --compact-out; exit 5 when a row is a regression, else 0. A JSON output
+ * whose path ends in `.gz` is written gzip-compressed (the nightly commits `compare.json.gz`), any other as text.
  */
 export async function compareCommand(input: CompareCommandInput): Promise<ExitCodeValue> {
   const { paths, flags, deps, io } = input;
@@ -86,17 +91,19 @@ export async function compareCommand(input: CompareCommandInput): Promise<ExitCo
   const report = compareRuns(compareInput);
   const markdown = renderCompareMarkdown(report);
   const compact = compactCompareReport(report);
-  const written: Array<[string | undefined, () => string]> = [
-    [flags.json, () => serializeCompareReport(report)],
-    [flags.out, () => markdown],
-    [flags.compactJson, () => serializeCompactCompareReport(compact)],
-    [flags.compactOut, () => renderCompactMarkdown(compact)],
+  // The JSON outputs gzip-compressed when their path ends in `.gz`; the markdown always as text.
+  const written: Array<[string | undefined, () => string, 'json' | 'text']> = [
+    [flags.json, () => serializeCompareReport(report), 'json'],
+    [flags.out, () => markdown, 'text'],
+    [flags.compactJson, () => serializeCompactCompareReport(compact), 'json'],
+    [flags.compactOut, () => renderCompactMarkdown(compact), 'text'],
   ];
   // Their directories may not exist yet (checkOutputFile accepted a writable ancestor): created only now, at the end.
-  for (const [path, content] of written) {
+  for (const [path, content, form] of written) {
     if (path === undefined) continue;
     await deps.fs.mkdir(dirname(path));
-    await deps.fs.writeFileAtomic(path, content());
+    if (form === 'json') await writeJsonText(path, content(), deps.fs);
+    else await deps.fs.writeFileAtomic(path, content());
   }
   if (flags.out === undefined) io.out(markdown);
   // With --out, every file written is named, one a line: the markdown first, as before.

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FileSystem } from '../../core/deps.js';
 import { ExitCode, InputError, type ExitCodeValue } from '../../core/errors.js';
 import type { RunResult, SystemResult } from '../../core/result-schema.js';
+import { writeJsonText } from '../../history/gzip-json-file.js';
 import { makeRecord, serializeRecord } from '../../history/make-record.js';
 import { mergeRuns, type MergeSource } from '../../history/merge-runs.js';
 import { readRun, resolveRunFile, resultSchemaVersionOf } from '../../history/read-run.js';
@@ -12,10 +13,11 @@ import { writeRunResult } from '../../report/result-file.js';
 import type { CliIo } from '../io.js';
 
 /**
- * `bench merge <run>… --out <dir>`: one run directory (results.json, record.json, report.md) from per-runner runs
+ * `bench merge <run>… --out <dir>`: one run directory (results.json, record.json.gz, report.md) from per-runner runs
  * (src/history/merge-runs.ts says what is kept apart). Every input is read and checked, and --out checked, before
  * anything is created: runs of different schema versions or scenarios, a system in two runs, or an unreadable file
- * exit 2 with one line naming the files and the field, and nothing is written.
+ * exit 2 with one line naming the files and the field, and nothing is written. The compact record, which the nightly
+ * commits, is written gzip-compressed (src/history/gzip-json-file.ts).
  */
 export async function mergeCommand(p: {
   inputs: readonly string[];
@@ -61,7 +63,7 @@ export async function mergeCommand(p: {
   const dir = await freshDir(join(parent, merged.runId), fs);
   const { jsonPath, reportPath } = await writeRunResult(dir, merged, { fs }, { charts: true });
   const recordPath = join(dir, RECORD_FILE_NAME);
-  await fs.writeFileAtomic(recordPath, serializeRecord(makeRecord(merged)));
+  await writeJsonText(recordPath, serializeRecord(makeRecord(merged)), fs);
   for (const note of notes) p.io.err(`note: ${note}\n`);
   p.io.out(`${jsonPath}\n${recordPath}\n${reportPath}\n`);
   return ExitCode.ok;

@@ -16,9 +16,10 @@ export interface ReportFlags {
 }
 
 /**
- * `bench report <results.json|record.json>`: re-renders report.md and its charts beside the file, byte for byte what
- * the run (or the nightly) wrote. A results.json or a compact record: the report reads the same figures from either.
- * A night's directory keeps its comparison with the previous night beside the record (compare.json, written by the
+ * `bench report <results.json|record.json.gz>`: re-renders report.md and its charts beside the file, byte for byte
+ * what the run (or the nightly) wrote. A results.json or a compact record (record.json.gz, gzip-compressed, or an older
+ * night's plain record.json): the report reads the same figures from any of them.
+ * A night's directory keeps its comparison with the previous night beside the record (compare.json.gz, written by the
  * nightly's compare step): the report carries it as its last section (issue 9, build 9), so re-rendering the committed
  * directory gives the committed report.md. `--summary` prints the short job summary instead and writes nothing.
  */
