@@ -165,7 +165,7 @@ describe('nightly merge job, its scripts run', () => {
     const mark = mergeJob.steps.at(-1)!;
     const marked = runStep(ws, mark, { RUN_DIR: 'results/2026-12-01', PREVIOUS: 'results/2026-11-30' });
     expect(marked.code).toBe(1);
-    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see results/2026-12-01/compare.json.gz, and the job summary\n');
+    expect(marked.stdout).toBe('::error title=Regression::bench compare found a regression against results/2026-11-30: see the section Compared with the previous night in results/2026-12-01/report.md, and the job summary\n');
   });
 
   it('fails the step on any other compare failure (bad input: exit 2)', () => {
