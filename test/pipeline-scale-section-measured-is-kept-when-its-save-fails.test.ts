@@ -7,7 +7,7 @@ import { FakeRunner } from './helpers/fake-cluster.js';
 import { FakeFsError, MemoryFileSystem } from './helpers/memory-fs.js';
 import { FakePipelinePlatform, scenarioText, stepLines } from './helpers/pipeline-fake-platform.js';
 import { RecordingLogger } from './helpers/recording-logger.js';
-import { istioLikeWindows } from './helpers/scale-fixtures.js';
+import { ISTIO_TOTAL_CLAIMS, istioLikeWindows } from './helpers/scale-fixtures.js';
 
 /**
  * Scenario `scale:` through the pipeline (src/pipeline/run-benchmark.ts): once the windows are measured, a failure
@@ -15,16 +15,6 @@ import { istioLikeWindows } from './helpers/scale-fixtures.js';
  * section keeps what was measured: it is not replaced by a "the scale windows failed" section with no fit.
  */
 const SCENARIO = `${scenarioText({ repetitions: 1 })}scale: { replicasPerNode: [1, 4, 8, 16] }\n`;
-const CLAIMS = `claims:
-  - id: istio-total
-    wording: 'classic Istio ~100 GB'
-    source: a test
-    systems: [istio]
-    kind: mesh-total
-    nodes: 100
-    pods: 1000
-    memory: 100GB
-`;
 
 /** A disk that refuses the next write of one file once (a full disk freed a moment later), then writes again. */
 class FailsOnceFs extends MemoryFileSystem {
@@ -43,7 +33,7 @@ class FailsOnceFs extends MemoryFileSystem {
 
 describe('a scale section already measured', () => {
   it('is kept, not replaced by a failed one, when saving the results right after it fails the system', async () => {
-    const fs = new FailsOnceFs({ '/scenario.yaml': SCENARIO, '/repo/clusters/claims.yaml': CLAIMS });
+    const fs = new FailsOnceFs({ '/scenario.yaml': SCENARIO, '/repo/clusters/claims.yaml': ISTIO_TOTAL_CLAIMS });
     const measured = (): MeasuredScale => {
       // The run directory exists by now (a repetition was saved): the save that follows these windows fails once.
       const dir = fs.calls.find((c) => c.op === 'mkdirExclusive')!.path;

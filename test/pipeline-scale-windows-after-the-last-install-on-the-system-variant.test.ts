@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/core/errors.js';
 import type { MeasuredScale } from '../src/platform/platform.js';
 import { FakePipelinePlatform, pipelineRun, runOf, scenarioText, stepLines } from './helpers/pipeline-fake-platform.js';
-import { istioLikeWindows } from './helpers/scale-fixtures.js';
+import { ISTIO_TOTAL_CLAIMS, istioLikeWindows } from './helpers/scale-fixtures.js';
 
 /**
  * Scenario `scale:` through the pipeline (src/pipeline/run-benchmark.ts): the windows are measured once, after the
@@ -10,16 +10,6 @@ import { istioLikeWindows } from './helpers/scale-fixtures.js';
  * namespace); windows that cannot be trusted make it invalid with the reasons; a failure of the windows fails the
  * system and leaves a section saying so; a failure before them leaves no section at all.
  */
-const CLAIMS = `claims:
-  - id: istio-total
-    wording: 'classic Istio ~100 GB'
-    source: a test
-    systems: [istio]
-    kind: mesh-total
-    nodes: 100
-    pods: 1000
-    memory: 100GB
-`;
 const SCENARIO = `${scenarioText({ repetitions: 1, installs: 2 })}scale: { replicasPerNode: [1, 4, 8, 16] }\n`;
 const measured = (invalidReasons: string[] = []): MeasuredScale => ({
   workers: 2,
@@ -29,7 +19,7 @@ const measured = (invalidReasons: string[] = []): MeasuredScale => ({
   invalidReasons,
 });
 const variants = (id: string): string[] => [`${id}/unmeshed`, id];
-const files = { '/repo/clusters/claims.yaml': CLAIMS };
+const files = { '/repo/clusters/claims.yaml': ISTIO_TOTAL_CLAIMS };
 
 describe('scale windows in a run', () => {
   it('are measured once after the last install’s steps, and recorded on the system’s own variant only', async () => {

@@ -12,6 +12,18 @@ export const MB = 1e6;
 export const WORKERS = ['bench-istio-worker', 'bench-istio-worker2'] as const;
 export const COUNTS = [1, 4, 8, 16] as const;
 
+/** clusters/claims.yaml with one claim about Istio's total memory, which a scale fit is set against. */
+export const ISTIO_TOTAL_CLAIMS = `claims:
+  - id: istio-total
+    wording: 'classic Istio ~100 GB'
+    source: a test
+    systems: [istio]
+    kind: mesh-total
+    nodes: 100
+    pods: 1000
+    memory: 100GB
+`;
+
 export function container(role: ContainerRole, node: string, pod: string, container: string, memory: number | null): ContainerResourceSummary {
   return {
     namespace: role === 'control-plane' ? 'istio-system' : 'bench',
