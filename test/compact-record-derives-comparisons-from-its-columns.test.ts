@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateStep } from '../src/analysis/aggregate-step.js';
 import { InputError } from '../src/core/errors.js';
 import { NodeFileSystem } from '../src/core/node-fs.js';
 import type { RunResult } from '../src/core/result-schema.js';
@@ -12,7 +11,8 @@ import { unpack, storedStrings, type PackedItem } from '../src/history/pack-reco
 import { readRun } from '../src/history/read-run.js';
 import type { RunRecord } from '../src/history/record-schema.js';
 import { comparisons } from '../src/pipeline/run-benchmark.js';
-import { perRunnerRun } from './helpers/per-runner-run-factory.js';
+import { writeUnder } from './helpers/history-fixtures.js';
+import { invalidateRepetition, perRunnerRun } from './helpers/per-runner-run-factory.js';
 
 const fs = new NodeFileSystem();
 let root: string;
@@ -23,24 +23,13 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'record-derived-'));
   run = perRunnerRun({ mesh: 'istio', p50Us: { baseline: 300, unmeshed: 304, mesh: 390 }, hostname: 'fv-az1', cpuModel: 'AMD EPYC 7763 64-Core Processor', createdAt: '2026-11-30T02:17:00.000Z', seed: 5, strata: 300 });
   // An invalid repetition on each side of a comparison: the recomputed tests must leave it out as the pipeline did.
-  for (const i of [0, 2]) {
-    const rep = run.systems[i]!.steps[1]!.repetitions[i]!;
-    rep.status = 'invalid';
-    rep.invalidReasons = ['achieved rate 960/1000 req/s (96.0%)'];
-    const step = run.systems[i]!.steps[1]!;
-    step.aggregate = aggregateStep(step.repetitions, { seed: run.scenario.seed, maxCv: run.scenario.thresholds.maxCv, mode: step.config.mode, resamples: 2000 });
-  }
+  for (const i of [0, 2]) invalidateRepetition(run, { system: i, step: 1, repetition: i }, 'achieved rate 960/1000 req/s (96.0%)');
   run.comparisons = comparisons(run);
   record = makeRecord(run);
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function write(name: string, text: string): string {
-  const file = join(root, name);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const write = (name: string, text: string): string => writeUnder(root, name, text);
 
 /** The comparisons as record.json stores them, unpacked (pack-record.ts) but not restored. */
 function storedComparisons(text: string): Array<Record<string, unknown>> {

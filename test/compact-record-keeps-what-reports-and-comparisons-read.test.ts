@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateStep } from '../src/analysis/aggregate-step.js';
 import { decodeHistogram } from '../src/analysis/histogram.js';
 import { comparisons } from '../src/pipeline/run-benchmark.js';
 import { usableRepetitions } from '../src/analysis/repetitions.js';
@@ -15,7 +14,8 @@ import { readRun } from '../src/history/read-run.js';
 import type { RunRecord } from '../src/history/record-schema.js';
 import { roundFigures, roundToOdd } from '../src/history/round-figures.js';
 import { readRunResult } from '../src/report/result-file.js';
-import { perRunnerRun } from './helpers/per-runner-run-factory.js';
+import { writeUnder } from './helpers/history-fixtures.js';
+import { invalidateRepetition, perRunnerRun } from './helpers/per-runner-run-factory.js';
 
 const fs = new NodeFileSystem();
 let root: string;
@@ -26,22 +26,13 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'record-test-'));
   run = perRunnerRun({ mesh: 'istio', p50Us: { baseline: 300, unmeshed: 304, mesh: 390 }, hostname: 'fv-az1', cpuModel: 'AMD EPYC 7763 64-Core Processor', createdAt: '2026-11-30T02:17:00.000Z', seed: 3, strata: 300 });
   // One invalid repetition, as the pipeline marks a repetition measured while the target changed.
-  const rep = run.systems[1]!.steps[2]!.repetitions[3]!;
-  rep.status = 'invalid';
-  rep.invalidReasons = ['target not intact: pod mesh-bench/server-1 was replaced during the step'];
-  const step = run.systems[1]!.steps[2]!;
-  step.aggregate = aggregateStep(step.repetitions, { seed: run.scenario.seed, maxCv: run.scenario.thresholds.maxCv, mode: step.config.mode, resamples: 2000 });
+  invalidateRepetition(run, { system: 1, step: 2, repetition: 3 }, 'target not intact: pod mesh-bench/server-1 was replaced during the step');
   run.comparisons = comparisons(run);
   record = makeRecord(run);
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function write(name: string, text: string): string {
-  const file = join(root, name);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const write = (name: string, text: string): string => writeUnder(root, name, text);
 
 /** Whether a string of a record's table is a merged histogram in the dense encoding (it decodes to HdrHistogram's). */
 function denseHistogram(s: string): boolean {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
-import { fieldPath } from '../core/input-file.js';
+import { fieldPath, firstExistingIn } from '../core/input-file.js';
 import { readJsonText } from '../history/gzip-json-file.js';
 import { describeIssue } from '../report/result-file.js';
 import { COMPARE_REPORT_FILE_NAMES, COMPARE_REPORT_KIND, compareReportSchema } from './compare-report.js';
@@ -30,8 +30,7 @@ export function nightComparisonSection(compact: CompactCompareReport): string {
  * compare.json; null when there is neither.
  */
 export async function nightComparisonFile(runDir: string, fs: FileSystem): Promise<string | null> {
-  for (const name of COMPARE_REPORT_FILE_NAMES) if (await fs.exists(join(runDir, name))) return join(runDir, name);
-  return null;
+  return firstExistingIn(runDir, COMPARE_REPORT_FILE_NAMES, fs);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
+import { firstExistingIn } from '../core/input-file.js';
 import { RESULT_FILE_NAME } from '../report/result-file.js';
 import { readRun } from '../history/read-run.js';
 import { RECORD_FILE_NAMES, type RunRecord } from '../history/record-schema.js';
@@ -38,9 +39,7 @@ export async function readHistory(dir: string, deps: { fs: FileSystem }): Promis
   const skipped: string[] = [];
   for (const entry of [...entries].sort()) {
     const runDir = join(dir, entry);
-    let holds = false;
-    for (const name of [RESULT_FILE_NAME, ...RECORD_FILE_NAMES]) holds ||= await deps.fs.exists(join(runDir, name));
-    if (!holds) continue;
+    if ((await firstExistingIn(runDir, [RESULT_FILE_NAME, ...RECORD_FILE_NAMES], deps.fs)) === null) continue;
     try {
       runs.push(await readCompareInput(runDir, deps));
     } catch (error) {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { FileSystem } from './deps.js';
 import { InputError } from './errors.js';
@@ -62,4 +63,10 @@ export function errorReason(error: unknown): string {
 
 export function firstLine(text: string): string {
   return text.split('\n', 1)[0] ?? text;
+}
+
+/** The first of `names` that exists in `dir` (its path), in the order given; null when none does. */
+export async function firstExistingIn(dir: string, names: readonly string[], fs: FileSystem): Promise<string | null> {
+  for (const name of names) if (await fs.exists(join(dir, name))) return join(dir, name);
+  return null;
 }

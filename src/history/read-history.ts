@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError } from '../core/errors.js';
+import { firstExistingIn } from '../core/input-file.js';
 import { nightComparisonFile, parseCompare, readCompareJson } from '../compare/night-comparison-section.js';
 import { RESULT_FILE_NAME } from '../report/result-file.js';
 import { readRun } from './read-run.js';
@@ -25,7 +26,7 @@ export async function readHistory(dir: string, deps: { fs: FileSystem }): Promis
     const runDir = join(dir, entry);
     if ((await deps.fs.probe(runDir)).kind !== 'directory') continue;
     // The record first: it is what is committed, and reading it does not decode every repetition's histograms.
-    const file = await firstExisting(runDir, [...RECORD_FILE_NAMES, RESULT_FILE_NAME], deps.fs);
+    const file = await firstExistingIn(runDir, [...RECORD_FILE_NAMES, RESULT_FILE_NAME], deps.fs);
     if (file === null) continue;
     try {
       const read = await readRun(file, deps);
@@ -36,11 +37,6 @@ export async function readHistory(dir: string, deps: { fs: FileSystem }): Promis
     }
   }
   return { runs, skipped };
-}
-
-async function firstExisting(dir: string, names: readonly string[], fs: FileSystem): Promise<string | null> {
-  for (const name of names) if (await fs.exists(join(dir, name))) return join(dir, name);
-  return null;
 }
 
 /** The comparison beside a night's record (compare.json.gz, or an older night's compare.json), or null. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../core/deps.js';
 import { InputError, type InputProblem } from '../core/errors.js';
-import { fieldPath } from '../core/input-file.js';
+import { fieldPath, firstExistingIn } from '../core/input-file.js';
 import { comparisonSchema, type RunResult } from '../core/result-schema.js';
 import { describeIssue, parseRunResult, RESULT_FILE_NAME } from '../report/result-file.js';
 import { z } from 'zod';
@@ -50,7 +50,8 @@ export async function resolveRunFile(path: string, fs: FileSystem): Promise<stri
   const probe = await fs.probe(path);
   if (probe.kind === 'missing') throw InputError.single(path, '', 'cannot read file (ENOENT)');
   if (probe.kind !== 'directory') return path;
-  for (const file of [RESULT_FILE_NAME, ...RECORD_FILE_NAMES].map((name) => join(path, name))) if (await fs.exists(file)) return file;
+  const file = await firstExistingIn(path, [RESULT_FILE_NAME, ...RECORD_FILE_NAMES], fs);
+  if (file !== null) return file;
   throw InputError.single(path, '', `a directory without ${RESULT_FILE_NAME}, ${RECORD_FILE_NAME} or ${PLAIN_RECORD_FILE_NAME}: give a results file, a record or a run directory`);
 }
 

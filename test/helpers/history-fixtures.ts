@@ -14,6 +14,14 @@ import { nightlyScenario, perRunnerRun } from './per-runner-run-factory.js';
  * plain JSON, as nights were committed before the nightly gzip-compressed them (record.json.gz, compare.json.gz): so
  * they also prove that older nights still read.
  */
+/** Writes `text` to `name` under `root`, its folders created; returns the file's path. */
+export function writeUnder(root: string, name: string, text: string): string {
+  const file = join(root, name);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
 const scenario: ResolvedScenario = { ...nightlyScenario, steps: [nightlyScenario.steps[2]!, nightlyScenario.steps[5]!] };
 const NIGHTS = ['2026-11-28', '2026-11-29', '2026-11-30'];
 const FP = { cpuModel: 'AMD EPYC 7763 64-Core Processor', cores: 4 };

@@ -256,3 +256,15 @@ export function perRunnerRun(spec: RunnerRunSpec): RunResult {
   result.comparisons = comparisons(result);
   return runResultSchema.parse(result);
 }
+
+/**
+ * Marks one repetition invalid with `reason`, as the pipeline does, and aggregates its step again (the comparisons are
+ * the caller's to recompute once every change is made).
+ */
+export function invalidateRepetition(run: RunResult, at: { system: number; step: number; repetition: number }, reason: string): void {
+  const step = run.systems[at.system]!.steps[at.step]!;
+  const rep = step.repetitions[at.repetition]!;
+  rep.status = 'invalid';
+  rep.invalidReasons = [reason];
+  step.aggregate = aggregateStep(step.repetitions, { seed: run.scenario.seed, maxCv: run.scenario.thresholds.maxCv, mode: step.config.mode, resamples: 2000 });
+}
