@@ -30,22 +30,25 @@ const PSEUDO_ROOTS: ReadonlyArray<[string, string]> = [
   ['/dev', 'devtmpfs'],
 ];
 
+/** Writes beside the target and renames over it, so readers never see half a file (a string is written as UTF-8). */
+async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}
+
 export class NodeFileSystem implements FileSystem {
   readFile(path: string): Promise<string> {
     return readFile(path, 'utf8');
   }
-  async writeFileAtomic(path: string, content: string): Promise<void> {
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    await writeFile(tmp, content, 'utf8');
-    await rename(tmp, path);
+  writeFileAtomic(path: string, content: string): Promise<void> {
+    return writeAtomic(path, content);
   }
   readBytes(path: string): Promise<Uint8Array> {
     return readFile(path);
   }
-  async writeBytesAtomic(path: string, content: Uint8Array): Promise<void> {
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    await writeFile(tmp, content);
-    await rename(tmp, path);
+  writeBytesAtomic(path: string, content: Uint8Array): Promise<void> {
+    return writeAtomic(path, content);
   }
   async mkdir(path: string): Promise<void> {
     await mkdir(path, { recursive: true });
