@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportCommand } from '../src/cli/commands/report-command.js';
 import type { Deps } from '../src/core/deps.js';
-import { ExitCode } from '../src/core/errors.js';
+import { ExitCode, InputError } from '../src/core/errors.js';
 import type { LoadRun } from '../src/core/result-schema.js';
 import type { ResolvedLoadStep } from '../src/core/scenario-types.js';
 import { sloSearchSchema } from '../src/core/slo-schema.js';
@@ -191,5 +191,28 @@ describe('an slo step whose engine ceiling could not be measured', () => {
     const search = read.systems[0]!.steps[0]!.repetitions[0]!.slo!;
     expect(sloSearchSchema.parse({ ...search, ceiling: { rate: 2, source: 'not measured' } }).ceiling).toEqual({ rate: 2, source: 'not measured' });
     expect(sloSearchSchema.parse({ ...search, ceiling: { rate: 1, source: 'not measured' } }).ceiling).toBeNull();
+  });
+
+  it('read back, refuses a not-measured ceiling beside a search that ran, naming the file and field', async () => {
+    const { fs, outcome } = await run([null, null]);
+    const path = `${outcome.dir}/results.json`;
+    const written = fs.read(path)!;
+    const probe = { rate: 100, outcome: 'meets', achievedRate: 100, errorRate: 0, latencyUs: { p99: 2000 }, reasons: [] };
+    const cases: Array<[string, (slo: Record<string, unknown>) => void, string]> = [
+      ['probes', (slo) => void (slo.probes = [probe]), 'the search has 1 probes'],
+      ['found', (slo) => void (slo.found = 100), 'the search has found 100'],
+      ['broken', (slo) => void (slo.broken = null), 'the search has broken null'],
+    ];
+    for (const [what, edit, says] of cases) {
+      const json = JSON.parse(written) as { systems: Array<{ steps: Array<{ repetitions: Array<{ slo: Record<string, unknown> }> }> }> };
+      edit(json.systems[0]!.steps[0]!.repetitions[1]!.slo);
+      await fs.writeFileAtomic(path, JSON.stringify(json));
+      const err = await readRunResult(path, { fs }).then(() => null, (e: unknown) => e);
+      expect(err, what).toBeInstanceOf(InputError);
+      const line = (err as Error).message;
+      expect(line, what).toContain(path);
+      expect(line, what).toContain('systems[0].steps[0].repetitions[1].slo.ceiling');
+      expect(line, what).toContain(`null (not measured, so no search ran) but ${says}`);
+    }
   });
 });

@@ -87,5 +87,17 @@ export const sloSearchSchema = z
     broken: z.string().nullable(),
     probes: z.array(sloProbeSchema),
   })
-  .strict();
+  .strict()
+  // No ceiling, no search (src/pipeline/measure-step.ts): a file saying otherwise was not written by us, or was edited.
+  .superRefine((s, ctx) => {
+    if (s.ceiling !== null) return;
+    const ran = [
+      s.probes.length > 0 ? `${s.probes.length} probes` : '',
+      s.found !== null ? `found ${s.found}` : '',
+      s.broken === null ? 'broken null' : '',
+    ].filter(Boolean);
+    if (ran.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['ceiling'], message: `null (not measured, so no search ran) but the search has ${ran.join(', ')}` });
+    }
+  });
 export type SloSearch = z.infer<typeof sloSearchSchema>;
