@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalChain } from '../src/workload/local-servers.js';
-import { loadRunSchema, type LoadRun } from '../src/core/result-schema.js';
+import { loadRunSchema } from '../src/core/result-schema.js';
 import { decodeHistogram } from '../src/analysis/histogram.js';
-import { load, server, step } from './helpers/loopback.js';
+import { load, server, step, timedLoad } from './helpers/loopback.js';
 import { closedLoopbackPort } from './helpers/ports.js';
-import { measuringCpuWait, tooBusyToJudge } from './helpers/cpu-wait.js';
 
 // The real engine against the real workload server (a child process) on loopback. Assertions are about structure
 // and sanity, never tight timing: this machine is shared.
@@ -16,16 +15,6 @@ import { measuringCpuWait, tooBusyToJudge } from './helpers/cpu-wait.js';
  */
 const TIMING = { retry: 2 };
 
-/**
- * A step against `chain`, with the CPU wait of this process and the chain's servers during it. A test asserts its
- * timing bounds only on a run the machine left alone (`tooBusyToJudge`), and skips them with the reason otherwise: at
- * load averages of 6 and more the bounds measure the neighbours, and a mutant "killed" by them was not caught by the
- * test (Stryker runs these on a busy machine).
- */
-async function timedLoad(chain: LocalChain, url: string, s: Parameters<typeof step>[0]): Promise<{ run: LoadRun; busy: string | null }> {
-  const { value, waitedMs } = await measuringCpuWait([process.pid, ...chain.hops.map((h) => h.pid)], () => load(url, step(s)));
-  return { run: value, busy: tooBusyToJudge(waitedMs) };
-}
 describe('load engine against the workload server on loopback', () => {
   let delayed: LocalChain;
   beforeAll(async () => {
@@ -36,7 +25,7 @@ describe('load engine against the workload server on loopback', () => {
   });
 
   it('reads a 2 ms service delay as between 2 and 4 ms at p50, in microseconds', TIMING, async ({ skip }) => {
-    const { run, busy } = await timedLoad(delayed, delayed.url, { mode: 'rate', rate: 200, connections: 8, maxConnections: 64 });
+    const { run, busy } = await timedLoad(delayed, { mode: 'rate', rate: 200, connections: 8, maxConnections: 64 });
     expect(() => loadRunSchema.parse(run)).not.toThrow();
     const p50 = run.latency.intended!.summary.p50Us;
     expect(p50).toBeGreaterThanOrEqual(2000);
@@ -46,18 +35,19 @@ describe('load engine against the workload server on loopback', () => {
     expect(p50).toBeLessThan(4000);
   });
 
-  it('sends the scheduled number of requests in the window and none of the warm-up', async () => {
-    const run = await load(delayed.url, step({ mode: 'rate', rate: 300, durationS: 1, warmupS: 0.5, connections: 8, maxConnections: 64 }));
+  it('sends the scheduled number of requests in the window and none of the warm-up', TIMING, async ({ skip }) => {
+    const { run, busy } = await timedLoad(delayed, { mode: 'rate', rate: 300, durationS: 1, warmupS: 0.5, connections: 8, maxConnections: 64 });
     expect(run.counts.sent).toBe(300);
     expect(run.counts.completed).toBe(300);
     expect(run.latency.intended!.summary.count).toBe(300);
     expect(run.latency.sent.summary.count).toBe(300);
+    if (busy) skip(busy);
     expect(run.achievedRate).toBeCloseTo(300, 0);
     expect(run.status).toBe('valid');
   });
 
   it('splits the rate across worker threads instead of applying it per worker', TIMING, async ({ skip }) => {
-    const { run, busy } = await timedLoad(delayed, delayed.url, { mode: 'rate', rate: 400, workers: 2, connections: 8, maxConnections: 64 });
+    const { run, busy } = await timedLoad(delayed, { mode: 'rate', rate: 400, workers: 2, connections: 8, maxConnections: 64 });
     expect(run.counts.sent).toBe(400);
     expect(run.connections.initial).toBe(8);
     if (busy) skip(busy);
@@ -66,7 +56,7 @@ describe('load engine against the workload server on loopback', () => {
   });
 
   it("keeps closed-loop mean latency within 10% of Little's law", TIMING, async ({ skip }) => {
-    const { run, busy } = await timedLoad(delayed, delayed.url, { mode: 'connections', connections: 8 });
+    const { run, busy } = await timedLoad(delayed, { mode: 'connections', connections: 8 });
     expect(run.littlesLaw).not.toBeNull();
     expect(run.latency.intended).toBeNull();
     expect(run.sendLag).toBeNull();
@@ -84,7 +74,7 @@ describe('load engine against the workload server on loopback', () => {
   it('measures from the intended instant: requests queued behind a saturated connection show the wait, their send time does not', TIMING, async ({ skip }) => {
     // One connection, 2 ms per request: at most ~500 req/s, and 600 are due. The backlog grows through the window,
     // so latency from the intended instant climbs to hundreds of ms while latency from the send stays near 2 ms.
-    const { run, busy } = await timedLoad(delayed, delayed.url, { mode: 'rate', rate: 600, connections: 1, maxConnections: 1, durationS: 1, warmupS: 0 });
+    const { run, busy } = await timedLoad(delayed, { mode: 'rate', rate: 600, connections: 1, maxConnections: 1, durationS: 1, warmupS: 0 });
     expect(run.connections.peak).toBe(1);
     const intended = run.latency.intended!.summary;
     const sent = run.latency.sent.summary;
