@@ -57,5 +57,5 @@ export async function measuringCpuWait<T>(pids: readonly number[], measure: () =
  */
 export function tooBusyToJudge(wait: CpuWait | null): string | null {
   if (wait === null || wait.waitedMs <= QUIET_CPU_WAIT_FRACTION * wait.elapsedMs) return null;
-  return `timing bounds not judged: the engine and the server waited ${Math.round(wait.waitedMs)} ms for a CPU during a ${Math.round(wait.elapsedMs)} ms run (judged up to ${QUIET_CPU_WAIT_FRACTION * 100}%)`;
+  return `timing bounds not judged: the processes measured waited ${Math.round(wait.waitedMs)} ms for a CPU during a ${Math.round(wait.elapsedMs)} ms run (judged up to ${QUIET_CPU_WAIT_FRACTION * 100}%)`;
 }
