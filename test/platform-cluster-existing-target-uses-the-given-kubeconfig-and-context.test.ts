@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeTarget } from '../src/core/kube.js';
+import { ClusterPlatform } from '../src/platform/cluster-platform.js';
+import { parseScenario } from '../src/scenario/load-scenario.js';
+import { clusterRunFixture, TWO_STEP_SCENARIO } from './helpers/cluster-run.js';
+
+/**
+ * The API client of a system is built once, from what the target says: on an existing cluster the user's kubeconfig
+ * and the context they named (never the file's current context, which may point at another cluster); on kind the
+ * kubeconfig the run wrote for its own cluster, whose only context is that cluster's.
+ */
+const scenario = parseScenario(TWO_STEP_SCENARIO, 'tiny.yaml', 2);
+
+describe('cluster platform: which cluster the API client talks to', () => {
+  it("uses the user's kubeconfig with the context they named on an existing cluster", async () => {
+    const f = clusterRunFixture({ target: 'existing', existing: { kubeconfig: '/home/me/.kube/config', context: 'staging' } });
+    const asked: KubeTarget[] = [];
+    const prepared = await new ClusterPlatform({ ...f.options, kubeFactory: (o) => (asked.push(o), f.kube) }).prepare('baseline', scenario, f.controller.signal);
+    await prepared.measure('baseline', scenario.steps[0]!, { errorBudget: scenario.errorBudget, thresholds: scenario.thresholds, seed: 1, signal: f.controller.signal });
+    expect(asked).toEqual([{ kubeconfig: '/home/me/.kube/config', context: 'staging' }]);
+  });
+
+  it("uses the run's own kubeconfig, without a context, on kind", async () => {
+    const f = clusterRunFixture();
+    const asked: KubeTarget[] = [];
+    await new ClusterPlatform({ ...f.options, kubeFactory: (o) => (asked.push(o), f.kube) }).prepare('baseline', scenario, f.controller.signal);
+    expect(asked).toEqual([{ kubeconfig: '/tmp/mesh-bench-test/baseline/kubeconfig' }]);
+  });
+});
