@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { MeshPod } from '../src/core/result-schema.js';
-import type { MeshAdapter } from '../src/mesh/mesh-adapter.js';
 import { MESH_ADAPTERS_BY_ID } from '../src/mesh/registry.js';
 import { ClusterPlatform } from '../src/platform/cluster-platform.js';
 import type { MeasureOptions, PreparedSystem, SystemRecorder } from '../src/platform/platform.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
-import { clusterRunFixture, TWO_STEP_SCENARIO, type ClusterRunFixture } from './helpers/cluster-run.js';
+import { clusterRunFixture, forcedChecks, runningPod as running, TWO_STEP_SCENARIO, type ClusterRunFixture } from './helpers/cluster-run.js';
 
 /**
  * A mesh system (istio-ambient) on a kind cluster, every seam faked: a repetition is valid only if nothing on its
@@ -15,26 +14,6 @@ import { clusterRunFixture, TWO_STEP_SCENARIO, type ClusterRunFixture } from './
  */
 const scenario = parseScenario(TWO_STEP_SCENARIO, 'tiny.yaml', 2);
 const step = scenario.steps[0]!;
-
-function forcedChecks(adapter: MeshAdapter): MeshAdapter {
-  const wrapped = Object.create(adapter) as MeshAdapter & Record<string, unknown>;
-  wrapped.verify = async () => ({ ok: true, evidence: ['forced by the test'] });
-  wrapped.installedVersions = async () => ({});
-  if (adapter.evidence) wrapped.evidence = { ...adapter.evidence, read: undefined, judge: () => ({ ok: true, seen: 'forced by the test' }) };
-  return wrapped;
-}
-
-function running(name: string, namespace: string, nodeName: string, container: string): V1Pod {
-  return {
-    metadata: { name, namespace },
-    spec: { nodeName, containers: [{ name: container }] },
-    status: {
-      phase: 'Running',
-      conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: [{ name: container, ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }],
-    },
-  };
-}
 
 function restarted(pod: V1Pod): V1Pod {
   return { ...pod, status: { ...pod.status, containerStatuses: pod.status!.containerStatuses!.map((c) => ({ ...c, restartCount: c.restartCount + 1 })) } };

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { MeshAdapter } from '../src/mesh/mesh-adapter.js';
 import { MESH_ADAPTERS_BY_ID } from '../src/mesh/registry.js';
 import { ClusterPlatform } from '../src/platform/cluster-platform.js';
 import type { MeasuredScale, PreparedSystem } from '../src/platform/platform.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
-import { clusterRunFixture, TWO_STEP_SCENARIO, type ClusterRunFixture } from './helpers/cluster-run.js';
+import { clusterRunFixture, forcedChecks, runningPod, TWO_STEP_SCENARIO, type ClusterRunFixture } from './helpers/cluster-run.js';
 import { CONTROL_PLANE, LABELLED_WORKERS, kubeletsReportingEveryPod, withSpreadScheduler } from './helpers/scale-cluster.js';
 
 /**
@@ -31,25 +30,8 @@ const scaleScenario = (workload = '') =>
     2,
   );
 
-function forcedChecks(adapter: MeshAdapter): MeshAdapter {
-  const wrapped = Object.create(adapter) as MeshAdapter & Record<string, unknown>;
-  wrapped.verify = async () => ({ ok: true, evidence: ['forced by the test'] });
-  wrapped.installedVersions = async () => ({});
-  if (adapter.evidence) wrapped.evidence = { ...adapter.evidence, read: undefined, judge: () => ({ ok: true, seen: 'forced by the test' }) };
-  return wrapped;
-}
-
-function running(name: string, nodeName: string, container: string, restartCount = 0): V1Pod {
-  return {
-    metadata: { name, namespace: 'istio-system' },
-    spec: { nodeName, containers: [{ name: container }] },
-    status: {
-      phase: 'Running',
-      conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: [{ name: container, ready: true, restartCount, image: 'x', imageID: '', state: { running: {} } }],
-    },
-  };
-}
+/** An istio-system pod (the mesh's own). */
+const running = (name: string, nodeName: string, container: string, restartCount = 0): V1Pod => runningPod(name, 'istio-system', nodeName, container, restartCount);
 
 async function scaled(system: string, scenario: ReturnType<typeof scaleScenario>, setup: (f: ClusterRunFixture) => void = () => {}): Promise<{ f: ClusterRunFixture; prepared: PreparedSystem }> {
   const f = clusterRunFixture();

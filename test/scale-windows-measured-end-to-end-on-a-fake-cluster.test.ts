@@ -2,14 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, InputError } from '../src/core/errors.js';
 import { runResultSchema, type RunResult } from '../src/core/result-schema.js';
 import type { MemoryTerm, SystemScale } from '../src/core/scale-schema.js';
-import type { MeshAdapter } from '../src/mesh/mesh-adapter.js';
 import { MESH_ADAPTERS_BY_ID } from '../src/mesh/registry.js';
 import { bench } from './helpers/cli.js';
-import { clusterRunFixture, type ClusterRunFixture } from './helpers/cluster-run.js';
+import { clusterRunFixture, forcedChecks, runningPod as running, type ClusterRunFixture } from './helpers/cluster-run.js';
 import { kubeletText } from './helpers/fake-cluster.js';
 import { CONTROL_PLANE, LABELLED_WORKERS, LOAD_WORKER, SERVER_WORKER, withSpreadScheduler, type SpreadScheduler } from './helpers/scale-cluster.js';
 
@@ -35,24 +33,6 @@ scale:
   load: { rate: 100, duration: 60s }
 `;
 
-function forcedChecks(adapter: MeshAdapter): MeshAdapter {
-  const wrapped = Object.create(adapter) as MeshAdapter & Record<string, unknown>;
-  wrapped.verify = async () => ({ ok: true, evidence: ['forced by the scale test'] });
-  wrapped.installedVersions = async () => ({});
-  if (adapter.evidence) wrapped.evidence = { ...adapter.evidence, read: undefined, judge: () => ({ ok: true, seen: 'forced by the scale test' }) };
-  return wrapped;
-}
-
-const running = (name: string, namespace: string, nodeName: string, container: string): V1Pod => ({
-  metadata: { name, namespace },
-  spec: { nodeName, containers: [{ name: container }] },
-  status: {
-    phase: 'Running',
-    conditions: [{ type: 'Ready', status: 'True' }],
-    containerStatuses: [{ name: container, ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }],
-  },
-});
-
 /** A small deviation, fixed per node and pod count, alternating in sign so it fakes no slope. */
 const wobble = (node: string, pods: number): number => (node === SERVER_WORKER ? 1 : -1) * ((pods % 3) - 1) * 0.2 * MB;
 
@@ -65,7 +45,7 @@ interface Scaled {
 
 function scaledCluster(system = 'istio-ambient'): Scaled {
   const f = clusterRunFixture();
-  f.options.adapters = new Map([[system, forcedChecks(MESH_ADAPTERS_BY_ID.get(system)!)]]);
+  f.options.adapters = new Map([[system, forcedChecks(MESH_ADAPTERS_BY_ID.get(system)!, 'the scale test')]]);
   f.fs.files.set('/repo/clusters/claims.yaml', readFileSync(new URL('../clusters/claims.yaml', import.meta.url), 'utf8'));
   const scheduler = withSpreadScheduler(f.kube);
   const replicas = (): number => ((f.kube.objects.get('Deployment/mesh-bench/server-1') as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? 0);

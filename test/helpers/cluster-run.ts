@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { MeshAdapter } from '../../src/mesh/mesh-adapter.js';
 import { parseVersions } from '../../src/platform/versions.js';
 import { parseKindConfig } from '../../src/platform/kind-config.js';
 import { ClusterPlatform, type ClusterPlatformOptions } from '../../src/platform/cluster-platform.js';
@@ -104,6 +106,31 @@ export function clusterRunFixture(o: Partial<Pick<ClusterPlatformOptions, 'targe
         { scenarioPath: '/scenario.yaml', systems, outDir: '/results', command: ['bench', 'run', '--mesh', systems.join(',')] },
         { ...deps, platform: new ClusterPlatform(options), availableCores: 2, signal: controller.signal, repoDir: '/repo' },
       );
+    },
+  };
+}
+
+/**
+ * The adapter with its verification, installed versions and traffic evidence forced to pass (they have their own
+ * tests), for tests about what happens after them; `by` names who forced them in the evidence.
+ */
+export function forcedChecks(adapter: MeshAdapter, by = 'the test'): MeshAdapter {
+  const wrapped = Object.create(adapter) as MeshAdapter & Record<string, unknown>;
+  wrapped.verify = async () => ({ ok: true, evidence: [`forced by ${by}`] });
+  wrapped.installedVersions = async () => ({});
+  if (adapter.evidence) wrapped.evidence = { ...adapter.evidence, read: undefined, judge: () => ({ ok: true, seen: `forced by ${by}` }) };
+  return wrapped;
+}
+
+/** A Running, Ready pod of one container on `nodeName`, restarted `restartCount` times. */
+export function runningPod(name: string, namespace: string, nodeName: string, container: string, restartCount = 0): V1Pod {
+  return {
+    metadata: { name, namespace },
+    spec: { nodeName, containers: [{ name: container }] },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [{ name: container, ready: true, restartCount, image: 'x', imageID: '', state: { running: {} } }],
     },
   };
 }
