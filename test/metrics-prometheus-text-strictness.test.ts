@@ -40,6 +40,8 @@ describe('Prometheus text format: what is accepted and what each rejection says'
     ['ok 1\nlonely', 2, 'missing value'],
     ['m abc', 1, 'invalid value "abc"'],
     ['m 0x10', 1, 'invalid value "0x10"'],
+    ['m +NaN', 1, 'invalid value "+NaN"'],
+    ['m -nan', 1, 'invalid value "-nan"'],
     ['m 1 1.5', 1, 'invalid timestamp "1.5"'],
     ['m 1 1e3', 1, 'invalid timestamp "1e3"'],
     ['m 1 2 3', 1, 'unexpected text after the timestamp'],

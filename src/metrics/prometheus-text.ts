@@ -293,9 +293,8 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 function parseValue(token: string): number | undefined {
   if (DECIMAL.test(token)) return Number(token);
   switch (token.toLowerCase()) {
+    // Go's ParseFloat reads NaN unsigned only: "+NaN" and "-NaN" are invalid syntax (checked with go1.26 strconv).
     case 'nan':
-    case '+nan':
-    case '-nan':
       return Number.NaN;
     case 'inf':
     case '+inf':
