@@ -27,6 +27,8 @@ import { KUBELET_RESOURCE_PATH, SCRAPE_INTERVAL_MS } from '../metrics/kubelet-sa
  * the meshed client's sidecar (100m), kindnet (100m, its DaemonSet's request), a CoreDNS pod if one landed there
  * (100m, kubeadm's add-on), and 16 × (5m + 100m) = 3.98 CPUs of 4; 10m would not fit beside CoreDNS. Recorded in the
  * result (scale.serverCpuRequest).
+ * Upstream requests: kindnet `cpu: "100m"` (kubernetes-sigs/kind pkg/build/nodeimage/const_cni.go, the kindnet-cni
+ * container); CoreDNS `cpu: 100m` (kubernetes/kubernetes cmd/kubeadm/app/phases/addons/dns/manifests.go).
  */
 export const SCALE_SERVER_CPU_REQUEST = '5m';
 
