@@ -27,3 +27,20 @@ describe('cluster platform: which cluster the API client talks to', () => {
     expect(asked).toEqual([{ kubeconfig: '/tmp/mesh-bench-test/baseline/kubeconfig' }]);
   });
 });
+
+describe('cluster platform: what a teardown leaves on an existing cluster', () => {
+  /** The transcript lines a prepared baseline's teardown adds. */
+  async function teardownTranscript(keepCluster: boolean): Promise<string[]> {
+    const f = clusterRunFixture({ target: 'existing', keepCluster, existing: { kubeconfig: '/home/me/.kube/config', context: 'staging' } });
+    const prepared = await new ClusterPlatform(f.options).prepare('baseline', scenario, f.controller.signal);
+    const before = f.transcript.length;
+    await prepared.teardown();
+    return f.transcript.slice(before);
+  }
+
+  it('removes what the run created even when asked to keep the cluster: keeping applies to a kind cluster the run made', async () => {
+    const deleteNamespace = '$ kubectl --kubeconfig /home/me/.kube/config --context staging delete namespace mesh-bench --ignore-not-found --wait=true --timeout=180s';
+    expect(await teardownTranscript(true)).toEqual([deleteNamespace]);
+    expect(await teardownTranscript(false)).toEqual([deleteNamespace]);
+  });
+});

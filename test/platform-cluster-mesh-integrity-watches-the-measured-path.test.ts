@@ -68,6 +68,14 @@ describe('cluster measure on a mesh: the target must stay intact', () => {
     ]);
   });
 
+  it("lists the mesh's own containers, grouped by container and role with their pod counts, once the system is prepared", async () => {
+    const { prepared } = await ambient();
+    expect(prepared.meshComponents().map((c) => [c.namespace, c.container, c.role, c.pods])).toEqual([
+      ['istio-system', 'discovery', 'control-plane', 1],
+      ['istio-system', 'istio-proxy', 'node-agent', 2],
+    ]);
+  });
+
   it('invalidates a repetition of the meshed variant during which the node agent on its path restarted', async () => {
     const m = await ambient();
     m.duringTheStep(() => {
