@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import type { Result, ResultPromise } from 'execa';
 import { CommandError } from '../core/errors.js';
-import { PARENT_PID_ENV } from './exit-with-parent.js';
+import { PARENT_PID_ENV } from './parent-watch.js';
 
 /**
  * A chain of workload server processes on loopback: client → hop-1 → hop-2 → … → hop-N. Real processes (not servers
@@ -161,6 +161,7 @@ export async function startLocalChain(spec: LocalChainSpec): Promise<LocalChain>
       crash ??= {
         kind: 'crashed',
         hop: name,
+        // Stryker disable next-line UnaryOperator: the pid is unknown only when the spawn failed, and then startLocalChain throws before any crash can be seen
         pid: subprocess.pid ?? -1,
         argv: child.argv,
         exitCode: result.exitCode ?? null,
@@ -257,6 +258,7 @@ function waitForListening(child: Child, timeoutMs: number, signal: AbortSignal |
     };
     const timer = setTimeout(() => fail(`${child.name} did not report listening within ${timeoutMs} ms`), timeoutMs);
     stdout.on('data', onData);
+    // Stryker disable next-line BooleanLiteral: an AbortSignal dispatches 'abort' at most once, and cleanup() removes the listener anyway
     signal?.addEventListener('abort', onAbort, { once: true });
     void child.done.then((result) => {
       // Let stderr's last chunk arrive before quoting it.

@@ -271,8 +271,7 @@ export function parseWorkloadArgs(
   assignInt('serviceDelayUs', 'serviceDelayUs');
   assignInt('closeEvery', 'closeEvery');
   assignInt('shutdownTimeoutMs', 'shutdownTimeoutMs');
-  const nextHop = str('nextHop');
-  if (nextHop !== undefined) options.nextHop = nextHop;
+  options.nextHop = str('nextHop') ?? null;
   const name = str('name');
   if (name !== undefined) options.name = name;
   if (raw.closeEveryAbrupt === true) options.closeEveryAbrupt = true;
