@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startWorkloadServer, type RunningWorkloadServer } from '../src/workload/server.js';
+import { describe, expect, it } from 'vitest';
+import { startWorkloadServer } from '../src/workload/server.js';
+import { closedAfterEach, listenOnLoopback } from './helpers/next-hop-servers.js';
 
 interface Reply {
   status: number;
@@ -37,22 +38,12 @@ async function fakeUpstream(status: number): Promise<{ url: string; seen: { meth
       res.end('abc');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
-  return { url: `http://127.0.0.1:${address.port}`, seen, server };
+  const url = await listenOnLoopback(server);
+  return { url, seen, server };
 }
 
 describe('forwarding to a next hop', () => {
-  const servers: RunningWorkloadServer[] = [];
-  const plain: Server[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-    for (const s of plain.splice(0)) {
-      s.closeAllConnections();
-      s.close();
-    }
-  });
+  const { servers, plain } = closedAfterEach();
 
   it('passes each request down the chain and answers with its own body and name', async () => {
     const last = await startWorkloadServer({ name: 'hop-2', responseBytes: 7, recordArrivals: true });

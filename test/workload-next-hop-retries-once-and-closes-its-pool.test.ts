@@ -1,8 +1,9 @@
 import { createServer, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startWorkloadServer, type RunningWorkloadServer } from '../src/workload/server.js';
+import { describe, expect, it } from 'vitest';
+import { startWorkloadServer } from '../src/workload/server.js';
+import { closedAfterEach, listenOnLoopback } from './helpers/next-hop-servers.js';
 
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,11 +38,9 @@ async function upstream(): Promise<{ url: string; server: Server; open: Set<Sock
     open.add(socket);
     socket.on('close', () => open.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     server,
     open,
     hangUps: () => hangUps,
@@ -50,15 +49,7 @@ async function upstream(): Promise<{ url: string; server: Server; open: Set<Sock
 }
 
 describe('the forwarder towards the next hop', () => {
-  const servers: RunningWorkloadServer[] = [];
-  const plain: Server[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-    for (const s of plain.splice(0)) {
-      s.closeAllConnections();
-      s.close();
-    }
-  });
+  const { servers, plain } = closedAfterEach();
 
   it('retries a request reset on a reused connection once, then answers 502', async () => {
     const next = await upstream();
