@@ -30,21 +30,19 @@ function timedGet(url: string, agent: Agent): Promise<number> {
 }
 
 describe('release queue precision', () => {
-  it('never releases early and is usually within tens of microseconds', TIMING, async ({ skip }) => {
+  // Judged on every run (retries only): its run is ~40 ms, in which the test process's own threads waking together
+  // already wait ~34 ms in sum, so the CPU wait says nothing about neighbours here.
+  it('never releases early and is usually within tens of microseconds', TIMING, async () => {
     const lateness: number[] = [];
     const queue = new ReleaseQueue<number>((due) => lateness.push(performance.now() - due));
     const n = 300;
-    const { wait } = await measuringCpuWait([process.pid], async () => {
-      for (let i = 0; i < n; i++) {
-        const due = performance.now() + 0.1 + ((i * 7919) % 5000) / 1000;
-        queue.push(due, due, 0);
-        if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-      }
-      while (lateness.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
-    });
+    for (let i = 0; i < n; i++) {
+      const due = performance.now() + 0.1 + ((i * 7919) % 5000) / 1000;
+      queue.push(due, due, 0);
+      if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    while (lateness.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
-    const busy = tooBusyToJudge(wait);
-    if (busy) skip(busy);
     // setTimeout alone would put the median near 1 ms; a shared 2-core machine can still delay the tail.
     expect(median(lateness)).toBeLessThan(0.25);
   });
