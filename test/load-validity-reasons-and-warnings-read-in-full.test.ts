@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { judgeStep, littlesLaw, type ValidityInput } from '../src/load/validity.js';
+import { judgeStep, littlesLaw } from '../src/load/validity.js';
+import { VALID_COUNTS, VALID_STEP } from './helpers/validity-input.js';
 
 /**
  * The words a report prints for an invalid or doubtful step (src/load/validity.ts), whole: the reader of a published
  * number learns from them why it is missing or what to doubt, so each part of a message is asserted, not a prefix.
  */
-const counts = { sent: 10_000, completed: 10_000, ok: 10_000, non2xx: 0, socketErrors: 0, timeouts: 0, unanswered: 0, reconnects: 0, resent: 0, statusCodes: { '200': 10_000 } };
+const counts = VALID_COUNTS;
 const none = { ...counts, sent: 0, completed: 0, ok: 0, statusCodes: {} };
-const base: ValidityInput = {
-  mode: 'rate',
-  targetRate: 1000,
-  achievedRate: 1000,
-  errorRate: 0,
-  errorBudget: 0.001,
-  counts,
-  notSent: 0,
-  stoppedEarly: false,
-  littlesLaw: null,
-  thresholds: { minRateFraction: 0.99, maxCv: 0.05, littlesLawTolerance: 0.1 },
-};
+const base = VALID_STEP;
 const REFUSED = 'connection refused (ECONNREFUSED) by 127.0.0.1:9';
 
 describe('the reasons a step is invalid', () => {
