@@ -68,5 +68,6 @@ export function nameConnectionError(error: Error, target: { hostname: string; po
 }
 
 function firstLine(text: string): string {
-  return (text.split('\n', 1)[0] ?? '').trim();
+  const end = text.indexOf('\n');
+  return (end < 0 ? text : text.slice(0, end)).trim();
 }
