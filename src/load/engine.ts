@@ -103,7 +103,8 @@ export function shareSpecs(o: LoadOptions, target: ConnectionTarget): ShareSpec[
   }));
 }
 
-interface RunningShare {
+/** One share of a step, running inline or on a worker thread. */
+export interface RunningShare {
   ready: Promise<void>;
   start(startAtEpochMs: number): Promise<ShareOutcome>;
   stop(): void;
@@ -118,14 +119,26 @@ function inlineShare(spec: ShareSpec): RunningShare {
   };
 }
 
-function workerShare(spec: ShareSpec): RunningShare {
-  const worker = new Worker(compiledSibling(import.meta.url, './share-worker.js'), { workerData: spec });
+/** The worker thread that runs one share: share-worker.ts, compiled (worker threads run JavaScript). */
+function startShareWorker(spec: ShareSpec): Worker {
+  return new Worker(compiledSibling(import.meta.url, './share-worker.js'), { workerData: spec });
+}
+
+/**
+ * One share on a worker thread, through share-worker.ts's protocol. `startWorker` is the seam a test replaces with a
+ * worker of its own, to see how a worker that crashes, exits or answers is read.
+ */
+export function workerShare(spec: ShareSpec, startWorker: (spec: ShareSpec) => Worker = startShareWorker): RunningShare {
+  const worker = startWorker(spec);
   let resolveOutcome: (o: ShareOutcome) => void = () => {};
   let rejectAll: (e: Error) => void = () => {};
   const outcome = new Promise<ShareOutcome>((res, rej) => {
     resolveOutcome = res;
     rejectAll = rej;
   });
+  // A worker that fails before start also fails `ready`, which reports it; nobody may ever await this outcome then, and
+  // an unhandled rejection would end the process past the one place errors become exit codes (src/cli/exit.ts).
+  outcome.catch(() => {});
   const ready = new Promise<void>((res, rej) => {
     worker.on('message', (m: unknown) => {
       if (m === 'ready') return res();
@@ -157,6 +170,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
   const shares = specs.map((spec) => (specs.length === 1 ? inlineShare(spec) : workerShare(spec)));
   const onAbort = (): void => shares.forEach((s) => s.stop());
   if (o.signal?.aborted) onAbort();
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' at most once, and `finally` removes the listener either way.
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await Promise.all(shares.map((s) => s.ready));
@@ -212,8 +226,9 @@ export function buildLoadRun(o: LoadOptions, startedAt: string, outcomes: readon
     return parts.length ? mergeHistograms(parts.map(decodeHistogram)) : null;
   };
   const sentHist = merge((x) => x.sent)!;
-  const intendedHist = step.mode === 'rate' ? merge((x) => x.intended) : null;
-  const lagHist = step.mode === 'rate' ? merge((x) => x.sendLag) : null;
+  // Shares keep these two only in rate mode (run-share.ts): null from every share of a closed-loop step.
+  const intendedHist = merge((x) => x.intended);
+  const lagHist = merge((x) => x.sendLag);
   const sentRecord = toLatencyRecord(sentHist);
   const ll =
     step.mode === 'rate'

@@ -76,7 +76,9 @@ export class PacedConnection extends AutocannonClient {
         self.owner = owner;
         self.intendedMs = NO_REQUEST;
         self.sentMs = 0;
+        // Stryker disable next-line BooleanLiteral: _connect, which autocannon's constructor calls next, sets it before anything reads it.
         self.ready = false;
+        // Stryker disable next-line BooleanLiteral: _connect, which autocannon's constructor calls next, sets it before anything reads it.
         self.closing = false;
         self.status = 0;
         self.bytesReceived = 0;
@@ -139,6 +141,7 @@ export class PacedConnection extends AutocannonClient {
     const intended = this.intendedMs;
     if (intended === NO_REQUEST) return; // a response nobody asked for: ignore
     this.intendedMs = NO_REQUEST;
+    // Stryker disable next-line UpdateOperator: only whether it is 0 is read (_connect); counting down leaves it non-zero just the same.
     this.responsesOnSocket++;
     // The back-off ends with a response, not a connect: a server that accepts and then fails every request (not
     // HTTP, closes at once) must not be retried every 10 ms.
@@ -231,7 +234,7 @@ export class PacedConnection extends AutocannonClient {
   }
 
   override destroy(): void {
-    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    clearTimeout(this.backoffTimer ?? undefined);
     super.destroy();
   }
 }
