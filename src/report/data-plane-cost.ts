@@ -40,6 +40,9 @@ export interface CpuPerThousand {
 /** The roles that carry requests: the data plane. The control plane and the workload are not in it. */
 export const DATA_PLANE_ROLES: readonly ContainerRole[] = ['sidecar-proxy', 'node-agent', 'waypoint'];
 
+/** A step's resource aggregate per role. */
+type Roles = NonNullable<StepResult['aggregate']['resources']>;
+
 /** The data-plane cost of one step, or null when the step has no resource data (the local target, old results). */
 export function dataPlaneCost(step: StepResult): DataPlaneCost | null {
   const roles = step.aggregate.resources;
@@ -57,13 +60,12 @@ export function dataPlaneCost(step: StepResult): DataPlaneCost | null {
     agentNodes,
     waypointMemoryBytes: waypoints.containers > 0 ? waypoints.memoryMeanBytes : null,
     dataPlaneCpuCores,
-    cpuPer1000Rps: cpuPerThousand(step, dataPlaneCpuCores),
+    cpuPer1000Rps: cpuPerThousand(step, roles, dataPlaneCpuCores),
   };
 }
 
-function cpuPerThousand(step: StepResult, dataPlaneCpuCores: number): CpuPerThousand | null {
-  const roles = step.aggregate.resources;
-  const present = DATA_PLANE_ROLES.filter((role) => (roles?.[role].containers ?? 0) > 0);
+function cpuPerThousand(step: StepResult, roles: Roles, dataPlaneCpuCores: number): CpuPerThousand | null {
+  const present = DATA_PLANE_ROLES.filter((role) => roles[role].containers > 0);
   if (present.length === 0) return null;
   const recorded = step.aggregate.perThousandRps;
   if (recorded) {

@@ -120,7 +120,7 @@ export function verdictTable(v: Verdicts): string {
 }
 
 function latencyCells(r: VerdictRow): string[] {
-  const load = r.config ? loadLabel(r.config) : r.stepName;
+  const load = rowLoad(r);
   const h = r.headline;
   if (!h) return [r.system.id, load, r.missing ?? '–', '–', '–', '–', '–'];
   const c = h.comparison;
@@ -172,8 +172,9 @@ export function relative(deltaUs: number, referenceUs: number | undefined): stri
   if (referenceUs === undefined || referenceUs <= 0) return null;
   const pct = (deltaUs / referenceUs) * 100;
   const s = pct.toFixed(1);
-  if (/^-?0\.0$/.test(s)) return '0.0%';
-  return pct > 0 ? `+${s}%` : `${s}%`;
+  // A change that rounds to nothing either way has no sign.
+  if (s === '0.0' || s === '-0.0') return '0.0%';
+  return s.startsWith('-') ? `${s}%` : `+${s}%`;
 }
 
 /** `41 m [38–45]`, or without an interval `41 m`. */
@@ -207,12 +208,18 @@ export function loadLabel(step: ResolvedLoadStep): string {
   }
 }
 
+/** The load of a verdict row, by its step's config. */
+function rowLoad(r: VerdictRow): string {
+  // Stryker disable next-line ConditionalExpression: every row has a config (stepNames lists only steps the scenario or a system describes, and stepConfig finds each), so the name is a fallback the type asks for, never taken.
+  return r.config ? loadLabel(r.config) : r.stepName;
+}
+
 /** Waypoints serve a namespace, not a pod or a node: their memory gets its own line instead of a column. */
 function waypointNotes(v: Verdicts): string[] {
   return v.systems.flatMap((sys) => {
     const at = v.rows
       .filter((r) => r.system === sys && r.cost?.waypointMemoryBytes != null)
-      .map((r) => `${formatBytes(r.cost?.waypointMemoryBytes ?? 0)} at ${r.config ? loadLabel(r.config) : r.stepName}`);
+      .map((r) => `${formatBytes(r.cost?.waypointMemoryBytes ?? 0)} at ${rowLoad(r)}`);
     if (at.length === 0) return [];
     return [
       `- ${sys.id} also ran waypoints (they serve a namespace, so neither per pod nor per node): ${at.join(', ')} ` +
@@ -264,7 +271,7 @@ export function verdictSentences(v: Verdicts): string[] {
     const scopes = new Set(compared.map((r) => scopePhrase(r.headline)));
     const single = scopes.size === 1;
     const clauses = compared.map((r) => p99Clause(r, r.headline) + (single ? '' : ` (against ${scopePhrase(r.headline)})`));
-    const missing = rows.filter((r) => r.headline === null).map((r) => `${r.config ? loadLabel(r.config) : r.stepName}: ${r.missing}`);
+    const missing = rows.filter((r) => r.headline === null).map((r) => `${rowLoad(r)}: ${r.missing}`);
     const tail = missing.length > 0 ? ` Not compared at ${missing.join('; ')}.` : '';
     const lead = stopped ? `${stopped}; before that, ${single ? `against ${[...scopes][0]}, ` : ''}it ` : single ? `Against ${[...scopes][0]}, ${sys.id} ` : `${sys.id} `;
     return `${lead}${clauses.join('; ')}.${tail}`;
@@ -280,7 +287,7 @@ function scopePhrase(h: Headline): string {
 /** `added 210 µs [180–250] (+28.1%) to p99 at 1000 req/s, p=0.008`, or no significant difference, with n. */
 function p99Clause(r: VerdictRow, h: Headline): string {
   const c = h.comparison;
-  const at = r.config ? loadLabel(r.config) : r.stepName;
+  const at = rowLoad(r);
   const share = relative(c.deltaP99Us.value, h.referenceMedian?.p99Us);
   const pct = share === null ? '' : ` (${share})`;
   const p = formatPValue(c.pValueP99);

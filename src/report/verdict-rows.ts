@@ -115,7 +115,8 @@ function comparatorsOf(result: RunResult, id: string, references: ReadonlySet<st
   if (result.systems.some((s) => s.id === unmeshed)) out.push({ id: unmeshed, scope: 'within-cluster' });
   const own = result.comparisons.find((c) => c.system === id && references.has(c.reference))?.reference;
   const reference = own ?? result.reference;
-  if (reference !== null && reference !== id) out.push({ id: reference, scope: 'cross-cluster' });
+  // Never the system itself: verdicts() leaves every reference out of the systems it makes rows for.
+  if (reference !== null) out.push({ id: reference, scope: 'cross-cluster' });
   return out;
 }
 
