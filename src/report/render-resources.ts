@@ -26,6 +26,7 @@ function cores(x: number): string {
 }
 
 function nodesOf(step: StepResult): number {
+  // Stryker disable next-line EqualityOperator: index repetitions.length has no repetition and no count column (a record's columns are per repetition), so repetitionCounts is null there as after the loop
   for (let i = 0; i < step.repetitions.length; i++) {
     const counts = repetitionCounts(step, i);
     if (counts) return counts.nodes;
@@ -77,8 +78,8 @@ export function renderResources(r: RunResult): string | null {
   return sections.filter((x): x is string => x !== null).join('\n\n');
 }
 
-/** vCPU as Istio's performance page writes it: `0.20`, with a third decimal below 0.1 (`0.063`). */
-function vcpu(x: number, digits = Math.abs(x) >= 0.1 ? 2 : 3): string {
+/** vCPU as Istio's performance page writes it: `0.20`, with a third decimal below 0.1 (`0.063`; digitsOf). */
+function vcpu(x: number, digits: number): string {
   return noNegativeZero(x.toFixed(digits));
 }
 
