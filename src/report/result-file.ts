@@ -152,7 +152,7 @@ function bound(origin: string, inclusive: boolean, limit: number, side: 'small' 
       return `must have at ${side === 'small' ? 'least' : 'most'} ${limit} ${plural(limit, 'item')}`;
     case 'string':
       if (side === 'small') return limit === 1 ? 'must not be empty' : `must be at least ${limit} characters`;
-      return `must be at most ${limit} characters`;
+      return `must be at most ${limit} ${plural(limit, 'character')}`;
     default:
       return `must be ${side === 'small' ? '>' : '<'}${inclusive ? '=' : ''} ${limit}`;
   }
