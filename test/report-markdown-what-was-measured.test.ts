@@ -110,4 +110,23 @@ describe('report: what was measured', () => {
         'bare (search for the highest fixed rate meeting an objective, probes of 5 s measured after 2 s warm-up) — ',
     );
   });
+
+  it("says an slo step's probes are paced: latency from the intended send and the achieved-rate rule, never the closed-loop basis", () => {
+    const r = loadTwoSystemFixture();
+    const [rate, conn] = [r.scenario.steps[0]!, r.scenario.steps[1]!];
+    const sloStep = { ...conn, name: 'cap', mode: 'slo' as const };
+    r.scenario.steps = [sloStep];
+    const onlySlo = measured(r)[1]!;
+    expect(onlySlo).toContain(
+      ' — 3 repetitions each. For slo probes latency is measured from the intended send time, so a stall in the system under test also delays the requests queued behind it and shows up in the numbers instead of being hidden. Reported values',
+    );
+    expect(onlySlo).not.toContain(CLOSED_BASIS);
+    expect(onlySlo).toContain('failed or an slo probe achieved less than 95% of its target rate.');
+
+    r.scenario.steps = [rate, sloStep, conn];
+    const all = measured(r)[1]!;
+    expect(all).toContain(' — 3 repetitions each. For rate steps and slo probes latency is measured from the intended send time');
+    expect(all).toContain(`instead of being hidden. ${CLOSED_BASIS} Reported values`);
+    expect(all).toContain('failed or a rate step or an slo probe achieved less than 95% of its target rate.');
+  });
 });

@@ -85,17 +85,23 @@ function whatWasMeasured(r: RunResult): string {
     `an HTTP workload (${hops}, ${w.replicas} ${plural(w.replicas, 'replica')} per hop, ` +
     `${w.responseBytes}-byte responses, ${delay}, path ${inlineCode(w.path)})`;
   const steps = s.steps.map((st) => `${st.name} (${describeStep(st)})`);
-  const hasRate = s.steps.some((st) => st.mode === 'rate');
-  const hasClosed = s.steps.some((st) => st.mode !== 'rate');
+  // An slo step's probes are paced at a fixed rate like a rate step (slo-search.ts): latency from the intended send
+  // time, and the achieved-rate rule applies to them (validity.ts).
+  const hasRateStep = s.steps.some((st) => st.mode === 'rate');
+  const hasSlo = s.steps.some((st) => st.mode === 'slo');
+  const hasRate = hasRateStep || hasSlo;
+  const hasClosed = s.steps.some((st) => st.mode === 'connections' || st.mode === 'max');
+  const pacedPlural = [hasRateStep ? 'rate steps' : '', hasSlo ? 'slo probes' : ''].filter((x) => x !== '').join(' and ');
+  const pacedOne = [hasRateStep ? 'a rate step' : '', hasSlo ? 'an slo probe' : ''].filter((x) => x !== '').join(' or ');
   const basis = [
     hasRate
-      ? 'For rate steps latency is measured from the intended send time, so a stall in the system under test ' +
+      ? `For ${pacedPlural} latency is measured from the intended send time, so a stall in the system under test ` +
         'also delays the requests queued behind it and shows up in the numbers instead of being hidden.'
       : '',
     hasClosed ? 'For closed-loop steps latency is measured from the actual send.' : '',
   ].filter((x) => x !== '');
   const rateRule = hasRate
-    ? ` or a rate step achieved less than ${formatShare(s.thresholds.minRateFraction)} of its target rate`
+    ? ` or ${pacedOne} achieved less than ${formatShare(s.thresholds.minRateFraction)} of its target rate`
     : '';
   const paragraph = [
     systems.length === 0
