@@ -288,6 +288,22 @@ describe('stopping and draining', () => {
     expect(out.value.counts).toMatchObject({ sent: 3, completed: 2, resent: 1, unanswered: 1, notSent: 0 });
   });
 
+  it('after stop(), a connection that frees up takes no queued request: they are counted not sent', async () => {
+    const share = createShare(shareSpec({ rate: 100, connections: 1, maxConnections: 1, durationMs: 30 }));
+    connectAll();
+    const [c0] = conns() as [FakePacedConnection];
+    const out = new Tracked(share.start(10), loop);
+    await loop.advanceTo(35); // 10 in flight on the only connection; 20 and 30 queued behind it
+    share.stop();
+    await loop.advanceTo(36);
+    c0.respond();
+    await loop.advance(0);
+    expect(out.at).toBe(36);
+    expect(c0.writes.map((w) => w.intended)).toEqual([10]);
+    expect(out.value.counts).toMatchObject({ sent: 1, completed: 1, unanswered: 0, notSent: 2 });
+    expect(loop.pending()).toEqual([]);
+  });
+
   it('waits for a dropped request of the window to be re-sent and answered before finishing', async () => {
     const share = createShare(shareSpec({ rate: 100, connections: 1, durationMs: 20 }));
     connectAll();

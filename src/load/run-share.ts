@@ -209,7 +209,8 @@ export function createShare(spec: ShareSpec): ShareHandle {
   function feed(conn: PacedConnection): void {
     if (!conn.available) return;
     if (open) {
-      if (backlog.size > 0) {
+      // Stopped early, queued requests stay queued (endWindow): they are counted as not sent, never written.
+      if (backlog.size > 0 && !stoppedEarly) {
         const resend = resendsQueued > 0;
         if (resend) resendsQueued--;
         return sendOn(conn, backlog.shift(), resend);
