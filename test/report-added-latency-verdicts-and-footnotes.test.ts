@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAddedLatency } from '../src/report/render-added-latency.js';
 import type { Comparison, Estimate, ShiftTest } from '../src/core/result-schema.js';
 import type { ReportRun } from '../src/report/report-input.js';
+import { legacyComparison } from './helpers/report-comparisons.js';
 import { loadTwoSystemFixture } from './helpers/run-result-factory.js';
 
 const est = (value: number, low = value, high = value): Estimate => ({ value, ci95: [low, high] });
@@ -18,22 +19,18 @@ const shift = (o: Partial<ShiftTest> = {}): ShiftTest => ({
   coverageWarning: null,
   ...o,
 });
-const comparison = (o: Partial<Comparison> = {}): Comparison => ({
-  step: 'rate-1k',
-  reference: 'baseline',
-  system: 'istio',
-  latencyBasis: 'intended',
-  deltaP50Us: est(120, 60, 180),
-  deltaP99Us: est(-2000, -3000, -1000),
-  pValueP50: 0.01,
-  pValueP99: 0.2,
-  repetitions: { reference: 5, system: 5 },
-  statistic: 'hodges-lehmann-mann-whitney',
-  scope: 'cross-cluster',
-  p50: shift(),
-  p99: shift(),
-  ...o,
-});
+/** istio against the baseline at rate-1k, n=5 each, judged by the robust test: +120 µs at p50 (p 0.01), −2000 µs at p99 (p 0.2). */
+const comparison = (o: Partial<Comparison> = {}): Comparison =>
+  legacyComparison({
+    deltaP50Us: est(120, 60, 180),
+    deltaP99Us: est(-2000, -3000, -1000),
+    pValueP99: 0.2,
+    statistic: 'hodges-lehmann-mann-whitney',
+    scope: 'cross-cluster',
+    p50: shift(),
+    p99: shift(),
+    ...o,
+  });
 /** A run of `systems` systems (more than ten: crowded) with these comparisons. */
 function run(systems: number, comparisons: Comparison[]): ReportRun {
   const fixture = loadTwoSystemFixture();

@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown, smallestPValue } from '../src/report/render-markdown.js';
 import type { Comparison, Estimate } from '../src/core/result-schema.js';
 import { section } from './helpers/markdown-sections.js';
+import { legacyComparison as comparison } from './helpers/report-comparisons.js';
 import { loadTwoSystemFixture } from './helpers/run-result-factory.js';
 
 const est = (value: number, low = value, high = value): Estimate => ({ value, ci95: [low, high] });
-/** A comparison written before the robust test (no `statistic`): significant +100 µs at p50, −300 µs at p99, n=5. */
-const comparison = (o: Partial<Comparison> = {}): Comparison => ({
-  step: 'rate-1k',
-  reference: 'baseline',
-  system: 'istio',
-  latencyBasis: 'intended',
-  deltaP50Us: est(100, 50, 150),
-  deltaP99Us: est(-300, -400, -200),
-  pValueP50: 0.01,
-  pValueP99: 0.01,
-  repetitions: { reference: 5, system: 5 },
-  ...o,
-});
 function addedLatency(comparisons: Comparison[]): string[] {
   const r = loadTwoSystemFixture();
   r.comparisons = comparisons;

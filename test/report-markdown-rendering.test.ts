@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { Comparison, RunResult } from '../src/core/result-schema.js';
+import type { RunResult } from '../src/core/result-schema.js';
 import { renderMarkdown, smallestPValue, verdict } from '../src/report/render-markdown.js';
+import { legacyComparison } from './helpers/report-comparisons.js';
+import { est } from './helpers/report-resources-run.js';
 import { buildTwoSystemRun, fixtureJson, loadTwoSystemFixture } from './helpers/run-result-factory.js';
 
 function section(markdown: string, heading: string): string {
@@ -19,17 +21,13 @@ function tableRow(markdown: string, firstCells: string): string {
   return row;
 }
 
-const significantComparison: Comparison = {
-  step: 'rate-1k',
-  reference: 'baseline',
+const significantComparison = legacyComparison({
   system: 'istio-ambient',
-  latencyBasis: 'intended',
-  deltaP50Us: { value: 35, ci95: [20, 50] },
-  deltaP99Us: { value: 1200, ci95: [-100, 2500] },
+  deltaP50Us: est(35, 20, 50),
+  deltaP99Us: est(1200, -100, 2500),
   pValueP50: 0.008,
   pValueP99: 0.3,
-  repetitions: { reference: 5, system: 5 },
-};
+});
 
 describe('the two-system fixture', () => {
   it('is what the factory builds, byte for byte (so it is deterministic and can be regenerated)', async () => {

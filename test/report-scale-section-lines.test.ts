@@ -44,6 +44,9 @@ function lines(s: SystemScale, id = 'istio'): string[] {
   return text.split('\n').slice(3);
 }
 
+/** A system's heading with the blank lines around it. */
+const ISTIO_HEADING = ['', '### istio', ''];
+
 const TABLE_HEAD = [
   '| role | fitted | per node (95%) | per pod (95%) | at 100 × 1000 (95%) |',
   '|---|---|---:|---:|---:|',
@@ -87,9 +90,7 @@ describe('the memory-at-scale section', () => {
       ],
     } as Partial<SystemScale>);
     expect(lines(s)).toEqual([
-      '',
-      '### istio',
-      '',
+      ...ISTIO_HEADING,
       'Measured at 1, 4 replicas per node on 2 worker nodes; projected to 100 nodes × 1000 pods.',
       '',
       'Idle:',
@@ -139,9 +140,7 @@ describe('the memory-at-scale section', () => {
       placements: [{ replicasPerNode: 1, podsByNode: { 'worker-a': 1 } }],
     } as Partial<SystemScale>);
     expect(lines(s)).toEqual([
-      '',
-      '### istio',
-      '',
+      ...ISTIO_HEADING,
       'Planned at 1, 4 replicas per node, to be projected to 100 nodes × 1000 pods.',
       '',
       'Server pods per node as placed (read from the pods): 1 → worker-a: 1.',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noComparisons, renderVerdicts } from '../src/report/render-verdicts.js';
 import { bullets, rowCells } from './helpers/markdown-sections.js';
-import { AMBIENT_AGENTS, buildVerdictRun, CILIUM_AGENTS, latencies, RATE_STEP } from './helpers/verdict-run-factory.js';
+import { AMBIENT_AGENTS, buildVerdictRun, CILIUM_AGENTS, latencies, RATE_STEP, runComparedWithinAndAcrossClusters } from './helpers/verdict-run-factory.js';
 
 // What the verdict says about each system on its own: its caveats, its waypoints, its sentence when it stopped, and
 // its relative change when what it was compared with has no median. Latencies (p50/p99 µs at 1000 req/s and at 16
@@ -74,14 +74,7 @@ describe('the waypoint line', () => {
 
 describe('the sentence of a system that stopped after comparisons of two kinds', () => {
   it('names where it stopped, then each comparison in its clause', () => {
-    const run = buildVerdictRun(
-      [
-        BASELINE,
-        { id: 'istio-ambient', latency: latencies([340, 710], [280, 460]) },
-        { id: 'istio-ambient/unmeshed', latency: { [RATE_STEP]: { p50Us: 300, p99Us: 500 } } },
-      ],
-      'baseline',
-    );
+    const run = runComparedWithinAndAcrossClusters();
     const ambient = run.systems.find((s) => s.id === 'istio-ambient')!;
     ambient.status = 'interrupted';
     ambient.failure = { step: 'measure', message: 'interrupted by SIGINT' };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ContainerRole } from '../src/core/resource-schema.js';
 import type { StepResult } from '../src/core/result-schema.js';
 import { dataPlaneCost } from '../src/report/data-plane-cost.js';
 import { AMBIENT_AGENTS, buildVerdictRun, ISTIO_SIDECARS, latencies } from './helpers/verdict-run-factory.js';
@@ -23,6 +24,20 @@ const run = buildVerdictRun(
 /** A copy of a system's first step, to change. */
 function stepOf(id: string): StepResult {
   return structuredClone(run.systems.find((s) => s.id === id)!.steps[0]!);
+}
+
+/** That step with no pod of any repetition recorded as running `role`. */
+function withNoPodRunning(id: string, role: ContainerRole): StepResult {
+  const step = stepOf(id);
+  for (const rep of step.repetitions) for (const pod of rep.resources!.pods) pod.roles = pod.roles.filter((r) => r !== role);
+  return step;
+}
+
+/** That step with no container of `role` in its aggregate. */
+function withNoContainerOf(id: string, role: ContainerRole): StepResult {
+  const step = stepOf(id);
+  step.aggregate.resources![role].containers = 0;
+  return step;
 }
 
 describe('the data-plane cost of a step', () => {
@@ -71,19 +86,11 @@ describe('the data-plane cost of a step', () => {
   });
 
   it('gives no per-pod or per-node memory unless both the role\'s containers and the pods or nodes running them were seen', () => {
-    const noPods = stepOf('istio');
-    for (const rep of noPods.repetitions) for (const pod of rep.resources!.pods) pod.roles = pod.roles.filter((r) => r !== 'sidecar-proxy');
-    expect(dataPlaneCost(noPods)).toMatchObject({ memoryPerPodBytes: null, sidecarPods: 0 });
-    const noContainers = stepOf('istio');
-    noContainers.aggregate.resources!['sidecar-proxy'].containers = 0;
-    expect(dataPlaneCost(noContainers)).toMatchObject({ memoryPerPodBytes: null, sidecarPods: 2 });
+    expect(dataPlaneCost(withNoPodRunning('istio', 'sidecar-proxy'))).toMatchObject({ memoryPerPodBytes: null, sidecarPods: 0 });
+    expect(dataPlaneCost(withNoContainerOf('istio', 'sidecar-proxy'))).toMatchObject({ memoryPerPodBytes: null, sidecarPods: 2 });
 
-    const noNodes = stepOf('waypoint');
-    for (const rep of noNodes.repetitions) for (const pod of rep.resources!.pods) pod.roles = pod.roles.filter((r) => r !== 'node-agent');
-    expect(dataPlaneCost(noNodes)).toMatchObject({ memoryPerNodeBytes: null, agentNodes: 0 });
-    const noAgents = stepOf('waypoint');
-    noAgents.aggregate.resources!['node-agent'].containers = 0;
-    expect(dataPlaneCost(noAgents)).toMatchObject({ memoryPerNodeBytes: null, agentNodes: 3 });
+    expect(dataPlaneCost(withNoPodRunning('waypoint', 'node-agent'))).toMatchObject({ memoryPerNodeBytes: null, agentNodes: 0 });
+    expect(dataPlaneCost(withNoContainerOf('waypoint', 'node-agent'))).toMatchObject({ memoryPerNodeBytes: null, agentNodes: 3 });
   });
 });
 

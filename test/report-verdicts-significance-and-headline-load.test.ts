@@ -4,6 +4,8 @@ import { MAX_CHART_SERIES } from '../src/report/charts/chart-systems.js';
 import { isCrowded } from '../src/report/crowded-run.js';
 import { headlineLoadStep } from '../src/report/headline-step.js';
 import { isSignificant, outcomeOf, SIGNIFICANCE } from '../src/report/significance.js';
+import { legacyComparison } from './helpers/report-comparisons.js';
+import { est } from './helpers/report-resources-run.js';
 
 describe('a difference is significant when its interval excludes 0 and p is below 0.05', () => {
   it('counts an interval wholly above or wholly below 0', () => {
@@ -25,17 +27,7 @@ describe('a difference is significant when its interval excludes 0 and p is belo
 });
 
 describe('the outcome of a comparison on one percentile', () => {
-  const old: Comparison = {
-    step: 'rate-1k',
-    reference: 'baseline',
-    system: 'istio',
-    latencyBasis: 'intended',
-    deltaP50Us: { value: 40, ci95: [30, 50] },
-    deltaP99Us: { value: 40, ci95: [-10, 90] },
-    pValueP50: 0.008,
-    pValueP99: 0.3,
-    repetitions: { reference: 5, system: 5 },
-  };
+  const old = legacyComparison({ deltaP50Us: est(40, 30, 50), deltaP99Us: est(40, -10, 90), pValueP50: 0.008, pValueP99: 0.3 });
 
   it('follows the rule on that percentile\'s own interval and p in results written before outcomes were recorded', () => {
     expect(outcomeOf(old, 'p50')).toBe('significant');

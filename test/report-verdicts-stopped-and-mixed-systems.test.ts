@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result-schema.js';
 import { noComparisons, renderVerdicts } from '../src/report/render-verdicts.js';
 import { bullets, rowCells, section } from './helpers/markdown-sections.js';
-import { buildVerdictRun, latencies, RATE_STEP, runWithoutBaseline } from './helpers/verdict-run-factory.js';
+import { buildVerdictRun, latencies, RATE_STEP, runComparedWithinAndAcrossClusters, runWithoutBaseline } from './helpers/verdict-run-factory.js';
 
 // Latencies (p50/p99 µs at 1000 req/s and at 16 connections) as in test/helpers/verdict-run-factory.ts; 5 v 5
 // identical repetitions all on one side give p = 0.008.
@@ -50,14 +50,7 @@ describe('a system that stopped part-way', () => {
 
 describe('a mesh compared within its cluster at one load and across clusters at another', () => {
   // istio-ambient's unmeshed namespace measured the rate step only: at 16 connections the headline is baseline.
-  const run = buildVerdictRun(
-    [
-      BASELINE,
-      { id: 'istio-ambient', latency: latencies([340, 710], [280, 460]) },
-      { id: 'istio-ambient/unmeshed', latency: { [RATE_STEP]: { p50Us: 300, p99Us: 500 } } },
-    ],
-    'baseline',
-  );
+  const run = runComparedWithinAndAcrossClusters();
   const verdict = renderVerdicts(run);
 
   it('says so in the introduction and names the comparison row by row', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedLoadStep } from '../src/core/scenario-types.js';
 import type { DataPlaneCost } from '../src/report/data-plane-cost.js';
 import { formatCores, loadLabel, relative, verdictTable } from '../src/report/render-verdicts.js';
 import { verdicts } from '../src/report/verdict-rows.js';
 import { rowCells } from './helpers/markdown-sections.js';
+import { fixtureRateStep } from './helpers/run-result-factory.js';
 import { AMBIENT_AGENTS, buildVerdictRun, ISTIO_SIDECARS, latencies, runWithBaseline } from './helpers/verdict-run-factory.js';
 import { renderVerdicts } from '../src/report/render-verdicts.js';
 
@@ -39,18 +39,7 @@ describe('the change relative to what a system is compared with', () => {
 });
 
 describe('the load a verdict row names', () => {
-  const base: ResolvedLoadStep = {
-    name: 's',
-    mode: 'rate',
-    rate: 1000,
-    connections: 8,
-    maxConnections: 64,
-    durationS: 20,
-    warmupS: 5,
-    arrival: 'poisson',
-    workers: 1,
-    timeoutMs: 5000,
-  };
+  const base = fixtureRateStep;
 
   it('is the rate of a rate step, or 0 req/s if none was resolved', () => {
     expect(loadLabel({ ...base, rate: 2500 })).toBe('2500 req/s');

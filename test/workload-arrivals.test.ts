@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArrivalRecorder } from '../src/workload/arrivals.js';
-import { startWorkloadServer, type RunningWorkloadServer } from '../src/workload/server.js';
+import { workloadServersClosedAfterEach } from './helpers/workload-server-per-test.js';
 
 interface Arrivals {
   windowMs: number;
@@ -38,15 +38,11 @@ describe('arrival recorder', () => {
 });
 
 describe('arrivals endpoint', () => {
-  let server: RunningWorkloadServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = workloadServersClosedAfterEach();
 
   it('counts requests per 10 ms window, not its own or health requests', async () => {
     const before = Date.now();
-    server = await startWorkloadServer({ recordArrivals: true });
+    const server = await startServer({ recordArrivals: true });
     for (let i = 0; i < 20; i++) await (await fetch(`${server.url}/work`)).arrayBuffer();
     for (let i = 0; i < 3; i++) await (await fetch(`${server.url}/healthz`)).arrayBuffer();
     await arrivals(server.url);
@@ -60,7 +56,7 @@ describe('arrivals endpoint', () => {
   });
 
   it('resets on POST and places arrivals in the window they happened', async () => {
-    server = await startWorkloadServer({ recordArrivals: true });
+    const server = await startServer({ recordArrivals: true });
     await (await fetch(`${server.url}/early`)).arrayBuffer();
     const reset = await fetch(`${server.url}/__bench/arrivals/reset`, { method: 'POST' });
     expect(reset.status).toBe(200);
@@ -80,7 +76,7 @@ describe('arrivals endpoint', () => {
   });
 
   it('rejects a GET on the reset endpoint', async () => {
-    server = await startWorkloadServer({ recordArrivals: true });
+    const server = await startServer({ recordArrivals: true });
     expect((await fetch(`${server.url}/__bench/arrivals/reset`)).status).toBe(404);
   });
 });

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startWorkloadServer, type RunningWorkloadServer } from '../src/workload/server.js';
+import { describe, expect, it } from 'vitest';
 import { MESH_EVIDENCE_PATH, MeshHeaderCounter, type MeshHeaderSnapshot } from '../src/workload/mesh-headers.js';
+import { workloadServersClosedAfterEach } from './helpers/workload-server-per-test.js';
 
 /** Realistic values of what each mesh adds (formats from Envoy's XFCC docs and Linkerd's identity naming). */
 const XFCC =
@@ -17,14 +17,10 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<R
 }
 
 describe('workload server mesh evidence', () => {
-  let server: RunningWorkloadServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = workloadServersClosedAfterEach();
 
   it('counts workload requests and those carrying each mesh header, with the last value seen', async () => {
-    server = await startWorkloadServer({ port: 0, host: '127.0.0.1', responseBytes: 16 });
+    const server = await startServer({ port: 0, host: '127.0.0.1', responseBytes: 16 });
     await get(`${server.url}/`);
     await get(`${server.url}/`, { 'X-Forwarded-Client-Cert': XFCC });
     await get(`${server.url}/`, { 'x-forwarded-client-cert': XFCC });
@@ -38,7 +34,7 @@ describe('workload server mesh evidence', () => {
   });
 
   it('reports nothing from a mesh when requests arrive plain', async () => {
-    server = await startWorkloadServer({ port: 0, host: '127.0.0.1', responseBytes: 16 });
+    const server = await startServer({ port: 0, host: '127.0.0.1', responseBytes: 16 });
     for (let i = 0; i < 5; i++) await get(`${server.url}/`, { 'x-forwarded-for': '10.0.0.1' });
     const snap = (await (await fetch(`${server.url}${MESH_EVIDENCE_PATH}`)).json()) as MeshHeaderSnapshot;
     expect(snap.requests).toBe(5);
@@ -54,7 +50,7 @@ describe('workload server mesh evidence', () => {
 
   const compiled = new URL('../dist/src/workload/read-evidence.js', import.meta.url);
   it.skipIf(!existsSync(compiled))('is printed as one JSON line by read-evidence (compiled; run `npm run build` first)', async () => {
-    server = await startWorkloadServer({ port: 0, host: '127.0.0.1', responseBytes: 16 });
+    const server = await startServer({ port: 0, host: '127.0.0.1', responseBytes: 16 });
     await get(`${server.url}/`, { 'l5d-client-id': L5D });
     const { stdout } = await promisify(execFile)(process.execPath, [compiled.pathname], { env: { ...process.env, PORT: String(server.port) } });
     expect(stdout.endsWith('\n')).toBe(true);

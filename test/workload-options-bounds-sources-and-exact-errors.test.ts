@@ -7,20 +7,7 @@ import {
   type ResolvedWorkloadServerOptions,
   type WorkloadServerOptions,
 } from '../src/workload/options.js';
-
-const DEFAULTS: ResolvedWorkloadServerOptions = {
-  host: '127.0.0.1',
-  port: 0,
-  responseBytes: 0,
-  serviceDelayUs: 0,
-  nextHop: null,
-  closeEvery: 0,
-  closeEveryAbrupt: false,
-  stall: null,
-  recordArrivals: false,
-  name: 'hop-1',
-  shutdownTimeoutMs: 5000,
-};
+import { WORKLOAD_DEFAULTS } from './helpers/workload-options-defaults.js';
 
 function parse(argv: string[], env: Record<string, string> = {}): ResolvedWorkloadServerOptions {
   const parsed = parseWorkloadArgs(argv, env);
@@ -51,8 +38,8 @@ const parseError = (argv: string[], env: Record<string, string> = {}): string =>
 
 describe('workload options given in code', () => {
   it('fills in every default, and nothing else', () => {
-    expect(resolveWorkloadServerOptions({})).toStrictEqual(DEFAULTS);
-    expect(resolveWorkloadServerOptions({ stall: null, nextHop: null })).toStrictEqual(DEFAULTS);
+    expect(resolveWorkloadServerOptions({})).toStrictEqual(WORKLOAD_DEFAULTS);
+    expect(resolveWorkloadServerOptions({ stall: null, nextHop: null })).toStrictEqual(WORKLOAD_DEFAULTS);
   });
 
   it('keeps every value given', () => {
@@ -145,21 +132,21 @@ describe('workload options from flags and environment variables', () => {
   });
 
   it('resolves to the defaults with no flags and no variables', () => {
-    expect(parseWorkloadArgs([], {})).toStrictEqual({ kind: 'options', options: DEFAULTS });
+    expect(parseWorkloadArgs([], {})).toStrictEqual({ kind: 'options', options: WORKLOAD_DEFAULTS });
   });
 
   it('reads each value flag into its own option', () => {
-    expect(parse(['--port', '8080'])).toStrictEqual({ ...DEFAULTS, port: 8080 });
-    expect(parse(['--host', '::1'])).toStrictEqual({ ...DEFAULTS, host: '::1' });
-    expect(parse(['--response-bytes', '1024'])).toStrictEqual({ ...DEFAULTS, responseBytes: 1024 });
-    expect(parse(['--service-delay-us', '250'])).toStrictEqual({ ...DEFAULTS, serviceDelayUs: 250 });
-    expect(parse(['--close-every', '9'])).toStrictEqual({ ...DEFAULTS, closeEvery: 9 });
-    expect(parse(['--shutdown-timeout-ms', '0'])).toStrictEqual({ ...DEFAULTS, shutdownTimeoutMs: 0 });
-    expect(parse(['--next-hop', 'http://hop-2:8080'])).toStrictEqual({ ...DEFAULTS, nextHop: 'http://hop-2:8080' });
-    expect(parse(['--name', 'front'])).toStrictEqual({ ...DEFAULTS, name: 'front' });
-    expect(parse(['--record-arrivals'])).toStrictEqual({ ...DEFAULTS, recordArrivals: true });
-    expect(parse(['--close-every', '2', '--close-every-abrupt'])).toStrictEqual({ ...DEFAULTS, closeEvery: 2, closeEveryAbrupt: true });
-    expect(parse(['--port=007'])).toStrictEqual({ ...DEFAULTS, port: 7 });
+    expect(parse(['--port', '8080'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, port: 8080 });
+    expect(parse(['--host', '::1'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, host: '::1' });
+    expect(parse(['--response-bytes', '1024'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, responseBytes: 1024 });
+    expect(parse(['--service-delay-us', '250'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, serviceDelayUs: 250 });
+    expect(parse(['--close-every', '9'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, closeEvery: 9 });
+    expect(parse(['--shutdown-timeout-ms', '0'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, shutdownTimeoutMs: 0 });
+    expect(parse(['--next-hop', 'http://hop-2:8080'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, nextHop: 'http://hop-2:8080' });
+    expect(parse(['--name', 'front'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, name: 'front' });
+    expect(parse(['--record-arrivals'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, recordArrivals: true });
+    expect(parse(['--close-every', '2', '--close-every-abrupt'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, closeEvery: 2, closeEveryAbrupt: true });
+    expect(parse(['--port=007'])).toStrictEqual({ ...WORKLOAD_DEFAULTS, port: 7 });
   });
 
   it('reads each environment variable into its own option', () => {
@@ -177,7 +164,7 @@ describe('workload options from flags and environment variables', () => {
     expect(parse(['--port', '9000'], { PORT: '8080' }).port).toBe(9000);
     expect(parse(['--port', '9000'], { PORT: 'not even a number' }).port).toBe(9000);
     expect(parse([], { PORT: '', HOST: '', NEXT_HOP: '', HOP_NAME: '', RECORD_ARRIVALS: '', STALL_EVERY_MS: '' })).toStrictEqual(
-      DEFAULTS,
+      WORKLOAD_DEFAULTS,
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
 import { parseWorkloadArgs, type ResolvedWorkloadServerOptions } from '../src/workload/options.js';
+import { WORKLOAD_DEFAULTS } from './helpers/workload-options-defaults.js';
 
 function parse(argv: string[], env: Record<string, string> = {}): ResolvedWorkloadServerOptions {
   const parsed = parseWorkloadArgs(argv, env);
@@ -21,19 +22,7 @@ function errorOf(argv: string[], env: Record<string, string> = {}): string {
 
 describe('workload options', () => {
   it('has defaults', () => {
-    expect(parse([])).toEqual({
-      host: '127.0.0.1',
-      port: 0,
-      responseBytes: 0,
-      serviceDelayUs: 0,
-      nextHop: null,
-      closeEvery: 0,
-      closeEveryAbrupt: false,
-      stall: null,
-      recordArrivals: false,
-      name: 'hop-1',
-      shutdownTimeoutMs: 5000,
-    });
+    expect(parse([])).toEqual(WORKLOAD_DEFAULTS);
   });
 
   it('reads every flag', () => {

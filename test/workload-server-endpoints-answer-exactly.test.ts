@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startWorkloadServer, type RunningWorkloadServer } from '../src/workload/server.js';
+import { describe, expect, it } from 'vitest';
+import { workloadServersClosedAfterEach } from './helpers/workload-server-per-test.js';
 
 interface Reply {
   status: number;
@@ -62,14 +62,10 @@ async function arrivalsTotal(url: string): Promise<number> {
 }
 
 describe('the workload server endpoints, answered exactly', () => {
-  let server: RunningWorkloadServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = workloadServersClosedAfterEach();
 
   it('answers a workload request with its body of x bytes and its three headers, keeping the connection', async () => {
-    server = await startWorkloadServer({ responseBytes: 5, name: 'edge' });
+    const server = await startServer({ responseBytes: 5, name: 'edge' });
     const reply = await send(`${server.url}/any`, 'GET', undefined, { connection: 'keep-alive' });
     expect(reply.status).toBe(200);
     expect(reply.body).toBe('xxxxx');
@@ -82,7 +78,7 @@ describe('the workload server endpoints, answered exactly', () => {
   });
 
   it('answers HEAD with the headers of a full answer and no body, and PUT or DELETE once their body is read', async () => {
-    server = await startWorkloadServer({ responseBytes: 3 });
+    const server = await startServer({ responseBytes: 3 });
     const head = await send(`${server.url}/h`, 'HEAD');
     expect(head).toMatchObject({ status: 200, body: '' });
     expect(head.headers['content-length']).toBe('3');
@@ -91,14 +87,14 @@ describe('the workload server endpoints, answered exactly', () => {
   });
 
   it('answers GET and HEAD without waiting for a body they might carry', async () => {
-    server = await startWorkloadServer({ responseBytes: 1 });
+    const server = await startServer({ responseBytes: 1 });
     expect(await statusLineBeforeTheBodyEnds(server.url, 'GET')).toBe('HTTP/1.1 200 OK');
     expect(await statusLineBeforeTheBodyEnds(server.url, 'HEAD')).toBe('HTTP/1.1 200 OK');
     await expect(statusLineBeforeTheBodyEnds(server.url, 'POST')).rejects.toThrow(/no answer to POST/);
   });
 
   it('answers /healthz with a plain ok and its hop name, whatever the body size', async () => {
-    server = await startWorkloadServer({ responseBytes: 50, name: 'edge' });
+    const server = await startServer({ responseBytes: 50, name: 'edge' });
     const reply = await send(`${server.url}/healthz`);
     expect(reply.status).toBe(200);
     expect(reply.body).toBe('ok');
@@ -106,7 +102,7 @@ describe('the workload server endpoints, answered exactly', () => {
   });
 
   it('says how to turn arrivals on when they are not recorded, for any harness endpoint', async () => {
-    server = await startWorkloadServer({});
+    const server = await startServer({});
     const off = { status: 404, value: { error: 'arrivals are not recorded (start with --record-arrivals)' } };
     expect(await json(`${server.url}/__bench/arrivals`)).toEqual(off);
     expect(await json(`${server.url}/__bench/arrivals/reset`, 'POST')).toEqual(off);
@@ -114,7 +110,7 @@ describe('the workload server endpoints, answered exactly', () => {
   });
 
   it('serves arrivals, resets them on POST, and names any other harness request it does not know', async () => {
-    server = await startWorkloadServer({ recordArrivals: true });
+    const server = await startServer({ recordArrivals: true });
     await send(`${server.url}/a`);
     await send(`${server.url}/b`, 'POST', 'x');
     await send(`${server.url}/healthz`);
@@ -145,7 +141,7 @@ describe('the workload server endpoints, answered exactly', () => {
   });
 
   it('counts only workload requests as evidence, not health or harness requests', async () => {
-    server = await startWorkloadServer({ recordArrivals: true });
+    const server = await startServer({ recordArrivals: true });
     await send(`${server.url}/a`);
     await send(`${server.url}/healthz`);
     await send(`${server.url}/__bench/arrivals`);

@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startWorkloadServer, type RunningWorkloadServer } from '../src/workload/server.js';
+import { describe, expect, it } from 'vitest';
+import { startWorkloadServer } from '../src/workload/server.js';
+import { workloadServersClosedAfterEach } from './helpers/workload-server-per-test.js';
 
 interface Reply {
   status: number;
@@ -23,14 +24,10 @@ function send(url: string, init: { method?: string; body?: string; agent?: Agent
 }
 
 describe('workload server answers', () => {
-  let server: RunningWorkloadServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const startServer = workloadServersClosedAfterEach();
 
   it('serves any path with a body of responseBytes and its hop name', async () => {
-    server = await startWorkloadServer({ port: 0, responseBytes: 1234, name: 'edge' });
+    const server = await startServer({ port: 0, responseBytes: 1234, name: 'edge' });
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
     const reply = await send(`${server.url}/some/path?q=1`);
     expect(reply.status).toBe(200);
@@ -40,7 +37,7 @@ describe('workload server answers', () => {
   });
 
   it('defaults to an empty body and hop-1', async () => {
-    server = await startWorkloadServer({});
+    const server = await startServer({});
     const reply = await send(`${server.url}/`);
     expect(reply.status).toBe(200);
     expect(reply.body.length).toBe(0);
@@ -48,7 +45,7 @@ describe('workload server answers', () => {
   });
 
   it('drains a POST body and answers on the same keep-alive connection', async () => {
-    server = await startWorkloadServer({ responseBytes: 10 });
+    const server = await startServer({ responseBytes: 10 });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const first = await send(`${server.url}/upload`, { method: 'POST', body: 'y'.repeat(100_000), agent });
@@ -63,14 +60,14 @@ describe('workload server answers', () => {
   });
 
   it('answers /healthz with ok', async () => {
-    server = await startWorkloadServer({ responseBytes: 50 });
+    const server = await startServer({ responseBytes: 50 });
     const reply = await send(`${server.url}/healthz`);
     expect(reply.status).toBe(200);
     expect(reply.body.toString()).toBe('ok');
   });
 
   it('has no arrivals endpoint unless asked to record', async () => {
-    server = await startWorkloadServer({});
+    const server = await startServer({});
     const reply = await send(`${server.url}/__bench/arrivals`);
     expect(reply.status).toBe(404);
   });

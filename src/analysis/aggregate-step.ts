@@ -25,6 +25,21 @@ export const MIN_MEANINGFUL_REPETITIONS = 3;
 const medianMetrics = ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'throughput'] as const;
 type MedianMetric = (typeof medianMetrics)[number];
 
+/** A step's aggregate when no repetition can give statistics: the basis and the notes saying why, nothing else. */
+export function aggregateWithoutStatistics(latencyBasis: LatencyBasis, notes: string[]): StepAggregate {
+  return {
+    latencyBasis,
+    validRepetitions: 0,
+    merged: null,
+    mergedHistogram: null,
+    median: null,
+    cv: { p50: null, p99: null, throughput: null },
+    noisy: false,
+    resources: null,
+    notes,
+  };
+}
+
 /**
  * One load step's statistics over its repetitions.
  *
@@ -50,17 +65,7 @@ export function aggregateStep(repetitions: readonly RepetitionResult[], options:
         ? 'no repetitions ran: no statistics for this step'
         : 'no valid repetitions: no statistics for this step',
     );
-    return {
-      latencyBasis,
-      validRepetitions: 0,
-      merged: null,
-      mergedHistogram: null,
-      median: null,
-      cv: { p50: null, p99: null, throughput: null },
-      noisy: false,
-      resources: null,
-      notes,
-    };
+    return aggregateWithoutStatistics(latencyBasis, notes);
   }
 
   const merged = mergeHistograms(usable.map((u) => decodeHistogram(u.latency.histogram)));

@@ -1,3 +1,4 @@
+import { aggregateWithoutStatistics } from '../../src/analysis/aggregate-step.js';
 import type { ContainerRole, RoleResourceSummary } from '../../src/core/resource-schema.js';
 import { containerRoles } from '../../src/core/resource-schema.js';
 import type { Estimate, MeshComponent } from '../../src/core/result-schema.js';
@@ -33,18 +34,7 @@ export function reportStep(name: string, aggregate: Partial<ReportAggregate>, re
     name,
     config,
     repetitions,
-    aggregate: {
-      latencyBasis: 'intended',
-      validRepetitions: repetitions.length,
-      merged: null,
-      mergedHistogram: null,
-      median: null,
-      cv: { p50: null, p99: null, throughput: null },
-      noisy: false,
-      resources: null,
-      notes: [],
-      ...aggregate,
-    },
+    aggregate: { ...aggregateWithoutStatistics('intended', []), validRepetitions: repetitions.length, ...aggregate },
   };
 }
 

@@ -527,3 +527,6 @@ export function summaryOf(latenciesUs: readonly number[]) {
   for (const us of latenciesUs) recordMicros(h, us);
   return summarize(h);
 }
+
+/** The fixture's rate step (1000 req/s, poisson, 8 connections up to 64, 20 s after 5 s warm-up), for tests of one step. */
+export { rateStep as fixtureRateStep };

@@ -200,3 +200,18 @@ export function runWithoutBaseline(): RunResult {
     null,
   );
 }
+
+/**
+ * baseline and istio-ambient, whose unmeshed namespace measured the rate step only: istio-ambient is compared within
+ * its cluster at 1000 req/s and with baseline across clusters at 16 connections.
+ */
+export function runComparedWithinAndAcrossClusters(): RunResult {
+  return buildVerdictRun(
+    [
+      { id: 'baseline', latency: latencies([290, 480], [250, 450]) },
+      { id: 'istio-ambient', latency: latencies([340, 710], [280, 460]) },
+      { id: 'istio-ambient/unmeshed', latency: { [RATE_STEP]: { p50Us: 300, p99Us: 500 } } },
+    ],
+    'baseline',
+  );
+}
