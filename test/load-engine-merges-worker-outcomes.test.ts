@@ -5,6 +5,7 @@ import { loadRunSchema } from '../src/core/result-schema.js';
 import type { ResolvedLoadStep } from '../src/core/scenario-types.js';
 import { buildLoadRun, type LoadOptions } from '../src/load/engine.js';
 import type { ShareCounts, ShareOutcome } from '../src/load/run-share.js';
+import { countsOf } from './helpers/run-share-fakes.js';
 
 // buildLoadRun merges the outcomes of a step's shares (one per engine thread) into the step's one result: counts and
 // status codes add up, histograms merge, rates are over the longest window, the first connection error is the
@@ -16,21 +17,6 @@ function hist(...us: number[]): EncodedHistogram {
   for (const v of us) recordMicros(h, v);
   return encodeHistogram(h);
 }
-
-const ZERO: ShareCounts = {
-  sent: 0,
-  sentInWindow: 0,
-  completed: 0,
-  ok: 0,
-  non2xx: 0,
-  socketErrors: 0,
-  requestErrors: 0,
-  timeouts: 0,
-  unanswered: 0,
-  notSent: 0,
-  reconnects: 0,
-  resent: 0,
-};
 
 function outcome(p: Partial<Omit<ShareOutcome, 'counts'>> & { counts?: Partial<ShareCounts> }): ShareOutcome {
   return {
@@ -44,7 +30,7 @@ function outcome(p: Partial<Omit<ShareOutcome, 'counts'>> & { counts?: Partial<S
     firstError: null,
     gaveUp: null,
     ...p,
-    counts: { ...ZERO, ...p.counts },
+    counts: countsOf(p.counts ?? {}),
   };
 }
 

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedLoadStep } from '../src/core/scenario-types.js';
 import { runLoad } from '../src/load/engine.js';
+import { okServerForFile } from './helpers/ok-http-server.js';
 
 // A one-worker step runs on the calling thread; a step of W > 1 workers starts W worker threads (share-worker.ts, run
 // from dist/), one per share. Counted by wrapping node:worker_threads' Worker for this file.
@@ -18,17 +17,7 @@ vi.mock('node:worker_threads', async (importOriginal) => {
   return { ...real, Worker: CountedWorker };
 });
 
-let server: Server;
-let url: string;
-beforeAll(async () => {
-  server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+const ok = okServerForFile();
 beforeEach(() => {
   started.workers = [];
 });
@@ -40,14 +29,14 @@ const thresholds = { minRateFraction: 0.99, maxCv: 0.05, littlesLawTolerance: 0.
 
 describe('engine threads', () => {
   it('a one-worker step starts no worker thread', async () => {
-    const run = await runLoad({ url, step: step({ workers: 1 }), errorBudget: 0.001, thresholds, seed: 1 });
+    const run = await runLoad({ url: ok.url, step: step({ workers: 1 }), errorBudget: 0.001, thresholds, seed: 1 });
     expect(started.workers).toEqual([]);
     expect(run.connections.initial).toBe(3);
     expect(run.counts.completed).toBeGreaterThan(0);
   });
 
   it('a two-worker step starts two worker threads, each given its own share, and merges what they report', async () => {
-    const run = await runLoad({ url, step: step({ workers: 2 }), errorBudget: 0.001, thresholds, seed: 1 });
+    const run = await runLoad({ url: ok.url, step: step({ workers: 2 }), errorBudget: 0.001, thresholds, seed: 1 });
     expect(started.workers.map((w) => [w.workerIndex, w.connections])).toEqual([
       [0, 2],
       [1, 1],

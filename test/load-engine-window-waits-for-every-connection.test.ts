@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer as createTcpServer, connect, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../src/load/engine.js';
+import { okTlsServer, selfSignedCert } from './helpers/self-signed-tls.js';
 
 // The step's clock starts only once every initial connection is open: a slow TLS handshake is connection set-up, not
 // part of the measured window. Here a loopback relay holds each new connection for HANDSHAKE_DELAY_MS before passing
@@ -18,18 +16,11 @@ const open = new Set<Socket>();
 let url: string;
 
 beforeAll(async () => {
-  // node:crypto makes keys but not certificates: a throwaway self-signed one from the openssl CLI.
-  dir = mkdtempSync(join(tmpdir(), 'engine-tls-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  tls = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (socket) => {
+  const cert = selfSignedCert('engine-tls-');
+  dir = cert.dir;
+  tls = okTlsServer(cert, (socket) => {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
-    socket.on('error', () => {});
-    socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
   });
   await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
   const tlsPort = (tls.address() as AddressInfo).port;

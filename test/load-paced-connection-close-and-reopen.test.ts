@@ -1,28 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PacedConnection } from '../src/load/paced-connection.js';
-import { destroyAll, OK_2, open, pause, scriptedServer, type ScriptedServer } from './helpers/paced-connection-harness.js';
+import { describe, expect, it } from 'vitest';
+import { OK_2, open, openReady, pause, scriptedServerEachTest, sendAndRead } from './helpers/paced-connection-harness.js';
 
 // Which closes a paced connection follows with a new socket, and what happens to the request in flight: answered
 // and closed (Connection: close), dropped by the server, given up by the owner, or no request at all.
-let server: ScriptedServer;
-const connections: PacedConnection[] = [];
-beforeEach(async () => {
-  server = await scriptedServer();
-});
-afterEach(async () => {
-  destroyAll(connections);
-  await server.stop();
-});
+const { server, connections } = scriptedServerEachTest();
 
 const CLOSE_2 = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok';
 
 describe('Connection: close', () => {
   it('answers the request, is not available in the meantime, then closes and reconnects on its own although the server keeps the socket open', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const first = await server.nextSocket();
-    conn.send(10);
-    await first.nextRequest();
+    const { conn, owner, side: first } = await openReady(server, connections);
+    await sendAndRead(conn, first, 10);
     first.socket.write(CLOSE_2);
     // The owner sees the response while the connection is closing: nothing more may be written on it.
     expect(await owner.expect('response')).toMatchObject({ status: 200, intendedMs: 10, available: false, busy: false });
@@ -31,19 +19,15 @@ describe('Connection: close', () => {
     expect(conn.closing).toBe(false);
     // The old socket was closed by the client: the server reads its end.
     await new Promise<void>((resolve) => (first.socket.readableEnded ? resolve() : first.socket.once('end', () => resolve())));
-    conn.send(11);
-    await second.nextRequest();
+    await sendAndRead(conn, second, 11);
     second.socket.write(OK_2);
     expect(await owner.expect('response')).toMatchObject({ status: 200, intendedMs: 11, available: true });
     expect(owner.unread()).toEqual([]);
   });
 
   it('is read from a response split over two reads too (the general parser)', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(5);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 5);
     side.socket.write('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n');
     await pause(30);
     side.socket.write('Content-Length: 0\r\n\r\n');
@@ -52,12 +36,9 @@ describe('Connection: close', () => {
   });
 
   it('a keep-alive response leaves the socket open: no reconnect', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
+    const { conn, owner, side } = await openReady(server, connections);
     for (const intended of [1, 2]) {
-      conn.send(intended);
-      await side.nextRequest();
+      await sendAndRead(conn, side, intended);
       side.socket.write(OK_2);
       expect(await owner.expect('response')).toMatchObject({ intendedMs: intended, available: true });
     }
@@ -70,9 +51,7 @@ describe('Connection: close', () => {
 
 describe('the server closes the socket', () => {
   it('with no request in flight: reconnects at once, with no error, no back-off and nothing handed back', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const first = await server.nextSocket();
+    const { conn, owner, side: first } = await openReady(server, connections);
     first.socket.end();
     expect(await owner.expect('ready')).toEqual({ kind: 'ready', available: true, busy: false, connects: 2 });
     expect([conn.backoffMs, conn.backoffTimer, conn.lastError]).toEqual([0, null, null]);
@@ -80,15 +59,11 @@ describe('the server closes the socket', () => {
   });
 
   it('after answering one request and reading the next: hands that request back as dropped, with its intended instant, then reconnects', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(100);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 100);
     side.socket.write(OK_2);
     await owner.expect('response');
-    conn.send(200);
-    await side.nextRequest();
+    await sendAndRead(conn, side, 200);
     side.socket.end();
     expect(await owner.expect('dropped')).toEqual({ kind: 'dropped', intendedMs: 200, busy: false });
     expect(await owner.expect('ready')).toMatchObject({ available: true, connects: 2 });
@@ -98,19 +73,15 @@ describe('the server closes the socket', () => {
 
 describe('abandon (the owner timed the request out)', () => {
   it('drops the socket and reconnects, is idle and not available until the new socket connects, and hands nothing back', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const first = await server.nextSocket();
-    conn.send(42);
-    await first.nextRequest();
+    const { conn, owner, side: first } = await openReady(server, connections);
+    await sendAndRead(conn, first, 42);
     conn.abandon();
     expect([conn.busy, conn.ready, conn.available]).toEqual([false, false, false]);
     const second = await server.nextSocket();
     expect(await owner.expect('ready')).toEqual({ kind: 'ready', available: true, busy: false, connects: 2 });
     // A late answer on the abandoned socket reaches nobody.
     first.socket.write(OK_2);
-    conn.send(43);
-    await second.nextRequest();
+    await sendAndRead(conn, second, 43);
     second.socket.write('HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n');
     expect(await owner.expect('response')).toMatchObject({ status: 202, intendedMs: 43 });
     await pause(30);

@@ -1,20 +1,11 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClosedBeforeResponseError, NotHttpError } from '../src/load/connection-errors.js';
-import type { PacedConnection } from '../src/load/paced-connection.js';
-import { destroyAll, open, pause, scriptedServer, type ScriptedServer } from './helpers/paced-connection-harness.js';
+import { open, openReady, pause, scriptedServerEachTest, sendAndRead } from './helpers/paced-connection-harness.js';
 
 // The errors a paced connection hands its owner, exactly: which request they cost, what they say, and the back-off
 // that keeps a refusing or broken target from being retried in a tight loop.
-let server: ScriptedServer;
-const connections: PacedConnection[] = [];
-beforeEach(async () => {
-  server = await scriptedServer();
-});
-afterEach(async () => {
-  destroyAll(connections);
-  await server.stop();
-});
+const { server, connections } = scriptedServerEachTest();
 
 /** A loopback port nothing listens on: bound, then closed. */
 async function closedPort(): Promise<number> {
@@ -68,11 +59,8 @@ describe('a refused connect', () => {
 
 describe('a socket closed before it answered', () => {
   it('closed by the server after reading the first request, with no byte sent: "closed before any response", charged to that request', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(77);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 77);
     side.socket.end();
     const e = await owner.expect('error');
     expect(e.intendedMs).toBe(77);
@@ -87,11 +75,8 @@ describe('a socket closed before it answered', () => {
   });
 
   it('closed after bytes that never made a response: "<n> bytes that are not an HTTP response, then closed"', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(78);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 78);
     const partial = 'HTTP/1.1 200 OK\r\nContent-Le';
     side.socket.end(partial);
     const e = await owner.expect('error');
@@ -103,11 +88,8 @@ describe('a socket closed before it answered', () => {
   });
 
   it('reset by the server while a request is in flight: the socket error itself, charged to that request', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(79);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 79);
     side.socket.resetAndDestroy();
     const e = await owner.expect('error');
     expect(e.intendedMs).toBe(79);
@@ -117,15 +99,11 @@ describe('a socket closed before it answered', () => {
   });
 
   it('a response then a reset with the next request in flight: still the socket error, not a drop', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(1);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 1);
     side.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     await owner.expect('response');
-    conn.send(2);
-    await side.nextRequest();
+    await sendAndRead(conn, side, 2);
     side.socket.resetAndDestroy();
     const e = await owner.expect('error');
     expect([e.intendedMs, (e.error as NodeJS.ErrnoException).code]).toEqual([2, 'ECONNRESET']);
@@ -134,11 +112,8 @@ describe('a socket closed before it answered', () => {
 
 describe('bytes that are not HTTP', () => {
   it('are a NotHttpError with the parser\'s code, charged to the request in flight, and the socket is replaced after a back-off', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(90);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 90);
     side.socket.write('SSH-2.0-OpenSSH_9.6\r\n');
     const e = await owner.expect('error');
     expect(e.intendedMs).toBe(90);
@@ -151,15 +126,11 @@ describe('bytes that are not HTTP', () => {
   });
 
   it('after a good response on the same socket are still an error, and the back-off a response ended starts again at 10 ms', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
-    conn.send(1);
-    await side.nextRequest();
+    const { conn, owner, side } = await openReady(server, connections);
+    await sendAndRead(conn, side, 1);
     side.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     await owner.expect('response');
-    conn.send(2);
-    await side.nextRequest();
+    await sendAndRead(conn, side, 2);
     side.socket.write('garbage\r\n\r\n');
     const e = await owner.expect('error');
     expect([e.intendedMs, e.error instanceof NotHttpError, e.backoffMs]).toEqual([2, true, 0]);

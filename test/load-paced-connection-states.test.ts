@@ -1,20 +1,10 @@
 import { Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PacedConnection } from '../src/load/paced-connection.js';
-import { destroyAll, OK_2, open, pause, scriptedServer, type ScriptedServer } from './helpers/paced-connection-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { OK_2, open, openReady, pause, scriptedServerEachTest, sendAndRead } from './helpers/paced-connection-harness.js';
 
 // One paced connection against a loopback server the test scripts byte by byte: what the connection says about
 // itself (ready, busy, available) at each point of a request's life, and what it hands its owner.
-let server: ScriptedServer;
-const connections: PacedConnection[] = [];
-beforeEach(async () => {
-  server = await scriptedServer();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  destroyAll(connections);
-  await server.stop();
-});
+const { server, connections } = scriptedServerEachTest();
 
 describe('a paced connection, request by request', () => {
   it('is neither ready nor available until its socket connects, then is available and idle', async () => {
@@ -37,9 +27,7 @@ describe('a paced connection, request by request', () => {
   });
 
   it('writes the GET request of its URL, is busy until answered, then hands back status, intended and sent instants', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
+    const { conn, owner, side } = await openReady(server, connections);
     const before = performance.now();
     conn.send(1234.5);
     const after = performance.now();
@@ -58,9 +46,7 @@ describe('a paced connection, request by request', () => {
   });
 
   it('answers requests intended at the first instants of the clock (0 and 1 ms) like any other', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
+    const { conn, owner, side } = await openReady(server, connections);
     for (const intended of [0, 1]) {
       conn.send(intended);
       expect(conn.busy).toBe(true);
@@ -72,28 +58,22 @@ describe('a paced connection, request by request', () => {
   });
 
   it('ignores a response nobody asked for: no response reaches the owner and the connection stays available', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
+    const { conn, owner, side } = await openReady(server, connections);
     side.socket.write(OK_2);
     await pause(50);
     expect(owner.unread()).toEqual([]);
     expect([conn.available, conn.busy]).toEqual([true, false]);
     // The next request is answered on its own, not by the stray response.
-    conn.send(7);
-    await side.nextRequest();
+    await sendAndRead(conn, side, 7);
     side.socket.write('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     expect(await owner.expect('response')).toMatchObject({ status: 404, intendedMs: 7 });
   });
 
   it('counts every byte it reads, stray responses included', async () => {
-    const { conn, owner } = open(server.url, connections);
-    await owner.expect('ready');
-    const side = await server.nextSocket();
+    const { conn, owner, side } = await openReady(server, connections);
     side.socket.write(OK_2);
     await pause(30);
-    conn.send(1);
-    await side.nextRequest();
+    await sendAndRead(conn, side, 1);
     side.socket.write('HTTP/1.1 204 No Content\r\n\r\n');
     await owner.expect('response');
     expect(conn.bytesReceived).toBe(OK_2.length + 'HTTP/1.1 204 No Content\r\n\r\n'.length);

@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { Server, TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionTarget } from '../src/load/engine.js';
 import { PacedConnection } from '../src/load/paced-connection.js';
 import { RecordingOwner } from './helpers/paced-connection-harness.js';
+import { okTlsServer, selfSignedCert } from './helpers/self-signed-tls.js';
 
 // Over https the connection is ready once the TLS handshake is done ('secureConnect'), not when TCP connects: a
 // request written earlier would wait in TLS's buffer and its latency would include the handshake.
@@ -17,17 +15,9 @@ let server: Server;
 let port: number;
 
 beforeAll(async () => {
-  // node:crypto makes keys but not certificates: a throwaway self-signed one from the openssl CLI.
-  dir = mkdtempSync(join(tmpdir(), 'paced-tls-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (socket) => {
-    socket.on('error', () => {});
-    socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-  });
+  const cert = selfSignedCert('paced-tls-');
+  dir = cert.dir;
+  server = okTlsServer(cert);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

@@ -1,20 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createShare } from '../src/load/run-share.js';
-import { FakeLoop, FakePacedConnection, Tracked, shareSpec } from './helpers/run-share-fakes.js';
+import { fakeLoopEachTest, FakePacedConnection, shareSpec, Tracked } from './helpers/run-share-fakes.js';
 
 vi.mock('../src/load/paced-connection.js', async () => ({ PacedConnection: (await import('./helpers/run-share-fakes.js')).FakePacedConnection }));
 
-let loop: FakeLoop;
-beforeEach(() => {
-  FakePacedConnection.reset();
-  loop = new FakeLoop();
-  loop.immediateCostMs = 0.25; // coarser polling: 1 ms instants are still hit exactly, in fewer turns
-  loop.install();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+const loop = fakeLoopEachTest({ immediateCostMs: 0.25 }); // coarser polling: 1 ms instants are still hit exactly, in fewer turns
 
 /** k consecutive instants from `from`, 1 ms apart (a 1000 req/s schedule). */
 const instants = (from: number, k: number): number[] => Array.from({ length: k }, (_, i) => from + i);

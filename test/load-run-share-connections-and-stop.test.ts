@@ -1,35 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createShare } from '../src/load/run-share.js';
-import { FakeLoop, FakePacedConnection, Tracked, shareSpec, socketError } from './helpers/run-share-fakes.js';
+import { connectedShare } from './helpers/connected-share.js';
+import { carrying, conns, fakeLoopEachTest, FakePacedConnection, shareSpec, socketError, Tracked } from './helpers/run-share-fakes.js';
 
 vi.mock('../src/load/paced-connection.js', async () => ({ PacedConnection: (await import('./helpers/run-share-fakes.js')).FakePacedConnection }));
 
-let loop: FakeLoop;
-beforeEach(() => {
-  FakePacedConnection.reset();
-  loop = new FakeLoop();
-  loop.immediateCostMs = 0.25;
-  loop.install();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+const loop = fakeLoopEachTest({ immediateCostMs: 0.25 });
 
-const conns = (): FakePacedConnection[] => FakePacedConnection.created;
-const connectAll = (): void => conns().forEach((c) => c.connect());
-const carrying = (t: number): FakePacedConnection => {
-  const c = conns().find((x) => x.busy && x.intendedMs === t);
-  if (c === undefined) throw new Error(`no connection carries the request intended at ${t}`);
-  return c;
-};
 const refused = (): Error => socketError('ECONNREFUSED');
 const REFUSED = 'connection refused by 127.0.0.1:8080: nothing is listening there (ECONNREFUSED)';
 
 describe('the connection pool of a rate step', () => {
   it('opens another connection when all are busy, while fewer are connecting than requests wait', async () => {
-    const share = createShare(shareSpec({ rate: 1000, connections: 1, maxConnections: 10 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, connections: 1, maxConnections: 10 });
     const [c0] = conns() as [FakePacedConnection];
     void share.start(10);
     await loop.advanceTo(12); // 10 on c0; 11 and 12 wait, and one connection opens for each
@@ -47,8 +30,7 @@ describe('the connection pool of a rate step', () => {
   });
 
   it('never opens more than maxConnections, and reports the peak', async () => {
-    const share = createShare(shareSpec({ rate: 1000, connections: 1, maxConnections: 2, durationMs: 5 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, connections: 1, maxConnections: 2, durationMs: 5 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(14);
     expect(conns()).toHaveLength(2);
@@ -73,8 +55,7 @@ describe('the connection pool of a rate step', () => {
   });
 
   it('skips an idle connection that lost its socket and writes on one that is connected', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 2, maxConnections: 2 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 2, maxConnections: 2 });
     const [c0, c1] = conns() as [FakePacedConnection, FakePacedConnection];
     c1.fail(socketError('ECONNRESET'));
     void share.start(10);
@@ -192,10 +173,16 @@ describe('giving up on a target that cannot be reached', () => {
   });
 });
 
+/** The share ran nothing: its 2 connections exist, nothing was written on them and no timer is left behind. */
+function expectNothingRan(): void {
+  expect(conns()).toHaveLength(2);
+  expect(conns().flatMap((c) => c.writes)).toEqual([]);
+  expect(loop.pending()).toEqual([]);
+}
+
 describe('stopping and draining', () => {
   it('stop() before the start finishes at once with an empty window, and nothing runs at the start instant', async () => {
-    const share = createShare(shareSpec({ rate: 1000, connections: 2, maxConnections: 4 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, connections: 2, maxConnections: 4 });
     const out = new Tracked(share.start(100), loop);
     await loop.advanceTo(50);
     share.stop();
@@ -204,14 +191,11 @@ describe('stopping and draining', () => {
     expect(out.value.windowMs).toBe(0);
     expect(out.value.stoppedEarly).toBe(true);
     await loop.advanceTo(200);
-    expect(conns()).toHaveLength(2);
-    expect(conns().flatMap((c) => c.writes)).toEqual([]);
-    expect(loop.pending()).toEqual([]);
+    expectNothingRan();
   });
 
   it('stop() before start() (an interrupt during the start lead): start() returns that outcome and runs nothing', async () => {
-    const share = createShare(shareSpec({ rate: 1000, connections: 2, maxConnections: 4 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, connections: 2, maxConnections: 4 });
     await loop.advanceTo(50);
     share.stop();
     const out = new Tracked(share.start(100), loop);
@@ -220,14 +204,11 @@ describe('stopping and draining', () => {
     await loop.advanceTo(2000);
     expect(out.value.stoppedEarly).toBe(true);
     expect(out.value.windowMs).toBe(0);
-    expect(conns()).toHaveLength(2);
-    expect(conns().flatMap((c) => c.writes)).toEqual([]);
-    expect(loop.pending()).toEqual([]);
+    expectNothingRan();
   });
 
   it('stop() mid-window lets requests in flight drain, then leaves no timer behind', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 2, maxConnections: 2 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 2, maxConnections: 2 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(15); // 10 in flight; a timer set to wake for 20
     share.stop();
@@ -242,8 +223,7 @@ describe('stopping and draining', () => {
   });
 
   it('stop() while polling for the next instant leaves no poll behind', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 2, maxConnections: 2 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 2, maxConnections: 2 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(19); // polling for 20
     carrying(10).respond();
@@ -254,8 +234,7 @@ describe('stopping and draining', () => {
   });
 
   it('at the window end, re-sends a dropped request at once on an idle connection', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 3, maxConnections: 3, durationMs: 30 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 3, maxConnections: 3, durationMs: 30 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(31);
     carrying(30).respond(); // idle again
@@ -272,8 +251,7 @@ describe('stopping and draining', () => {
   });
 
   it('after stop(), a dropped request is not re-sent: it is counted unanswered', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 3, maxConnections: 3, durationMs: 30 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 3, maxConnections: 3, durationMs: 30 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(31);
     carrying(30).respond();
@@ -289,8 +267,7 @@ describe('stopping and draining', () => {
   });
 
   it('after stop(), a connection that frees up takes no queued request: they are counted not sent', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 1, maxConnections: 1, durationMs: 30 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 1, maxConnections: 1, durationMs: 30 });
     const [c0] = conns() as [FakePacedConnection];
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(35); // 10 in flight on the only connection; 20 and 30 queued behind it
@@ -305,8 +282,7 @@ describe('stopping and draining', () => {
   });
 
   it('waits for a dropped request of the window to be re-sent and answered before finishing', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 1, durationMs: 20 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 1, durationMs: 20 });
     const [c0] = conns() as [FakePacedConnection];
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(11);
@@ -325,8 +301,7 @@ describe('stopping and draining', () => {
   });
 
   it('ends the drain at the next sweep when the last request in flight failed', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 1, durationMs: 20 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 1, durationMs: 20 });
     const [c0] = conns() as [FakePacedConnection];
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(11);

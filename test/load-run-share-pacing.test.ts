@@ -1,31 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createShare } from '../src/load/run-share.js';
 import { createRandom, deriveSeed } from '../src/analysis/random.js';
-import { FakeLoop, FakePacedConnection, Tracked, recorded, shareSpec, type Write } from './helpers/run-share-fakes.js';
+import { connectedShare } from './helpers/connected-share.js';
+import { connectAll, conns, fakeLoopEachTest, FakePacedConnection, recorded, shareSpec, Tracked, type Write } from './helpers/run-share-fakes.js';
 
 vi.mock('../src/load/paced-connection.js', async () => ({ PacedConnection: (await import('./helpers/run-share-fakes.js')).FakePacedConnection }));
 
-let loop: FakeLoop;
-beforeEach(() => {
-  FakePacedConnection.reset();
-  loop = new FakeLoop();
-  loop.install();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+const loop = fakeLoopEachTest();
 
-const conns = (): FakePacedConnection[] => FakePacedConnection.created;
 const allWrites = (): Write[] => conns().flatMap((c) => c.writes).sort((a, b) => a.intended - b.intended);
-const connectAll = (): void => conns().forEach((c) => c.connect());
 /** Answers every request in flight, now. */
 const answerAll = (status = 200): void => conns().forEach((c) => c.busy && c.respond(status));
 
 describe('rate steps: each request leaves at its intended instant', () => {
   it("sends this worker's interleaved slice, start + (k·W + i)/R, exactly on time", async () => {
-    const share = createShare(shareSpec({ rate: 2000, workerCount: 2, workerIndex: 1, connections: 5, maxConnections: 5, durationMs: 5 }));
-    connectAll();
+    const share = connectedShare({ rate: 2000, workerCount: 2, workerIndex: 1, connections: 5, maxConnections: 5, durationMs: 5 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(16);
     expect(allWrites()).toEqual([10.5, 11.5, 12.5, 13.5, 14.5].map((t) => ({ intended: t, sentMs: t })));
@@ -58,8 +47,7 @@ describe('rate steps: each request leaves at its intended instant', () => {
 
   it('with timers firing 1 ms late, still writes on time: it sleeps until 1.5 ms before a due instant, then polls', async () => {
     loop.timerLateMs = 1;
-    const share = createShare(shareSpec({ rate: 100, connections: 6, maxConnections: 6, warmupMs: 10, durationMs: 50 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 6, maxConnections: 6, warmupMs: 10, durationMs: 50 });
     const out = new Tracked(share.start(20), loop);
     await loop.advanceTo(79);
     // The first request leaves with the start, which is a timer too (1 ms late): a warm-up request, not counted.
@@ -79,8 +67,7 @@ describe('rate steps: each request leaves at its intended instant', () => {
   it('writes requests due exactly 1.5 ms apart on time (a wait of exactly the spin margin is polled, not slept)', async () => {
     loop.timerLateMs = 1;
     // 2000 req/s over 3 workers: this worker's instants are 1.5 ms apart.
-    const share = createShare(shareSpec({ rate: 2000, workerCount: 3, connections: 4, maxConnections: 4, durationMs: 6 }));
-    connectAll();
+    const share = connectedShare({ rate: 2000, workerCount: 3, connections: 4, maxConnections: 4, durationMs: 6 });
     void share.start(10);
     await loop.advanceTo(15);
     expect(allWrites()).toEqual([
@@ -94,8 +81,7 @@ describe('rate steps: each request leaves at its intended instant', () => {
 
   it('waits for the start instant: nothing is written before it', async () => {
     loop.now = 5;
-    const share = createShare(shareSpec({ rate: 1000, connections: 2, maxConnections: 2, durationMs: 2 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, connections: 2, maxConnections: 2, durationMs: 2 });
     void share.start(20);
     await loop.advanceTo(19.5);
     expect(allWrites()).toEqual([]);
@@ -105,8 +91,7 @@ describe('rate steps: each request leaves at its intended instant', () => {
   });
 
   it('after a stall past the window end, sends what was due before windowEnd at once and nothing due at or after it', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 10, maxConnections: 10, warmupMs: 10, durationMs: 50 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 10, maxConnections: 10, warmupMs: 10, durationMs: 50 });
     const out = new Tracked(share.start(20), loop);
     await loop.advanceTo(55);
     loop.stall(30);
@@ -129,8 +114,7 @@ describe('rate steps: each request leaves at its intended instant', () => {
   });
 
   it('ends the window at windowEnd when the next instant falls after it, and finishes once nothing is in flight', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 5, maxConnections: 5, durationMs: 45 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 5, maxConnections: 5, durationMs: 45 });
     const out = new Tracked(share.start(20), loop);
     await loop.advanceTo(62);
     expect(allWrites().map((w) => w.intended)).toEqual([20, 30, 40, 50, 60]);

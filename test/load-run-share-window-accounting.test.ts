@@ -1,33 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createShare } from '../src/load/run-share.js';
-import { EPOCH_MS, FakeLoop, FakePacedConnection, Tracked, recorded, shareSpec, socketError } from './helpers/run-share-fakes.js';
+import { connectedShare } from './helpers/connected-share.js';
+import { carrying, conns, countsOf, EPOCH_MS, fakeLoopEachTest, FakePacedConnection, recorded, shareSpec, socketError, Tracked } from './helpers/run-share-fakes.js';
 
 vi.mock('../src/load/paced-connection.js', async () => ({ PacedConnection: (await import('./helpers/run-share-fakes.js')).FakePacedConnection }));
 
-let loop: FakeLoop;
-beforeEach(() => {
-  FakePacedConnection.reset();
-  loop = new FakeLoop();
-  loop.install();
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
-
-const conns = (): FakePacedConnection[] => FakePacedConnection.created;
-const connectAll = (): void => conns().forEach((c) => c.connect());
-/** The connection whose request in flight was intended at `t`. */
-const carrying = (t: number): FakePacedConnection => {
-  const c = conns().find((x) => x.busy && x.intendedMs === t);
-  if (c === undefined) throw new Error(`no connection carries the request intended at ${t}`);
-  return c;
-};
+const loop = fakeLoopEachTest();
 
 describe('which requests a window counts', () => {
   it('counts requests intended in [windowStart, windowEnd) by status: 2xx is [200, 300), codes from 600 up as 599', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 8, maxConnections: 8, warmupMs: 20, durationMs: 60 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 8, maxConnections: 8, warmupMs: 20, durationMs: 60 });
     const out = new Tracked(share.start(10), loop);
     const statuses: Record<number, number> = { 10: 200, 20: 500, 30: 199, 40: 200, 50: 299, 60: 300, 70: 600, 80: 700 };
     for (const [t, status] of Object.entries(statuses)) {
@@ -36,20 +18,7 @@ describe('which requests a window counts', () => {
     }
     await loop.advanceTo(90);
     const o = out.value;
-    expect(o.counts).toEqual({
-      sent: 6,
-      sentInWindow: 6,
-      completed: 6,
-      ok: 2,
-      non2xx: 4,
-      socketErrors: 0,
-      requestErrors: 0,
-      timeouts: 0,
-      unanswered: 0,
-      notSent: 0,
-      reconnects: 0,
-      resent: 0,
-    });
+    expect(o.counts).toEqual(countsOf({ sent: 6, sentInWindow: 6, completed: 6, ok: 2, non2xx: 4 }));
     // The warm-up's 200 and 500 are not the window's.
     expect(o.statusCodes).toEqual({ '199': 1, '200': 1, '299': 1, '300': 1, '599': 2 });
     expect(recorded(o.intended)).toEqual([1500, 1500, 1500, 1500, 1500, 1500]);
@@ -61,8 +30,7 @@ describe('which requests a window counts', () => {
   });
 
   it('charges the wait behind a busy connection to the intended-time latency, not to the sent-time one, and records it as send lag', async () => {
-    const share = createShare(shareSpec({ rate: 1000, durationMs: 1000 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, durationMs: 1000 });
     const [c0] = conns() as [FakePacedConnection];
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(11.5);
@@ -91,8 +59,7 @@ describe('which requests a window counts', () => {
   });
 
   it('a request of the window written at or after windowEnd is sent, but not sent within the window', async () => {
-    const share = createShare(shareSpec({ rate: 100, durationMs: 60 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, durationMs: 60 });
     const [c0] = conns() as [FakePacedConnection];
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(70);
@@ -107,8 +74,7 @@ describe('which requests a window counts', () => {
   });
 
   it('stop() ends the window at that instant: a request intended at that very instant is not the window’s', async () => {
-    const share = createShare(shareSpec({ rate: 1000, connections: 3, maxConnections: 3 }));
-    connectAll();
+    const share = connectedShare({ rate: 1000, connections: 3, maxConnections: 3 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(12);
     share.stop();
@@ -122,8 +88,7 @@ describe('which requests a window counts', () => {
 
   it('reports a window run to its end as exactly its duration (no floating-point remainder of end − start)', async () => {
     // (14.0024 + 50) − 14.0024 is 50.00000000000001 in binary floating point.
-    const share = createShare(shareSpec({ rate: 100, connections: 6, maxConnections: 6, durationMs: 50 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 6, maxConnections: 6, durationMs: 50 });
     const out = new Tracked(share.start(14.0024), loop);
     await loop.advanceTo(70);
     for (const c of conns()) if (c.busy) c.respond();
@@ -136,8 +101,7 @@ describe('which requests a window counts', () => {
 describe('what becomes of requests that are not answered', () => {
   it('counts a window request timed out by the sweep, and abandons it only once it is older than the timeout', async () => {
     // Timeout 120 ms: the sweep runs every 30 ms (a quarter of the timeout, 10–250 ms) from the start at 10.
-    const share = createShare(shareSpec({ rate: 25, connections: 2, maxConnections: 2, warmupMs: 5, durationMs: 1000, timeoutMs: 120 }));
-    connectAll();
+    const share = connectedShare({ rate: 25, connections: 2, maxConnections: 2, warmupMs: 5, durationMs: 1000, timeoutMs: 120 });
     const out = new Tracked(share.start(10), loop);
     const [c0, c1] = conns() as [FakePacedConnection, FakePacedConnection];
     await loop.advanceTo(159);
@@ -156,8 +120,7 @@ describe('what becomes of requests that are not answered', () => {
   });
 
   it('counts requests in flight at the drain timeout as unanswered, warm-up ones excepted', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 3, maxConnections: 3, warmupMs: 10, durationMs: 20, timeoutMs: 5000 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 3, maxConnections: 3, warmupMs: 10, durationMs: 20, timeoutMs: 5000 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(40);
     // 10 (warm-up), 20, 30 in flight; the window ended at 40 and draining gives up after the timeout.
@@ -171,8 +134,7 @@ describe('what becomes of requests that are not answered', () => {
   });
 
   it('stop() while draining finishes at once, counting the window requests still in flight as unanswered', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 2, maxConnections: 2, durationMs: 20 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 2, maxConnections: 2, durationMs: 20 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(35);
     expect(out.done).toBe(false);
@@ -186,8 +148,7 @@ describe('what becomes of requests that are not answered', () => {
   });
 
   it('stop() after the outcome changes nothing in it', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 1, durationMs: 10, timeoutMs: 100 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 1, durationMs: 10, timeoutMs: 100 });
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(120);
     const o = out.value;
@@ -227,8 +188,7 @@ describe('socket errors', () => {
   });
 
   it('counts a failed connect during the window as a socket error only: no request was lost', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 2, maxConnections: 2, durationMs: 20 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 2, maxConnections: 2, durationMs: 20 });
     const out = new Tracked(share.start(0), loop);
     await loop.advanceTo(5);
     conns().find((c) => c.available)!.fail(socketError('ECONNREFUSED'));
@@ -240,8 +200,7 @@ describe('socket errors', () => {
   });
 
   it('counts reconnects after the first connect, and re-sends a dropped request first, counting it once', async () => {
-    const share = createShare(shareSpec({ rate: 100, connections: 2, maxConnections: 2, warmupMs: 10, durationMs: 30 }));
-    connectAll();
+    const share = connectedShare({ rate: 100, connections: 2, maxConnections: 2, warmupMs: 10, durationMs: 30 });
     const [c0, c1] = conns() as [FakePacedConnection, FakePacedConnection];
     const out = new Tracked(share.start(10), loop);
     await loop.advanceTo(21);

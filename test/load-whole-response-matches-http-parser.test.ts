@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPParser } from '../src/load/autocannon-internals.js';
 import { CLOSE_FLAG, NOT_WHOLE, parseWholeResponse } from '../src/load/whole-response.js';
 import { createRandom } from '../src/analysis/random.js';
-
-/** What http-parser-js (the engine's general parser, via autocannon) makes of one read on a fresh parser. */
-function reference(chunk: Buffer): { error: boolean; messages: { status: number; keepAlive: boolean }[]; atBoundary: boolean } {
-  const P = HTTPParser as unknown as new (type: string) => {
-    execute(b: Buffer): unknown;
-    state: string;
-    line: string;
-    [k: number]: unknown;
-  };
-  const p = new P(HTTPParser.RESPONSE);
-  const messages: { status: number; keepAlive: boolean }[] = [];
-  let head: { statusCode: number; shouldKeepAlive: boolean } | null = null;
-  p[HTTPParser.kOnHeadersComplete] = (info: { statusCode: number; shouldKeepAlive: boolean }) => {
-    head = info;
-  };
-  p[HTTPParser.kOnBody] = () => {};
-  p[HTTPParser.kOnMessageComplete] = () => {
-    messages.push({ status: head!.statusCode, keepAlive: head!.shouldKeepAlive });
-  };
-  const r = p.execute(chunk);
-  return { error: r instanceof Error, messages, atBoundary: p.state === 'RESPONSE_LINE' && p.line === '' };
-}
+import { httpParserReading } from './helpers/whole-response-reference.js';
 
 /** The fast path's answer must be http-parser-js's: exactly one message, same status, same keep-alive. */
 function expectAgrees(chunk: Buffer): number {
   const fast = parseWholeResponse(chunk);
   if (fast === NOT_WHOLE) return fast;
-  const ref = reference(chunk);
+  const ref = httpParserReading(chunk);
   const shown = JSON.stringify(chunk.toString('latin1'));
   expect(ref.error, shown).toBe(false);
   expect(ref.messages, shown).toEqual([{ status: fast & ~CLOSE_FLAG, keepAlive: (fast & CLOSE_FLAG) === 0 }]);

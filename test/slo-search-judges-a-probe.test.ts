@@ -8,6 +8,11 @@ const RESTARTED = 'target not intact: pod bench/server-1 restarted (restartCount
 const SHORT = 'achieved rate 900.0/1000 req/s (90.0%) is below 99% of target';
 const BLOWN = 'error rate 0.50% exceeds budget 0.10% (non-2xx 50, socket errors 0, timeouts 0, unanswered 0 of 10000 sent)';
 
+/** The whole verdict expected of a probe with no errors: its rates, the latency it read, its outcome and reasons. */
+function errorFreeVerdict(rate: number, achievedRate: number, latencyUs: Record<string, number> | null, outcome: string, reasons: string[]): object {
+  return { rate, achievedRate, errorRate: 0, latencyUs, outcome, reasons };
+}
+
 describe('judging one probe against the objective', () => {
   it('reads each percentile of the objective from its own field of the intended latency', () => {
     const all = {
@@ -47,26 +52,12 @@ describe('judging one probe against the objective', () => {
   });
 
   it('misses a probe with no latency from the intended instant, saying it was not an open-loop run', () => {
-    expect(judgeProbe(100, probeRun({ rate: 100, intended: null }), P99_5MS)).toEqual({
-      rate: 100,
-      achievedRate: 100,
-      errorRate: 0,
-      latencyUs: null,
-      outcome: 'misses',
-      reasons: ['no latency from the intended instant (not an open-loop run)'],
-    });
+    expect(judgeProbe(100, probeRun({ rate: 100, intended: null }), P99_5MS)).toEqual(errorFreeVerdict(100, 100, null, 'misses', ['no latency from the intended instant (not an open-loop run)']));
   });
 
   it('counts a rate not sustained as a miss, keeping the step\'s reason before the latency ones', () => {
     const slow = summary({ p50Us: 1000, p90Us: 2000, p99Us: 6000, p999Us: 9000 });
-    expect(judgeProbe(1000, probeRun({ rate: 1000, achievedRate: 900, invalidReasons: [SHORT], intended: slow }), P99_5MS)).toEqual({
-      rate: 1000,
-      achievedRate: 900,
-      errorRate: 0,
-      latencyUs: { p99: 6000 },
-      outcome: 'misses',
-      reasons: [SHORT, 'p99 6000 µs > 5000 µs'],
-    });
+    expect(judgeProbe(1000, probeRun({ rate: 1000, achievedRate: 900, invalidReasons: [SHORT], intended: slow }), P99_5MS)).toEqual(errorFreeVerdict(1000, 900, { p99: 6000 }, 'misses', [SHORT, 'p99 6000 µs > 5000 µs']));
     // The step's reason alone makes the miss, whatever the latency.
     expect(judgeProbe(1000, probeRun({ rate: 1000, achievedRate: 900, invalidReasons: [SHORT] }), P99_5MS)).toMatchObject({
       outcome: 'misses',
@@ -76,14 +67,7 @@ describe('judging one probe against the objective', () => {
 
   it('calls a probe broken on any reason that is not the load, and keeps only those reasons', () => {
     const p = judgeProbe(400, probeRun({ rate: 400, achievedRate: 360, invalidReasons: [SHORT, RESTARTED, 'stopped early (interrupted before the measured window ended)'] }), P99_5MS);
-    expect(p).toEqual({
-      rate: 400,
-      achievedRate: 360,
-      errorRate: 0,
-      latencyUs: { p99: 3000 },
-      outcome: 'broken',
-      reasons: [RESTARTED, 'stopped early (interrupted before the measured window ended)'],
-    });
+    expect(p).toEqual(errorFreeVerdict(400, 360, { p99: 3000 }, 'broken', [RESTARTED, 'stopped early (interrupted before the measured window ended)']));
   });
 
   it("misses a probe over the objective's error rate and says by how much, in percent with two decimals", () => {

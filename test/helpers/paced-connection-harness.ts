@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { connectionTarget } from '../../src/load/engine.js';
 import { PacedConnection, type ConnectionOwner } from '../../src/load/paced-connection.js';
 
@@ -158,3 +159,53 @@ export function pause(ms: number): Promise<void> {
 }
 
 export const OK_2 = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok';
+
+/**
+ * A fresh scripted server for each test of the file (beforeEach) and the list the test's connections go in; after each
+ * test, mocks are restored, every connection is destroyed and the server stopped. `server` stands for the current test's.
+ */
+export function scriptedServerEachTest(): { server: ScriptedServer; connections: PacedConnection[] } {
+  let current: ScriptedServer | null = null;
+  const connections: PacedConnection[] = [];
+  const now = (): ScriptedServer => {
+    if (current === null) throw new Error('scriptedServerEachTest: no server outside a test');
+    return current;
+  };
+  beforeEach(async () => {
+    current = await scriptedServer();
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    destroyAll(connections);
+    await current?.stop();
+    current = null;
+  });
+  const server: ScriptedServer = {
+    get url() {
+      return now().url;
+    },
+    get port() {
+      return now().port;
+    },
+    get accepted() {
+      return now().accepted;
+    },
+    nextSocket: () => now().nextSocket(),
+    stop: () => now().stop(),
+  };
+  return { server, connections };
+}
+
+/** A connection to `server` that is ready, with the server's side of its socket. */
+export async function openReady(server: ScriptedServer, connections: PacedConnection[]): Promise<{ conn: PacedConnection; owner: RecordingOwner; side: ServerSide }> {
+  const { conn, owner } = open(server.url, connections);
+  await owner.expect('ready');
+  const side = await server.nextSocket();
+  return { conn, owner, side };
+}
+
+/** Sends the request intended at `intendedMs` and waits until the server has read it (its head is returned). */
+export async function sendAndRead(conn: PacedConnection, side: ServerSide, intendedMs: number): Promise<string> {
+  conn.send(intendedMs);
+  return side.nextRequest();
+}

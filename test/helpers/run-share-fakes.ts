@@ -1,7 +1,7 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { JsHistogram } from 'hdr-histogram-js';
 import type { ConnectionOwner, ConnectionTarget } from '../../src/load/paced-connection.js';
-import type { ShareSpec } from '../../src/load/run-share.js';
+import type { ShareCounts, ShareSpec } from '../../src/load/run-share.js';
 import { decodeHistogram } from '../../src/analysis/histogram.js';
 import type { EncodedHistogram } from '../../src/core/result-schema.js';
 
@@ -119,6 +119,30 @@ export class FakeLoop {
   stall(ms: number): void {
     this.now += ms;
   }
+
+  /** Back to the state of a new loop: time 0, no timers, default costs, nothing recorded. */
+  reset(): void {
+    Object.assign(this, new FakeLoop());
+  }
+}
+
+/**
+ * One FakeLoop for a test file, fresh and installed before each test (with `immediateCostMs` if given, and no
+ * FakePacedConnection created yet); the real timers and clocks are back after each test.
+ */
+export function fakeLoopEachTest(p: { immediateCostMs?: number } = {}): FakeLoop {
+  const loop = new FakeLoop();
+  beforeEach(() => {
+    FakePacedConnection.reset();
+    loop.reset();
+    if (p.immediateCostMs !== undefined) loop.immediateCostMs = p.immediateCostMs;
+    loop.install();
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+  return loop;
 }
 
 /** A promise's outcome and the loop time it settled at, readable without awaiting it. */
@@ -284,4 +308,26 @@ export function recorded(e: EncodedHistogram | null): number[] {
     for (let i = 0; i < v.countAtValueIteratedTo; i++) out.push(v.valueIteratedTo);
   }
   return out;
+}
+
+/** Every connection the share made so far, in order. */
+export const conns = (): FakePacedConnection[] => FakePacedConnection.created;
+
+/** Every connection made so far connects now. */
+export const connectAll = (): void => conns().forEach((c) => c.connect());
+
+/** The connection whose request in flight was intended at `t`. */
+export function carrying(t: number): FakePacedConnection {
+  const c = conns().find((x) => x.busy && x.intendedMs === t);
+  if (c === undefined) throw new Error(`no connection carries the request intended at ${t}`);
+  return c;
+}
+
+/**
+ * Share counts: zero but for `nonzero`. Written here apart from run-share.ts's own starting counts, so that a wrong
+ * starting value there fails the tests that expect these.
+ */
+export function countsOf(nonzero: Partial<ShareCounts>): ShareCounts {
+  const zero: ShareCounts = { sent: 0, sentInWindow: 0, completed: 0, ok: 0, non2xx: 0, socketErrors: 0, requestErrors: 0, timeouts: 0, unanswered: 0, notSent: 0, reconnects: 0, resent: 0 };
+  return { ...zero, ...nonzero };
 }
