@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../src/analysis/histogram.js';
-import type { EncodedHistogram } from '../src/core/result-schema.js';
+import type { EncodedHistogram, LoadRun } from '../src/core/result-schema.js';
 import { loadRunSchema } from '../src/core/result-schema.js';
 import type { ResolvedLoadStep } from '../src/core/scenario-types.js';
 import { buildLoadRun, type LoadOptions } from '../src/load/engine.js';
@@ -78,7 +78,10 @@ describe('buildLoadRun, rate step over three shares', () => {
       firstError: { atEpochMs: 1500, message: 'connection reset by 127.0.0.1:8080 (third)' },
     }),
   ];
-  const run = buildLoadRun(options({}, 'http://alice:s3cret@127.0.0.1:8080/'), STARTED, shares);
+  let run: LoadRun;
+  beforeEach(() => {
+    run = buildLoadRun(options({}, 'http://alice:s3cret@127.0.0.1:8080/'), STARTED, shares);
+  });
 
   it('adds up every count and every status code', () => {
     expect(run.counts).toEqual({

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { renderSummary } from '../src/report/render-summary.js';
 import { loadTwoSystemFixture } from './helpers/run-result-factory.js';
@@ -9,8 +9,12 @@ import { loadTwoSystemFixture } from './helpers/run-result-factory.js';
 const paths = { json: 'results/r/results.json', report: 'results/r/report.md' };
 
 describe('the end-of-run summary on the terminal', () => {
-  const text = renderSummary(loadTwoSystemFixture(), paths);
-  const lines = text.trimEnd().split('\n');
+  let text: string;
+  let lines: string[];
+  beforeEach(() => {
+    text = renderSummary(loadTwoSystemFixture(), paths);
+    lines = text.trimEnd().split('\n');
+  });
 
   it('gives per system and step the median p50, p99, throughput and valid repetitions', () => {
     expect(lines[0]).toBe('run 2026-11-21T05-49-00Z-two-systems: failed');

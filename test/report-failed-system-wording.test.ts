@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { aggregateStep } from '../src/analysis/aggregate-step.js';
 import type { RunResult, SystemResult } from '../src/core/result-schema.js';
 import { comparisons } from '../src/pipeline/run-benchmark.js';
@@ -37,7 +37,10 @@ const measured = buildVerdictRun(
 
 describe('a system that failed before measuring', () => {
   const run = failed(measured, 'istio', 'prepare', 'command failed (exit code 1): istioctl install --set profile=minimal');
-  const verdict = section(renderMarkdown(run), '## Verdict');
+  let verdict: string;
+  beforeEach(() => {
+    verdict = section(renderMarkdown(run), '## Verdict');
+  });
 
   it('has a row per load saying it was not measured and why, with no numbers', () => {
     for (const load of ['1000 req/s', '16 connections']) {
@@ -66,7 +69,10 @@ describe('a system that failed before measuring', () => {
 
 describe('a system that failed part-way', () => {
   const run = failed(measured, 'linkerd', 'measure linkerd conn-16 (repetition 1)', 'the load client pod restarted', ['rate-1k']);
-  const verdict = section(renderMarkdown(run), '## Verdict');
+  let verdict: string;
+  beforeEach(() => {
+    verdict = section(renderMarkdown(run), '## Verdict');
+  });
 
   it('keeps the verdict for what it measured and says what it did not', () => {
     const sentence = bullets(verdict).find((b) => b.startsWith('linkerd '));
@@ -81,7 +87,10 @@ describe('a system that failed part-way', () => {
 
 describe('a reference that failed', () => {
   const run = failed(measured, 'baseline', 'prepare', 'kind create cluster failed');
-  const report = renderMarkdown(run);
+  let report: string;
+  beforeEach(() => {
+    report = renderMarkdown(run);
+  });
 
   it('says each system could not be compared because the reference failed, not that it lacks valid repetitions', () => {
     expect(rowCells(section(report, '## Verdict'), 'istio | 1000 req/s')[2]).toBe('not compared: baseline failed at prepare');

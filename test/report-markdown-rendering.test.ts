@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { RunResult } from '../src/core/result-schema.js';
 import { renderMarkdown, smallestPValue, verdict } from '../src/report/render-markdown.js';
@@ -37,7 +37,10 @@ describe('the two-system fixture', () => {
 
 describe('the markdown report', () => {
   const fixture = loadTwoSystemFixture();
-  const report = renderMarkdown(fixture);
+  let report: string;
+  beforeEach(() => {
+    report = renderMarkdown(fixture);
+  });
 
   it('matches the reviewed rendering of the fixture', async () => {
     await expect(report).toMatchFileSnapshot('fixtures/results/run-two-systems.report.md');

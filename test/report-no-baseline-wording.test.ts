@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { comparisons } from '../src/pipeline/run-benchmark.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { bullets, rowCells, section } from './helpers/markdown-sections.js';
@@ -9,8 +9,12 @@ import { runWithoutBaseline } from './helpers/verdict-run-factory.js';
 
 describe('a run without baseline (`--mesh cilium,istio-ambient`)', () => {
   const run = runWithoutBaseline();
-  const report = renderMarkdown(run);
-  const verdict = section(report, '## Verdict');
+  let report: string;
+  let verdict: string;
+  beforeEach(() => {
+    report = renderMarkdown(run);
+    verdict = section(report, '## Verdict');
+  });
 
   it('compares each mesh with its own unmeshed namespace, and the meshes with each other once per step', () => {
     const pairs = comparisons(run).map((c) => `${c.system} − ${c.reference} (${c.scope}): ${c.step}`);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderSummary } from '../src/report/render-summary.js';
@@ -10,7 +10,10 @@ import { AMBIENT_AGENTS, buildVerdictRun, latencies } from './helpers/verdict-ru
 
 describe('a run of the reference alone', () => {
   const run = buildVerdictRun([{ id: 'baseline', latency: latencies([290, 480], [250, 450]) }], 'baseline');
-  const report = renderMarkdown(run);
+  let report: string;
+  beforeEach(() => {
+    report = renderMarkdown(run);
+  });
 
   it('never says the reference "lacks valid repetitions"', () => {
     expect(report).not.toContain('lacks valid repetitions');
@@ -53,7 +56,10 @@ describe('a run of one mesh without baseline (`--mesh istio-ambient`)', () => {
     ],
     null,
   );
-  const report = renderMarkdown(run);
+  let report: string;
+  beforeEach(() => {
+    report = renderMarkdown(run);
+  });
 
   it('compares the mesh with its own unmeshed namespace and says there was no baseline', () => {
     const verdict = section(report, '## Verdict');

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { RunResult } from '../src/core/result-schema.js';
 import { renderJobSummary } from '../src/report/render-job-summary.js';
@@ -12,7 +12,10 @@ import { runWithBaseline } from './helpers/verdict-run-factory.js';
 
 describe('the job summary for $GITHUB_STEP_SUMMARY', () => {
   const run = runWithBaseline();
-  const summary = renderJobSummary(run, { report: 'nightly/istio/report.md' });
+  let summary: string;
+  beforeEach(() => {
+    summary = renderJobSummary(run, { report: 'nightly/istio/report.md' });
+  });
 
   it('opens with the scenario and the run status, then a status row per system', () => {
     const lines = summary.split('\n');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result-schema.js';
 import { mergeRuns } from '../src/history/merge-runs.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
@@ -10,7 +10,10 @@ import { AMBIENT_AGENTS, buildVerdictRun, ISTIO_SIDECARS, latencies, runWithBase
 // its interval are exact, and 5 v 5 repetitions all on one side give the smallest two-sided p: 2/252 = 0.008.
 
 describe('the report opens with the verdict', () => {
-  const report = renderMarkdown(runWithBaseline());
+  let report: string;
+  beforeEach(() => {
+    report = renderMarkdown(runWithBaseline());
+  });
 
   it('puts the verdict right after the title, before the method', () => {
     const headings = report.split('\n').filter((l) => l.startsWith('## '));
@@ -46,7 +49,10 @@ describe('the report opens with the verdict', () => {
 });
 
 describe('the headline comparison', () => {
-  const verdict = renderVerdicts(runWithBaseline());
+  let verdict: string;
+  beforeEach(() => {
+    verdict = renderVerdicts(runWithBaseline());
+  });
 
   it('is the within-cluster one where the mesh has an unmeshed namespace, with absolute and relative change', () => {
     // istio-ambient: 340/710 µs against its unmeshed 300/500 (against baseline's 290/480 it would be +50/+230).
@@ -98,7 +104,10 @@ describe('the headline comparison', () => {
 });
 
 describe('the data plane columns', () => {
-  const verdict = renderVerdicts(runWithBaseline());
+  let verdict: string;
+  beforeEach(() => {
+    verdict = renderVerdicts(runWithBaseline());
+  });
   const cost = (row: string) => rowCells(verdict, row).slice(7);
 
   it('give node agents per node (all of a node\'s agent containers together) and n/a per pod for ambient and Cilium', () => {
@@ -184,7 +193,10 @@ describe('a run merged from per-runner runs (`bench merge`)', () => {
     { file: 'a/results.json', run: ambient, calibration: null },
     { file: 'b/results.json', run: { ...istio, runId: 'other' }, calibration: null },
   ]) as RunResult;
-  const verdict = renderVerdicts(merged);
+  let verdict: string;
+  beforeEach(() => {
+    verdict = renderVerdicts(merged);
+  });
 
   it("compares each mesh with the baseline of its own runner, and gives the baselines no rows", () => {
     expect(rowCells(verdict, 'istio-ambient | 1000 req/s').slice(2, 6)).toEqual([

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/core/result-schema.js';
 import { noComparisons, renderVerdicts } from '../src/report/render-verdicts.js';
 import { bullets, rowCells, section } from './helpers/markdown-sections.js';
@@ -51,7 +51,10 @@ describe('a system that stopped part-way', () => {
 describe('a mesh compared within its cluster at one load and across clusters at another', () => {
   // istio-ambient's unmeshed namespace measured the rate step only: at 16 connections the headline is baseline.
   const run = runComparedWithinAndAcrossClusters();
-  const verdict = renderVerdicts(run);
+  let verdict: string;
+  beforeEach(() => {
+    verdict = renderVerdicts(run);
+  });
 
   it('says so in the introduction and names the comparison row by row', () => {
     expect(verdict.split('\n')[2]).toBe(
@@ -98,7 +101,10 @@ describe('the meshes against each other, when a difference is not significant or
       c.pValueP99 = 0.0004;
     }
   }
-  const between = section(renderVerdicts(run), '### Between systems (across clusters)');
+  let between: string;
+  beforeEach(() => {
+    between = section(renderVerdicts(run), '### Between systems (across clusters)');
+  });
 
   it('gives the p99 difference, p and significance per load in the table', () => {
     expect(rowCells(between, 'istio-ambient − cilium | 1000 req/s').slice(4)).toEqual(['+5 µs [-10, +20]', '0.400, not significant']);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
 import { runResultSchema } from '../src/core/result-schema.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
@@ -55,7 +55,10 @@ describe('measured ÷ claimed', () => {
 });
 
 describe('the report section', () => {
-  const section = renderScale({ systems: [{ id: 'istio', scale }] }) ?? '';
+  let section: string;
+  beforeEach(() => {
+    section = renderScale({ systems: [{ id: 'istio', scale }] }) ?? '';
+  });
 
   it('prints the projection per role and for the mesh at 100 nodes × 1000 pods', () => {
     expect(section).toContain('## Memory at scale (a measured model)');
