@@ -160,7 +160,7 @@ describe('scenario scale: measured on a kind cluster (fakes)', () => {
     for (const s of specs) {
       expect(s.template.spec.nodeSelector).toBeUndefined();
       expect(s.template.spec.topologySpreadConstraints).toEqual([
-        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'server-1' } } },
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'server-1' } }, matchLabelKeys: ['pod-template-hash'] },
       ]);
       expect(s.template.spec.containers[0]!.resources).toEqual({ requests: { cpu: '5m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } });
     }

@@ -222,7 +222,12 @@ function deployment(
  * - nodeAffinityPolicy left nil "is equivalent to the Honor policy: only nodes matching nodeAffinity/nodeSelector are
  *   included in the calculations", so the unlabelled (and tainted) control-plane node is no empty domain holding the
  *   minimum at 0 (nodeTaintsPolicy nil is Ignore: a taint alone would not exclude it);
- * - topologyKey kubernetes.io/hostname: one domain per node.
+ * - topologyKey kubernetes.io/hostname: one domain per node;
+ * - matchLabelKeys [pod-template-hash]: only pods of the incoming pod's ReplicaSet revision are counted. Without it the
+ *   scale change's rolling update counts the outgoing revision's pod too: with it on worker B, the first new pod goes
+ *   to A, the second ties 1–1 and may go to A as well, and once the old pod ends the spread is 2–0 (seen on the real
+ *   control plane). KEP-3243 "Respect PodTopologySpread after rolling upgrades"
+ *   (https://www.kubernetes.dev/resources/keps/3243/); MatchLabelKeysInPodTopologySpread is on by default since 1.27.
  * Server-side apply removes the nodeSelector the step Deployment had: a field the same manager applied before and
  * omits now is removed when no other manager owns it (https://kubernetes.io/docs/reference/using-api/server-side-apply/).
  */
@@ -239,7 +244,13 @@ export function spreadOverWorkers(spec: V1PodSpec, name: string): V1PodSpec {
       },
     },
     topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: HOSTNAME_LABEL, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selectorOf(name) } },
+      {
+        maxSkew: 1,
+        topologyKey: HOSTNAME_LABEL,
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: selectorOf(name) },
+        matchLabelKeys: ['pod-template-hash'],
+      },
     ],
   };
 }
