@@ -70,4 +70,9 @@ describe('mode slo in a scenario file', () => {
   ])('refuses %s with one line naming the field', (_what, text, line) => {
     expect(rejection(text)).toBe(line);
   });
+
+  it('accepts each bound at its edge: minRate and maxRate equal to startRate', () => {
+    const s = parseScenario('name: x\nsteps: [{ mode: slo, objective: { p99: 5ms }, startRate: 100, minRate: 100, maxRate: 100 }]', 'inline.yaml', 4);
+    expect(s.steps[0]!.slo).toMatchObject({ startRate: 100, minRate: 100, maxRate: 100 });
+  });
 });
